@@ -1,0 +1,4 @@
+export * from "./types.js";
+export * from "./event-types.js";
+export * from "./error-codes.js";
+export * from "./message-rules.js";
