@@ -1,0 +1,102 @@
+/**
+ * The state file's shape (version 1). The state is chatsync's memory: which live object
+ * belongs to which address, what was last applied (so drift can be told apart from declared
+ * changes), and a journal of writes whose outcome is not known yet. It never holds the API
+ * token or a webhook signing secret.
+ */
+import type { OnDelete, RosterPolicy } from "../model/desired-state.js";
+
+export const STATE_FORMAT = "chatsync-state";
+export const STATE_VERSION = 1;
+
+/** Why a write was journaled before it was sent. */
+export type IntentPurpose = "create_chat" | "share_contact_card" | "request_location";
+
+/** A write that was sent (or about to be) and whose outcome is not recorded yet. */
+export interface Intent {
+  purpose: IntentPurpose;
+  /** Generation of the chat the intent belongs to. */
+  generation: number;
+  /** The `message.idempotency_key` sent with the write, when the write carries one. */
+  idempotency_key?: string;
+  started_at: string;
+}
+
+/** The declared spec of a chat as it was confirmed on the live account. */
+export interface AppliedChat {
+  type: "group" | "direct";
+  from: string;
+  /** Group: the declared participants that a read confirmed. */
+  participants?: string[];
+  /** Direct: the recipient. */
+  to?: string;
+  display_name?: string;
+  icon?: string;
+  roster?: RosterPolicy;
+  on_delete: OnDelete;
+  prevent_destroy: boolean;
+}
+
+/** A chat that was replaced and still has to be left (or forgotten). */
+export interface RetiredChat {
+  id: string;
+  on_delete: OnDelete;
+  retired_at: string;
+}
+
+export interface ChatResourceState {
+  kind: "chat";
+  /** Live chat id; absent until a create is confirmed. */
+  id?: string;
+  /** The line the live chat lives on. */
+  from?: string;
+  /** Counts creations for this address; part of every idempotency key, so a replacement never replays the old chat. */
+  generation: number;
+  applied?: AppliedChat;
+  intents: Intent[];
+  /** One-shot sends already made for the current generation, with when (or "interrupted" when a crash left the outcome unknown). */
+  markers: {
+    contact_card_shared?: string;
+    location_requested?: string;
+  };
+  retired?: RetiredChat[];
+}
+
+export interface AppliedWebhook {
+  target_url: string;
+  events: string[];
+  phone_numbers: string[];
+  active: boolean;
+  secret_file?: string;
+}
+
+export interface WebhookResourceState {
+  kind: "webhook";
+  id?: string;
+  applied?: AppliedWebhook;
+}
+
+export interface AppliedContactCard {
+  phone_number: string;
+  first_name: string;
+  last_name?: string;
+  image_url?: string;
+}
+
+export interface ContactCardResourceState {
+  kind: "contact_card";
+  applied?: AppliedContactCard;
+}
+
+export type ResourceState = ChatResourceState | WebhookResourceState | ContactCardResourceState;
+
+export interface StateDocument {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  /** Random id made when the state is created; part of every idempotency key so two repositories never collide. */
+  lineage: string;
+  /** Bumped on every write. */
+  serial: number;
+  updated_at: string;
+  resources: Record<string, ResourceState>;
+}
