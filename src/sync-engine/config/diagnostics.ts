@@ -1,0 +1,78 @@
+/**
+ * Diagnostics: what validation reports, and how it is shown to a person. One shape for the
+ * YAML loader (with file positions) and the CDK constructs (with construct paths only).
+ */
+import pc from "picocolors";
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  /** File path (relative to the working directory when inside it) or, for CDK, the construct path. */
+  file?: string;
+  /** 1-based line of the offending node, when the source has positions. */
+  line?: number;
+  /** 1-based column of the offending node, when the source has positions. */
+  column?: number;
+  /** JSON pointer into the document, e.g. "/chats/eng-oncall/participants/2"; "" is the document. */
+  path: string;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+/** Stable order: by file, then position, then path, errors before warnings on ties. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    (a.file ?? "").localeCompare(b.file ?? "") ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.path.localeCompare(b.path) ||
+    (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+function locationOf(d: Diagnostic): string {
+  const where = d.file ?? "<config>";
+  if (d.line === undefined) return d.path ? `${where} (${d.path})` : where;
+  return `${where}:${d.line}:${d.column ?? 1}`;
+}
+
+/**
+ * The source line and a caret under the column, the way compilers print them. Tabs before
+ * the column are kept so the caret lines up in a terminal.
+ */
+export function caretSnippet(sourceText: string, line: number, column: number): string | undefined {
+  const lines = sourceText.split(/\r?\n/);
+  const text = lines[line - 1];
+  if (text === undefined) return undefined;
+  const gutter = `${line} | `;
+  const pad = text
+    .slice(0, Math.max(0, column - 1))
+    .replace(/[^\t]/g, " ");
+  return `${gutter}${text}\n${" ".repeat(gutter.length - 2)}| ${pad}^`;
+}
+
+/**
+ * `file:line:column: error: message`, followed by a caret snippet when the source text is
+ * given and the diagnostic has a position.
+ */
+export function formatDiagnostic(
+  d: Diagnostic,
+  opts: { color?: boolean; sourceText?: string } = {},
+): string {
+  const c = pc.createColors(opts.color ?? false);
+  const label = d.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
+  let out = `${c.bold(locationOf(d))}: ${label}: ${d.message}`;
+  if (opts.sourceText !== undefined && d.line !== undefined) {
+    const snippet = caretSnippet(opts.sourceText, d.line, d.column ?? 1);
+    if (snippet !== undefined) {
+      const [src, caret] = snippet.split("\n") as [string, string];
+      out += `\n${src}\n${caret.replace(/\^$/, c.bold(d.severity === "error" ? c.red("^") : c.yellow("^")))}`;
+    }
+  }
+  return out;
+}

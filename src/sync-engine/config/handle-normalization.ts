@@ -1,0 +1,101 @@
+/**
+ * Handle normalization: phone numbers to E.164, emails lower-cased, so that two spellings of
+ * one person are one participant before any diff.
+ *
+ * Decision (phone numbers): we parse with libphonenumber-js's `max` metadata. A number that
+ * cannot be parsed or has an impossible length for its country is rejected. A number that is
+ * possible but not assigned in the country's numbering plan gets a warning, not an error: the
+ * metadata can lag behind new number ranges, and the API only checks the E.164 shape. (The
+ * fictional 555-01xx numbers used in examples and tests, e.g. +14155550101, are valid.)
+ * Numbers without a leading "+" are rejected: there is no default country.
+ */
+import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from "libphonenumber-js/max";
+import { E164_PATTERN } from "../../api-wire/message-rules.js";
+
+export type Normalized =
+  | { ok: true; value: string; warning?: string }
+  | { ok: false; reason: string };
+
+const LENGTH_REASONS: Record<string, string> = {
+  TOO_SHORT: "it has too few digits for its country code",
+  TOO_LONG: "it has too many digits for its country code",
+  INVALID_LENGTH: "its number of digits is not used by its country code",
+  INVALID_COUNTRY: "the country code after '+' does not exist",
+  NOT_A_NUMBER: "it is not a phone number",
+};
+
+function reasonFor(code: string): string {
+  return LENGTH_REASONS[code] ?? `it could not be parsed (${code})`;
+}
+
+/** Only digits, spaces and the usual separators may appear after the leading "+". */
+const PHONE_CHARACTERS = /^\+[0-9 ().\-/]+$/;
+
+export function normalizePhoneNumber(input: string): Normalized {
+  const text = input.trim();
+  if (!text.startsWith("+")) {
+    return {
+      ok: false,
+      reason: `"${input}" is not in international format: start it with "+" and the country code, e.g. "+14155550101" (there is no default country)`,
+    };
+  }
+  if (!PHONE_CHARACTERS.test(text)) {
+    return {
+      ok: false,
+      reason: `"${input}" is not a valid phone number: only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)`,
+    };
+  }
+  const lengthProblem = validatePhoneNumberLength(text);
+  if (lengthProblem !== undefined) {
+    return { ok: false, reason: `"${input}" is not a valid phone number: ${reasonFor(lengthProblem)}` };
+  }
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(text);
+  } catch (err) {
+    const code = err instanceof ParseError ? err.message : "NOT_A_NUMBER";
+    return { ok: false, reason: `"${input}" is not a valid phone number: ${reasonFor(code)}` };
+  }
+  const e164 = parsed.number;
+  if (!E164_PATTERN.test(e164)) {
+    return { ok: false, reason: `"${input}" does not form an E.164 number (got "${e164}")` };
+  }
+  if (!parsed.isValid()) {
+    const region = parsed.country ? ` in ${parsed.country}` : "";
+    return {
+      ok: true,
+      value: e164,
+      warning: `"${input}" has a possible length but is not an assigned number${region} according to the phone-number metadata; check it for typos`,
+    };
+  }
+  return { ok: true, value: e164 };
+}
+
+/**
+ * Deliberately simple: one "@", a non-empty local part without spaces, and a domain with a
+ * dot. iMessage addresses are ordinary email addresses; full RFC 5322 is not what users mean.
+ */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+export function normalizeEmail(input: string): Normalized {
+  const text = input.trim();
+  if (!EMAIL.test(text)) {
+    return {
+      ok: false,
+      reason: `"${input}" is not a valid email address (expected name@example.com)`,
+    };
+  }
+  return { ok: true, value: text.toLowerCase() };
+}
+
+/** A participant handle: an email when it contains "@", a phone number otherwise. */
+export function normalizeHandle(input: string): Normalized {
+  if (input.includes("@")) return normalizeEmail(input);
+  if (!input.trim().startsWith("+") && /[a-z]/i.test(input)) {
+    return {
+      ok: false,
+      reason: `"${input}" is neither a phone number in international format (e.g. "+14155550101") nor an email address`,
+    };
+  }
+  return normalizePhoneNumber(input);
+}

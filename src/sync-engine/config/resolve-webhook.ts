@@ -1,0 +1,66 @@
+/** One `webhooks:` entry → a DesiredWebhook (linq-api-v3.md §5.7, §9). Schema already passed. */
+import { isAbsolute, join, resolve } from "node:path";
+import type { DesiredWebhook } from "../model/desired-state.js";
+import type { DocumentContext } from "./document-context.js";
+import { normalizePhoneNumber } from "./handle-normalization.js";
+
+type RawWebhook = Record<string, unknown>;
+
+/**
+ * Decision: secret_file is optional. Default `.chatsync/secrets/<key>.whsec`, relative to the
+ * folder of the declaring file (made absolute when that folder is known, i.e. for YAML).
+ */
+export function defaultSecretFile(key: string): string {
+  return join(".chatsync", "secrets", `${key}.whsec`);
+}
+
+function resolveSecretFile(key: string, raw: RawWebhook, baseDir: string | undefined): string {
+  const given = typeof raw.secret_file === "string" ? raw.secret_file : defaultSecretFile(key);
+  if (isAbsolute(given) || baseDir === undefined) return given;
+  return resolve(baseDir, given);
+}
+
+export function resolveWebhook(ctx: DocumentContext, key: string, raw: RawWebhook): DesiredWebhook | undefined {
+  let ok = true;
+  const targetUrl = raw.target_url as string;
+  try {
+    const url = new URL(targetUrl);
+    if (url.hostname === "") throw new Error("no host");
+  } catch {
+    ctx.error(["webhooks", key, "target_url"], `webhooks.${key}.target_url: ${JSON.stringify(targetUrl)} is not a valid URL`);
+    ok = false;
+  }
+
+  const phones: string[] = [];
+  const firstIndex = new Map<string, number>();
+  for (const [i, item] of ((raw.phone_numbers as unknown[] | undefined) ?? []).entries()) {
+    const path = ["webhooks", key, "phone_numbers", i];
+    const n = normalizePhoneNumber(String(item));
+    if (!n.ok) {
+      ctx.error(path, `webhooks.${key}.phone_numbers[${i}]: ${n.reason}`);
+      ok = false;
+      continue;
+    }
+    if (n.warning) ctx.warning(path, `webhooks.${key}.phone_numbers[${i}]: ${n.warning}`);
+    const earlier = firstIndex.get(n.value);
+    if (earlier !== undefined) {
+      ctx.error(
+        path,
+        `webhooks.${key}.phone_numbers[${i}]: ${JSON.stringify(item)} is the same line (${n.value}) as phone_numbers[${earlier}] at ${ctx.placeOf(["webhooks", key, "phone_numbers", earlier], "value")}`,
+      );
+      ok = false;
+      continue;
+    }
+    firstIndex.set(n.value, i);
+    phones.push(n.value);
+  }
+  if (!ok) return undefined;
+  return {
+    key,
+    target_url: targetUrl,
+    events: [...new Set(raw.events as string[])].sort(),
+    phone_numbers: phones.sort(),
+    active: (raw.active as boolean | undefined) ?? true,
+    secret_file: resolveSecretFile(key, raw, ctx.doc.baseDir),
+  };
+}
