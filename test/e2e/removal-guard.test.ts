@@ -1,0 +1,65 @@
+/**
+ * The removal guard (SPEC §6): apply refuses a plan that removes more than `--max-removals`
+ * participants in total (default 10) or more than half of any chat's roster, unless
+ * `--allow-removals`. A refused apply writes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeRun } from "../support/cli.js";
+import { activeParticipants } from "../support/emulator-control.js";
+import { LINE_A, PEOPLE, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
+
+describe("removal guard", () => {
+  let ws: Workspace;
+  let chatId = "";
+  const write = (participants: readonly string[]) =>
+    ws.writeConfig({
+      version: 1,
+      defaults: { from: LINE_A },
+      chats: { crowd: { type: "group", participants, welcome_message: "Welcome, crowd." } },
+    });
+
+  beforeAll(async () => {
+    ws = await createWorkspace();
+    await write(PEOPLE.slice(0, 7));
+    const r = await ws.apply(["--auto-approve"]);
+    if (r.code !== 0) throw new Error(`initial apply failed\n${describeRun(r)}`);
+    chatId = (await ws.emu.control.listChats())[0]!.id;
+  });
+  afterAll(async () => {
+    await ws?.close();
+  });
+
+  it("--max-removals 1 refuses a plan removing two participants, naming --allow-removals, and writes nothing", async () => {
+    await write(PEOPLE.slice(0, 5));
+    const before = await ws.emu.control.lastSeq();
+    const r = await ws.apply(["--auto-approve", "--max-removals", "1"]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toContain("--allow-removals");
+    expect(await ws.emu.control.writesSince(before)).toEqual([]);
+    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toHaveLength(7);
+  });
+
+  it("the same plan goes through within a larger --max-removals", async () => {
+    const r = await ws.apply(["--auto-approve", "--max-removals", "2"]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual(PEOPLE.slice(0, 5).slice().sort());
+  });
+
+  it("removing more than half of a chat's roster is refused by default even under the total limit", async () => {
+    await write(PEOPLE.slice(0, 7));
+    const grow = await ws.apply(["--auto-approve"]);
+    expect(grow.code, describeRun(grow)).toBe(0);
+    await write([person(0), person(1), person(2)]);
+    const before = await ws.emu.control.lastSeq();
+    const r = await ws.apply(["--auto-approve"]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toContain("--allow-removals");
+    expect(await ws.emu.control.writesSince(before)).toEqual([]);
+  });
+
+  it("--allow-removals lets the large removal through", async () => {
+    const r = await ws.apply(["--auto-approve", "--allow-removals"]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual([person(0), person(1), person(2)]);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Webhook subscriptions (create with the signing secret written once to `secret_file` at mode
+ * 0600 and nowhere else; update; delete), contact cards (create, then patch), the once-only
+ * sends (share the contact card, ask for location), and the people-first rule that
+ * OPTED_OUT chats get none of them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describeRun } from "../support/cli.js";
+import { activeParticipants, apiPath, type RecordedRequest } from "../support/emulator-control.js";
+import { LINE_A, createWorkspace, exists, fileMode, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
+
+const HOOK_URL = "https://hooks.example.com/linq/location";
+
+function count(reqs: RecordedRequest[], method: string, pattern: RegExp): number {
+  return reqs.filter((r) => r.method.toUpperCase() === method && pattern.test(apiPath(r))).length;
+}
+
+describe("webhooks, contact cards, once-only sends", () => {
+  let ws: Workspace;
+  let secretPath = "";
+  const doc: {
+    version: 1;
+    defaults: { from: string };
+    contact_cards: Record<string, Record<string, unknown>>;
+    chats: Record<string, Record<string, unknown>>;
+    webhooks: Record<string, Record<string, unknown>>;
+  } = { version: 1, defaults: { from: LINE_A }, contact_cards: {}, chats: {}, webhooks: {} };
+
+  async function apply() {
+    await ws.writeConfig(doc);
+    const before = await ws.emu.control.lastSeq();
+    const r = await ws.apply(["--auto-approve"]);
+    return { r, writes: await ws.emu.control.writesSince(before) };
+  }
+
+  beforeAll(async () => {
+    ws = await createWorkspace();
+    secretPath = join(ws.dir, "secrets", "location-events.whsec");
+  });
+  afterAll(async () => {
+    await ws?.close();
+  });
+
+  it("creates a webhook subscription and writes its signing secret to secret_file with mode 0600", async () => {
+    doc.webhooks["location-events"] = {
+      target_url: HOOK_URL,
+      events: ["location.sharing.started", "location.sharing.stopped"],
+      phone_numbers: [LINE_A],
+      active: true,
+      secret_file: "secrets/location-events.whsec",
+    };
+    const { r, writes } = await apply();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(count(writes, "POST", /^\/v3\/webhook-subscriptions$/)).toBe(1);
+    const subs = await ws.emu.control.listWebhooks();
+    expect(subs).toHaveLength(1);
+    expect(subs[0]).toMatchObject({ target_url: HOOK_URL, is_active: true });
+    expect([...subs[0]!.subscribed_events].sort()).toEqual(["location.sharing.started", "location.sharing.stopped"]);
+    expect(await exists(secretPath)).toBe(true);
+    expect((await readFile(secretPath, "utf8")).trim()).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    expect(await fileMode(secretPath)).toBe(0o600);
+  });
+
+  it("updates the subscription in place and leaves the secret file alone", async () => {
+    const secretBefore = await readFile(secretPath, "utf8");
+    doc.webhooks["location-events"]!.events = ["location.sharing.started", "location.sharing.stopped", "participant.added"];
+    const { r, writes } = await apply();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(count(writes, "PUT", /^\/v3\/webhook-subscriptions\/[^/]+$/)).toBe(1);
+    expect(count(writes, "POST", /^\/v3\/webhook-subscriptions$/)).toBe(0);
+    const subs = await ws.emu.control.listWebhooks();
+    expect(subs).toHaveLength(1);
+    expect([...subs[0]!.subscribed_events].sort()).toEqual([
+      "location.sharing.started",
+      "location.sharing.stopped",
+      "participant.added",
+    ]);
+    expect(await readFile(secretPath, "utf8")).toBe(secretBefore);
+  });
+
+  it("creates the line's contact card, then patches it when the declaration changes", async () => {
+    doc.contact_cards[LINE_A] = { first_name: "Acme", last_name: "Support" };
+    const created = await apply();
+    expect(created.r.code, describeRun(created.r)).toBe(0);
+    expect(count(created.writes, "POST", /^\/v3\/contact_card$/)).toBe(1);
+    expect((await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A)).toMatchObject({
+      first_name: "Acme",
+      last_name: "Support",
+    });
+
+    doc.contact_cards[LINE_A] = { first_name: "Acme", last_name: "Helpdesk" };
+    const patched = await apply();
+    expect(patched.r.code, describeRun(patched.r)).toBe(0);
+    expect(count(patched.writes, "PATCH", /^\/v3\/contact_card$/)).toBe(1);
+    expect(count(patched.writes, "POST", /^\/v3\/contact_card$/)).toBe(0);
+    expect((await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A)).toMatchObject({
+      last_name: "Helpdesk",
+    });
+  });
+
+  it("shares the contact card into a chat once and asks a 1:1 iMessage contact for location once", async () => {
+    doc.chats.crew = {
+      type: "group",
+      participants: [person(0), person(1)],
+      welcome_message: "Welcome, crew.",
+      share_contact_card: true,
+    };
+    doc.chats.alice = { type: "direct", to: person(2), welcome_message: "Hi Alice!", location_request: true };
+    const first = await apply();
+    expect(first.r.code, describeRun(first.r)).toBe(0);
+    expect(count(first.writes, "POST", /^\/v3\/chats\/[^/]+\/share_contact_card$/)).toBe(1);
+    expect(count(first.writes, "POST", /^\/v3\/chats\/[^/]+\/location\/request$/)).toBe(1);
+
+    const second = await apply();
+    expect(second.r.code, describeRun(second.r)).toBe(0);
+    expect(second.writes).toEqual([]);
+  });
+
+  it("sends nothing to a chat whose health is OPTED_OUT", async () => {
+    // Needs a way to mark a chat OPTED_OUT: the emulator's `simulate {type: "chat.health"}`.
+    doc.chats.bob = { type: "direct", to: person(3), welcome_message: "Hi Bob!" };
+    const setup = await apply();
+    expect(setup.r.code, describeRun(setup.r)).toBe(0);
+    const bob = (await ws.emu.control.listChats()).find((c) => !c.is_group && activeParticipants(c).includes(person(3)))!;
+    await ws.emu.control.simulate({ type: "chat.health", chat_id: bob.id, status: "OPTED_OUT" });
+
+    doc.chats.bob = { ...doc.chats.bob, location_request: true, share_contact_card: true };
+    const { r, writes } = await apply();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(writes.filter((w) => apiPath(w).includes(bob.id))).toEqual([]);
+  });
+
+  it("deletes a subscription that is no longer declared", async () => {
+    delete doc.webhooks["location-events"];
+    const { r, writes } = await apply();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(count(writes, "DELETE", /^\/v3\/webhook-subscriptions\/[^/]+$/)).toBe(1);
+    expect(await ws.emu.control.listWebhooks()).toEqual([]);
+  });
+
+  it("neither the signing secret nor the token appears in any output, the state file or a plan file", async () => {
+    const secret = (await readFile(secretPath, "utf8")).trim();
+    const planFile = join(ws.dir, "final.plan.json");
+    const plan = await ws.plan(["--out", planFile, "--json"]);
+    expect(plan.code, describeRun(plan)).toBe(0);
+    expect(await exists(ws.statePath)).toBe(true);
+    expect(await findLeaks(ws, [ws.emu.token, secret, "whsec_"], [secretPath])).toEqual([]);
+  });
+});
