@@ -1,0 +1,56 @@
+/**
+ * The base of every construct that declares one managed object (one address). A managed object
+ * only knows how to describe itself as a fragment of a YAML-format document; turning fragments
+ * into the desired state is done by `synthesizeDesiredState`, through the YAML path's resolver,
+ * so constructs and YAML files share one implementation of every rule.
+ */
+import { Construct, type IConstruct } from "constructs";
+import type { Address } from "../sync-engine/model/desired-state.js";
+
+/** The sections of a version-1 document that hold managed objects. */
+export type DocumentSection = "chats" | "webhooks" | "contact_cards";
+
+/** One object of a YAML-format document: `<section>.<key>: <value>`. */
+export interface DocumentFragment {
+  section: DocumentSection;
+  /** The map key as declared (the resolver normalizes it, e.g. phone numbers to E.164). */
+  key: string;
+  /** The object in the YAML format's snake_case field names; undefined fields are left out. */
+  value: Record<string, unknown>;
+}
+
+// A symbol from the global registry, not `instanceof`: two copies of this library in one app
+// (nested node_modules) must still recognise each other's constructs.
+const MANAGED_OBJECT = Symbol.for("chatsync.ManagedObject");
+
+export abstract class ManagedObject extends Construct {
+  /** True when `x` is a chatsync managed-object construct (from any copy of this library). */
+  static isManagedObject(x: unknown): x is ManagedObject {
+    return typeof x === "object" && x !== null && MANAGED_OBJECT in x;
+  }
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    Object.defineProperty(this, MANAGED_OBJECT, { value: true });
+  }
+
+  /** The address as declared, e.g. `chat.eng-oncall` (before phone-number normalization). */
+  abstract get address(): Address;
+
+  /**
+   * Escape hatch: the construct that implements this object in a synthesis target, e.g. the
+   * Terraform `null_resource` the cdktf bridge adds (also `node.defaultChild`). Undefined
+   * until a bridge has added one — the manifest path adds none.
+   */
+  get resource(): IConstruct | undefined {
+    return this.node.tryFindChild("Resource");
+  }
+
+  /** This object as a fragment of a YAML-format document. Read at synthesis, not before. */
+  abstract toDocumentFragment(): DocumentFragment;
+}
+
+/** Drops undefined fields so the document looks like one a person would write. */
+export function definedFields(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
