@@ -1,0 +1,87 @@
+/**
+ * Lines and capability checks through the official SDK (linq-api-v3.md §5.10.1, §5.12).
+ */
+import { describe, expect, it } from "vitest";
+import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { recipient } from "./harness/sample-handles.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+describe("conformance: GET /v3/phone_numbers", () => {
+  const ctx = useFreshEmulator();
+
+  it("lists the token's lines with id, reputation, health_status and forwarding_number", async () => {
+    const { sdk, emulator } = ctx();
+    const { data, response } = await sdk.phoneNumbers.list().withResponse();
+    expect(response.status).toBe(200);
+    expect(data.phone_numbers.map((p) => p.phone_number).sort()).toEqual(
+      [...emulator.phoneNumbers].sort(),
+    );
+    for (const line of data.phone_numbers) {
+      expect(line.id).toMatch(UUID);
+      expect(line.phone_number).toMatch(/^\+[1-9][0-9]{1,14}$/);
+      expect(line.reputation.status).toBe("HEALTHY");
+      expect(line.reputation.doc_url).toBeTypeOf("string");
+      expect(line.health_status.status).toBe(line.reputation.status);
+      expect(line.forwarding_number).toBeNull();
+    }
+    expect(new Set(data.phone_numbers.map((p) => p.id)).size).toBe(data.phone_numbers.length);
+  });
+});
+
+describe("conformance: lines given at start", () => {
+  const ctx = useFreshEmulator({ phoneNumbers: ["+12025550100", "+12025550111", "+12025550122"] });
+
+  it("serves exactly the configured lines", async () => {
+    const { phone_numbers } = await ctx().sdk.phoneNumbers.list();
+    expect(phone_numbers.map((p) => p.phone_number).sort()).toEqual([
+      "+12025550100",
+      "+12025550111",
+      "+12025550122",
+    ]);
+  });
+});
+
+describe("conformance: capability checks", () => {
+  const ctx = useFreshEmulator();
+
+  // One check per test: capability checks are rate-limited against enumeration (§2.5).
+  it("reports iMessage available for a recipient on iMessage (the emulator default)", async () => {
+    const { data, response } = await ctx()
+      .sdk.capability.checkIMessage({ address: recipient(1) })
+      .withResponse();
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ address: recipient(1), available: true });
+  });
+
+  it("reports iMessage unavailable for an SMS-only recipient", async () => {
+    await ctx().control.setHandleService(recipient(2), "SMS");
+    expect(await ctx().sdk.capability.checkIMessage({ address: recipient(2) })).toEqual({
+      address: recipient(2),
+      available: false,
+    });
+  });
+
+  it("reports RCS available for an RCS recipient", async () => {
+    await ctx().control.setHandleService(recipient(3), "RCS");
+    expect(
+      await ctx().sdk.capability.checkRCS({ address: recipient(3), from: ctx().lineA }),
+    ).toEqual({
+      address: recipient(3),
+      available: true,
+    });
+  });
+
+  it("reports RCS unavailable for an SMS-only recipient", async () => {
+    await ctx().control.setHandleService(recipient(4), "SMS");
+    expect(await ctx().sdk.capability.checkRCS({ address: recipient(4) })).toEqual({
+      address: recipient(4),
+      available: false,
+    });
+  });
+
+  it("accepts an email address for the iMessage check", async () => {
+    const data = await ctx().sdk.capability.checkIMessage({ address: "alice@example.com" });
+    expect(data).toEqual({ address: "alice@example.com", available: true });
+  });
+});
