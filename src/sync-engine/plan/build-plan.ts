@@ -1,0 +1,167 @@
+/**
+ * The plan: desired state + live snapshot + state document → Plan. Pure; the caller supplies
+ * the clock and the live fingerprint. Every address the configuration declares or the state
+ * remembers is diffed by the function for its kind.
+ */
+import {
+  chatAddress,
+  contactCardAddress,
+  webhookAddress,
+  type Address,
+  type DesiredState,
+} from "../model/desired-state.js";
+import type { LiveSnapshot } from "../refresh/live-snapshot.js";
+import type { ResourceState, StateDocument } from "../state/state-types.js";
+import { diffChat, type DiffOutcome } from "./diff-chats.js";
+import { diffContactCard } from "./diff-contact-cards.js";
+import { diffWebhook } from "./diff-webhooks.js";
+import { PLAN_FORMAT_VERSION, PLAN_KIND, summarize, type Plan, type PlanMessage, type ResourceChange, type ResourceKind } from "./plan-types.js";
+
+export interface PlanOptions {
+  /** Limit the plan to these addresses (empty: everything). */
+  targets?: readonly string[];
+  /** Plan the removal of every managed address (or of the targeted ones). */
+  destroy?: boolean;
+  /** Report drift only; propose no change. */
+  refreshOnly?: boolean;
+}
+
+export interface PlanInput {
+  desired: DesiredState;
+  live: LiveSnapshot;
+  state: StateDocument;
+  statePath: string;
+  liveFingerprint: string;
+  options?: PlanOptions;
+  now?: Date;
+}
+
+const KIND_ORDER: Record<ResourceKind, number> = { contact_card: 0, webhook: 1, chat: 2 };
+
+function kindOf(address: string): ResourceKind | undefined {
+  if (address.startsWith("chat.")) return "chat";
+  if (address.startsWith("webhook.")) return "webhook";
+  if (address.startsWith("contact_card.")) return "contact_card";
+  return undefined;
+}
+
+/** Addresses in execution order: contact cards (shares need them), webhooks, then chats; by name within a kind. */
+export function compareAddresses(a: string, b: string): number {
+  const ka = KIND_ORDER[kindOf(a) ?? "chat"];
+  const kb = KIND_ORDER[kindOf(b) ?? "chat"];
+  return ka !== kb ? ka - kb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const { desired, live, state } = input;
+  const opts = input.options ?? {};
+  const targets = new Set(opts.targets ?? []);
+  const inScope = (a: string) => targets.size === 0 || targets.has(a);
+
+  // --- desired state, by address ---
+  const declaredChats = new Map(Object.values(desired.chats).map((c) => [chatAddress(c.key), c]));
+  const declaredWebhooks = new Map(Object.values(desired.webhooks).map((w) => [webhookAddress(w.key), w]));
+  const declaredCards = new Map(Object.values(desired.contact_cards).map((c) => [contactCardAddress(c.phone_number), c]));
+
+  const addresses = new Set<string>([...declaredChats.keys(), ...declaredWebhooks.keys(), ...declaredCards.keys(), ...Object.keys(state.resources)]);
+  const errors: PlanMessage[] = [];
+  const warnings: PlanMessage[] = [];
+  for (const t of targets) {
+    if (!addresses.has(t)) errors.push({ message: `--target ${t} matches nothing declared or managed (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)` });
+  }
+
+  // --- sanity-check desired state against the account ---
+  const lines = new Set(live.lines);
+  if (lines.size > 0) {
+    for (const [address, c] of declaredChats) {
+      if (inScope(address) && !opts.destroy && !lines.has(c.from)) {
+        errors.push({ address, message: `${address}: from ${c.from} is not a line of this account (lines: ${[...lines].sort().join(", ")})` });
+      }
+    }
+    for (const [address, c] of declaredCards) {
+      if (inScope(address) && !opts.destroy && !lines.has(c.phone_number)) {
+        errors.push({ address, message: `${address}: ${c.phone_number} is not a line of this account (lines: ${[...lines].sort().join(", ")})` });
+      }
+    }
+  }
+
+  // --- current state + difference, one function per kind ---
+  const claimedWebhookIds = new Set<string>();
+  for (const r of Object.values(state.resources)) if (r.kind === "webhook" && r.id) claimedWebhookIds.add(r.id);
+
+  const changes: ResourceChange[] = [];
+  const drift: Plan["drift"] = [];
+  for (const address of [...addresses].sort(compareAddresses)) {
+    if (!inScope(address)) continue;
+    const res: ResourceState | undefined = state.resources[address];
+    const destroying = opts.destroy === true;
+    let out: DiffOutcome | undefined;
+    switch (kindOf(address)) {
+      case "chat": {
+        const st = res?.kind === "chat" ? res : undefined;
+        out = diffChat({
+          address: address as Address,
+          desired: declaredChats.get(address as Address),
+          state: st,
+          live: st?.id ? (live.chats[st.id] ?? null) : undefined,
+          liveById: live.chats,
+          destroying,
+        });
+        break;
+      }
+      case "webhook": {
+        const st = res?.kind === "webhook" ? res : undefined;
+        const d = declaredWebhooks.get(address as Address);
+        out = diffWebhook({
+          address: address as Address,
+          desired: d,
+          state: st,
+          live: live.webhooks,
+          claimed: new Set([...claimedWebhookIds].filter((id) => id !== st?.id)),
+          secretFilePresent: d?.secret_file === undefined ? true : (live.secret_files_present[d.secret_file] ?? false),
+          destroying,
+        });
+        // An adopted subscription is claimed from now on, so a second declaration with the same URL cannot adopt it too.
+        const adopted = out.change?.steps.find((s) => s.op === "adopt_webhook");
+        if (adopted?.op === "adopt_webhook") claimedWebhookIds.add(adopted.webhook_id);
+        break;
+      }
+      case "contact_card": {
+        const st = res?.kind === "contact_card" ? res : undefined;
+        const d = declaredCards.get(address as Address);
+        const phone = d?.phone_number ?? st?.applied?.phone_number ?? address.slice("contact_card.".length);
+        out = diffContactCard({
+          address: address as Address,
+          desired: d,
+          state: st,
+          live: live.contact_cards.find((c) => c.phone_number === phone),
+          destroying,
+        });
+        break;
+      }
+      default:
+        warnings.push({ message: `state holds an unknown address ${address}; it is left untouched` });
+    }
+    if (!out) continue;
+    if (out.change) changes.push(out.change);
+    drift.push(...out.drift);
+    warnings.push(...out.warnings);
+    errors.push(...out.errors);
+  }
+
+  // --- refresh-only: report, propose nothing ---
+  const proposed = opts.refreshOnly ? [] : changes;
+  return {
+    kind: PLAN_KIND,
+    format_version: PLAN_FORMAT_VERSION,
+    created_at: (input.now ?? new Date()).toISOString(),
+    options: { refresh_only: opts.refreshOnly === true, destroy: opts.destroy === true, targets: [...targets] },
+    state: { path: input.statePath, lineage: state.lineage, serial: state.serial },
+    live_fingerprint: input.liveFingerprint,
+    changes: proposed,
+    drift,
+    warnings,
+    errors,
+    summary: summarize(proposed),
+  };
+}

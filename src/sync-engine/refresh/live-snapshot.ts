@@ -1,0 +1,20 @@
+/**
+ * What a refresh read from the live account: the input the pure diff compares with the
+ * desired state and the last-applied state.
+ */
+import type { Chat, ContactCard, WebhookSubscription } from "../../api-wire/types.js";
+
+export interface LiveSnapshot {
+  /** E.164 lines the token may send from (GET /v3/phone_numbers). */
+  lines: string[];
+  /** Managed chats by live id; null means the API answered 404 (the chat no longer exists). */
+  chats: Record<string, Chat | null>;
+  webhooks: WebhookSubscription[];
+  contact_cards: ContactCard[];
+  /** For every declared `secret_file`: whether the file exists (a missing one forces a new subscription, see diff-webhooks). */
+  secret_files_present: Record<string, boolean>;
+}
+
+export function emptySnapshot(): LiveSnapshot {
+  return { lines: [], chats: {}, webhooks: [], contact_cards: [], secret_files_present: {} };
+}
