@@ -1,14 +1,63 @@
 import type { Command } from "commander";
-import { CliError } from "../cli-error.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface ValidateOptions {
+  json?: boolean;
+  color?: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * `chatsync validate [PATH...]`: parse, schema, normalization and static API-rule checks; no
+ * network. Exit 0 when valid (summary on stdout, warnings on stderr), 1 otherwise.
+ */
 export function registerValidate(program: Command): void {
   program
     .command("validate")
-    .description("validate (not built yet)")
-    .allowUnknownOption()
-    .argument("[args...]")
-    .action(() => {
-      throw new CliError("'chatsync validate' is not built yet");
+    .description("check chatsync files (parse, schema, API rules) without touching the network")
+    .argument("[paths...]", "YAML files or folders (default: ./chatsync.yaml, else ./chatsync/)")
+    .option("--json", "print the diagnostics as a JSON array on stdout")
+    .option("--no-color", "no colour in the output (also NO_COLOR)")
+    .action(async (paths: string[], opts: ValidateOptions) => {
+      // Loaded lazily so `chatsync --version` does not pay for ajv and yaml.
+      const [{ loadConfig }, { formatDiagnostic, hasErrors }, pc] = await Promise.all([
+        import("../../sync-engine/config/load-config.js"),
+        import("../../sync-engine/config/diagnostics.js"),
+        import("picocolors"),
+      ]);
+      const result = await loadConfig(paths);
+      const failed = hasErrors(result.diagnostics) || result.state === undefined;
+
+      if (opts.json) {
+        const rows = result.diagnostics.map((d) => ({
+          file: d.file ?? null,
+          line: d.line ?? null,
+          column: d.column ?? null,
+          message: d.message,
+          path: d.path,
+          severity: d.severity,
+        }));
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        const color = opts.color !== false && !process.env.NO_COLOR && pc.default.isColorSupported;
+        for (const d of result.diagnostics) {
+          const sourceText = d.file !== undefined ? result.sources.get(d.file) : undefined;
+          process.stderr.write(`${formatDiagnostic(d, { color, ...(sourceText !== undefined ? { sourceText } : {}) })}\n`);
+        }
+        if (failed) {
+          const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+          process.stderr.write(`${plural(errors, "error")}; nothing is valid until they are fixed.\n`);
+        }
+      }
+      if (failed || !result.state) {
+        process.exitCode = 1;
+        return;
+      }
+      const s = result.state;
+      const summary = `${plural(Object.keys(s.chats).length, "chat")}, ${plural(Object.keys(s.webhooks).length, "webhook")}, ${plural(Object.keys(s.contact_cards).length, "contact card")}`;
+      if (opts.json) process.stderr.write(`${summary}\n`);
+      else process.stdout.write(`${summary}\n`);
     });
 }

@@ -191,7 +191,16 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
       if (path.length === 0) {
         return { path, at: "value", message: `a chatsync file must be a mapping with "version: 1" and chats, webhooks or contact_cards; got ${kindOf(value)}` };
       }
-      return { path, at: "value", message: `${where} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}, got ${kindOf(value)}` };
+      // The classic YAML trap: an unquoted +14155550101 is read as a number.
+      const quoteHint =
+        params.type !== "string"
+          ? ""
+          : typeof value === "number"
+            ? "; put it in quotes (YAML reads an unquoted +14155550101 as a number)"
+            : typeof value === "boolean"
+              ? "; put it in quotes"
+              : "";
+      return { path, at: "value", message: `${where} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}, got ${kindOf(value)}${quoteHint}` };
     }
     case "const":
       if (path.length === 1 && path[0] === "version") {

@@ -1,0 +1,132 @@
+/**
+ * Loading the desired state from disk: PATH arguments → files → parsed documents →
+ * resolveDocuments. No PATH means `./chatsync.yaml`, else `./chatsync/`. A folder contributes
+ * its `*.yaml`/`*.yml` files (not recursive; hidden files skipped), in name order.
+ */
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import type { DesiredState } from "../model/desired-state.js";
+import { compareDiagnostics, hasErrors, type Diagnostic } from "./diagnostics.js";
+import type { SourceDocument } from "./document-context.js";
+import { resolveDocuments } from "./resolve-document.js";
+import { MAX_CONFIG_FILE_BYTES, parseYamlSource } from "./yaml-source.js";
+
+export interface LoadResult {
+  /** The merged, normalized desired state; undefined when any diagnostic is an error. */
+  state?: DesiredState;
+  /** Errors and warnings, sorted by file and position. */
+  diagnostics: Diagnostic[];
+  /** Absolute paths of the files read, in merge order. */
+  files: string[];
+  /** Source text by diagnostic `file` name, for caret snippets. */
+  sources: Map<string, string>;
+}
+
+export const DEFAULT_CONFIG_FILE = "chatsync.yaml";
+export const DEFAULT_CONFIG_DIR = "chatsync";
+
+const YAML_FILE = /\.ya?ml$/i;
+
+function fail(file: string | undefined, message: string): Diagnostic {
+  return { severity: "error", message, ...(file !== undefined ? { file } : {}), path: "" };
+}
+
+/** Paths inside the working directory are shown relative to it, others absolute. */
+function displayName(cwd: string, absolute: string): string {
+  const rel = relative(cwd, absolute);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : absolute;
+}
+
+async function kindOf(path: string): Promise<"file" | "dir" | "missing" | "other"> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
+  } catch {
+    return "missing";
+  }
+}
+
+async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic[]): Promise<string[]> {
+  if (paths.length === 0) {
+    const file = join(cwd, DEFAULT_CONFIG_FILE);
+    if ((await kindOf(file)) === "file") return [file];
+    const dir = join(cwd, DEFAULT_CONFIG_DIR);
+    if ((await kindOf(dir)) === "dir") return expandPaths([dir], cwd, diagnostics);
+    diagnostics.push(
+      fail(undefined, `no ${DEFAULT_CONFIG_FILE} or ${DEFAULT_CONFIG_DIR}/ folder in ${cwd}; pass a file or folder, e.g. "chatsync validate examples/quickstart.yaml"`),
+    );
+    return [];
+  }
+  const files: string[] = [];
+  for (const given of paths) {
+    const abs = resolve(cwd, given);
+    const kind = await kindOf(abs);
+    if (kind === "file") {
+      files.push(abs);
+    } else if (kind === "dir") {
+      const names = (await readdir(abs, { withFileTypes: true }))
+        .filter((e) => e.isFile() && YAML_FILE.test(e.name) && !e.name.startsWith("."))
+        .map((e) => e.name)
+        .sort();
+      if (names.length === 0) {
+        diagnostics.push(fail(displayName(cwd, abs), "this folder has no .yaml or .yml files to load"));
+      }
+      files.push(...names.map((n) => join(abs, n)));
+    } else if (kind === "missing") {
+      diagnostics.push(fail(given, "no such file or folder"));
+    } else {
+      diagnostics.push(fail(given, "not a regular file or folder"));
+    }
+  }
+  // The same file named twice (directly and through its folder) is read once.
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const file of files) {
+    const real = await realpath(file).catch(() => file);
+    if (!seen.has(real)) {
+      seen.add(real);
+      unique.push(file);
+    }
+  }
+  return unique;
+}
+
+async function readSource(file: string, shown: string): Promise<{ text?: string; error?: Diagnostic }> {
+  try {
+    const { size } = await stat(file);
+    // Checked before reading so a huge file costs nothing.
+    if (size > MAX_CONFIG_FILE_BYTES) {
+      return {
+        error: fail(shown, `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; chatsync files may be at most ${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB — split it into several files in a folder`),
+      };
+    }
+    return { text: await readFile(file, "utf8") };
+  } catch (err) {
+    return { error: fail(shown, `cannot read the file: ${(err as Error).message}`) };
+  }
+}
+
+export async function loadConfig(paths: string[], opts: { cwd?: string } = {}): Promise<LoadResult> {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const diagnostics: Diagnostic[] = [];
+  const files = await expandPaths(paths, cwd, diagnostics);
+  const sources = new Map<string, string>();
+  const documents: SourceDocument[] = [];
+  for (const file of files) {
+    const shown = displayName(cwd, file);
+    const { text, error } = await readSource(file, shown);
+    if (error) {
+      diagnostics.push(error);
+      continue;
+    }
+    sources.set(shown, text as string);
+    const parsed = parseYamlSource(text as string, shown, dirname(file));
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.document) documents.push(parsed.document);
+  }
+  const resolved = resolveDocuments(documents);
+  diagnostics.push(...resolved.diagnostics);
+  diagnostics.sort(compareDiagnostics);
+  const failed = hasErrors(diagnostics) || files.length === 0;
+  return { ...(failed || !resolved.state ? {} : { state: resolved.state }), diagnostics, files, sources };
+}

@@ -1,0 +1,199 @@
+/**
+ * One YAML file → a SourceDocument with positions, refusing hostile or ambiguous input
+ * before it reaches validation: oversized files, multi-document streams, custom tags,
+ * duplicate keys, `__proto__` keys, alias bombs, unquoted "+1…" keys that YAML reads as numbers.
+ */
+import {
+  Alias,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from "yaml";
+import type { Diagnostic } from "./diagnostics.js";
+import type { Position, SourceDocument } from "./document-context.js";
+
+/** Files above this are refused before parsing (a desired state is a few KiB). */
+export const MAX_CONFIG_FILE_BYTES = 5 * 1024 * 1024;
+/** Aliases a document may expand; far above honest use, far below a "billion laughs". */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface ParsedYaml {
+  document?: SourceDocument;
+  diagnostics: Diagnostic[];
+}
+
+function positionAt(lc: LineCounter, offset: number): Position {
+  const { line, col } = lc.linePos(offset);
+  return { line, column: col };
+}
+
+function problem(origin: string, pos: Position | undefined, message: string, path = ""): Diagnostic {
+  return { severity: "error", message, file: origin, ...(pos ? { line: pos.line, column: pos.column } : {}), path };
+}
+
+function describeYamlError(e: YAMLError): string {
+  const first = e.message.split("\n")[0] ?? e.message;
+  switch (e.code) {
+    case "DUPLICATE_KEY":
+      return "duplicate key in a mapping: each key may appear once (YAML would otherwise keep only one of them silently)";
+    case "TAG_RESOLVE_FAILED": {
+      const tag = /tag:?\s*(\S+)/i.exec(first)?.[1] ?? "";
+      return `custom tag ${tag} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`.replace("  ", " ");
+    }
+    case "MULTIPLE_DOCS":
+      return "a chatsync file holds one YAML document; split multiple documents (---) into separate files";
+    default:
+      return `invalid YAML: ${first}`;
+  }
+}
+
+function keyMatches(key: unknown, segment: string | number): boolean {
+  return isScalar(key) ? String(key.value) === String(segment) : false;
+}
+
+/** Walks the AST along a data path; aliases are followed to their anchors. */
+function nodeAt(doc: Document, path: readonly (string | number)[]): { node?: Node; keyNode?: Node } {
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  for (const seg of path) {
+    if (isAlias(node)) node = (node as Alias).resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyMatches(p.key, seg));
+      if (!pair) return {};
+      keyNode = pair.key as Node;
+      node = pair.value ?? undefined;
+      if (node === undefined) return { keyNode };
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) return {};
+      node = item;
+      keyNode = item as Node;
+    } else {
+      return {};
+    }
+  }
+  return { node: node as Node, keyNode };
+}
+
+function rangeStart(node: Node | undefined): number | undefined {
+  return node?.range?.[0];
+}
+
+/** AST checks that the data alone cannot show. */
+function checkNodes(doc: Document, lc: LineCounter, origin: string): { diagnostics: Diagnostic[]; fatal: boolean } {
+  const out: Diagnostic[] = [];
+  let fatal = false;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key)) {
+        const start = rangeStart(pair.key as Node | undefined);
+        out.push(problem(origin, start === undefined ? undefined : positionAt(lc, start), "mapping keys must be plain strings, not lists or mappings"));
+        fatal = true;
+        return;
+      }
+      const key = pair.key;
+      const start = rangeStart(key as Node);
+      const pos = start === undefined ? undefined : positionAt(lc, start);
+      if (key.value === "__proto__") {
+        out.push(problem(origin, pos, 'the key "__proto__" is not allowed (it could alter object prototypes)'));
+        fatal = true;
+      } else if (typeof key.value === "number" && /^\s*\+/.test(key.source ?? "")) {
+        const written = (key.source ?? "").trim();
+        out.push(problem(origin, pos, `the key ${written} is read by YAML as the number ${key.value}; quote it: "${written}"`));
+        // Keep the key as written so the rest of the file is still checked without a
+        // second, confusing error about the number.
+        key.value = written;
+      } else if (key.value === null || typeof key.value === "object") {
+        out.push(problem(origin, pos, "a mapping key is empty"));
+        fatal = true;
+      }
+    },
+  });
+  return { diagnostics: out, fatal };
+}
+
+export function parseYamlSource(text: string, origin: string, baseDir?: string): ParsedYaml {
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(source, {
+    lineCounter: lc,
+    uniqueKeys: true,
+    prettyErrors: false,
+    schema: "core",
+    merge: false,
+    strict: true,
+    version: "1.2",
+  });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length === 0) {
+    return { diagnostics: [problem(origin, { line: 1, column: 1 }, 'the file is empty; a chatsync file starts with "version: 1"')] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  if (list.length > 1) {
+    const second = list[1] as Document;
+    const start = second.range?.[0] ?? 0;
+    diagnostics.push(
+      problem(origin, positionAt(lc, start), "a chatsync file holds one YAML document; split multiple documents (---) into separate files"),
+    );
+    return { diagnostics };
+  }
+  const doc = list[0] as Document;
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e)));
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return { diagnostics: [problem(origin, { line: 1, column: 1 }, 'the file is empty; a chatsync file starts with "version: 1"')] };
+  }
+  const nodeProblems = checkNodes(doc, lc, origin);
+  diagnostics.push(...nodeProblems.diagnostics);
+  if (nodeProblems.fatal) return { diagnostics };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const first = doc.contents && isAlias(doc.contents) ? rangeStart(doc.contents) : undefined;
+    let aliasPos: Position | undefined = first === undefined ? undefined : positionAt(lc, first);
+    visit(doc, {
+      Alias(_, node) {
+        if (aliasPos === undefined && node.range) aliasPos = positionAt(lc, node.range[0]);
+      },
+    });
+    const reason = (err as Error).message;
+    const message = /alias/i.test(reason)
+      ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the anchors and aliases (&, *) in this file expand exponentially; write the values out instead`
+      : `cannot read the YAML: ${reason}`;
+    return { diagnostics: [problem(origin, aliasPos ?? { line: 1, column: 1 }, message)] };
+  }
+
+  const locate = (path: readonly (string | number)[]): Position | undefined => {
+    const { node, keyNode } = nodeAt(doc, path);
+    const start = rangeStart(node) ?? rangeStart(keyNode);
+    return start === undefined ? undefined : positionAt(lc, start);
+  };
+  const locateKey = (path: readonly (string | number)[]): Position | undefined => {
+    if (path.length === 0) return positionAt(lc, rangeStart(doc.contents as Node) ?? 0);
+    const { node, keyNode } = nodeAt(doc, path);
+    const start = rangeStart(keyNode) ?? rangeStart(node);
+    // A key that is missing: point at the key of its parent.
+    return start !== undefined ? positionAt(lc, start) : locateKey(path.slice(0, -1));
+  };
+  const document: SourceDocument = {
+    value,
+    origin,
+    sourceText: source,
+    ...(baseDir !== undefined ? { baseDir } : {}),
+    locate,
+    locateKey,
+  };
+  return { document, diagnostics };
+}
