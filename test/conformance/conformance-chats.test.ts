@@ -3,10 +3,10 @@
  * filters, retrieve, update, mark read, leave, share contact card, voice memo.
  */
 import { describe, expect, it, vi } from "vitest";
-import { BadRequestError, ConflictError } from "@linqapp/sdk";
+import { BadRequestError, ConflictError, NotFoundError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import { useFreshEmulator } from "./harness/conformance-emulator.js";
-import { expectApiError, expectClientError } from "./harness/api-error-assertions.js";
+import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient, TEXT } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
 
@@ -176,6 +176,15 @@ describe("conformance: GET /v3/chats", () => {
     expect(withR1OnA.sort()).toEqual([dm.id, group.id].sort());
   });
 
+  it("lists oldest first, in creation order (emulator decision; order UNSETTLED)", async () => {
+    const { sdk, lineA } = ctx();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await createChat(sdk, lineA, [recipient(i + 1)])).id);
+    const seen: string[] = [];
+    for await (const chat of sdk.chats.listChats({ limit: 2 })) seen.push(chat.id);
+    expect(seen).toEqual(ids);
+  });
+
   it("filters by an email participant", async () => {
     const { sdk, lineA } = ctx();
     const chat = await createChat(sdk, lineA, ["alice@example.com"]);
@@ -239,6 +248,32 @@ describe("conformance: PUT /v3/chats/{chatId}", () => {
     });
   });
 
+  it('clears a group name with "" so reads fall back to the participants (emulator decision, §12 q10)', async () => {
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    await sdk.chats.update(group.id, { display_name: "Temporary" });
+    await vi.waitFor(async () =>
+      expect((await sdk.chats.retrieve(group.id)).display_name).toBe("Temporary"),
+    );
+    await sdk.chats.update(group.id, { display_name: "" });
+    await vi.waitFor(async () => {
+      const name = (await sdk.chats.retrieve(group.id)).display_name;
+      expect(name).not.toBe("Temporary");
+      expect(name ?? "").not.toBe("");
+    });
+  });
+
+  it("refuses a non-https icon with 400 (emulator decision)", async () => {
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    await expectApiError(
+      sdk.chats.update(group.id, { group_chat_icon: "http://cdn.example.com/x.png" }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
   it("refuses to rename a direct chat with ConflictError 409/1006", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
@@ -277,11 +312,11 @@ describe("conformance: POST /v3/chats/{chatId}/leave", () => {
     return createChat(sdk, line, [recipient(1), recipient(2), recipient(3)]);
   }
 
-  it("leaves an iMessage group of four: queued acknowledgement (200 or 202, UNSETTLED)", async () => {
+  it("leaves an iMessage group of four: 202 queued acknowledgement (emulator decision; UNSETTLED 200/202)", async () => {
     const { sdk, lineA } = ctx();
     const group = await groupOfFour(sdk, lineA);
     const { data, response } = await sdk.chats.leaveChat(group.id).withResponse();
-    expect([200, 202]).toContain(response.status);
+    expect(response.status).toBe(202);
     expect(data.status).toBe("accepted");
     expect(data.message).toBeTypeOf("string");
   });
@@ -323,22 +358,34 @@ describe("conformance: POST /v3/chats/{chatId}/leave", () => {
     await expectApiError(sdk.chats.leaveChat(group.id), ConflictError, 409, 2013);
   });
 
-  it("refuses to leave a direct chat (code UNSETTLED) and the chat stays usable", async () => {
+  it("refuses to leave a direct chat with 409/1006 (emulator decision; code UNSETTLED) and the chat stays usable", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
-    await expectClientError(sdk.chats.leaveChat(dm.id));
+    await expectApiError(sdk.chats.leaveChat(dm.id), ConflictError, 409, 1006);
     await expect(
       sdk.chats.messages.send(dm.id, { message: { parts: [TEXT("still here")] } }),
     ).resolves.toHaveProperty("message");
   });
 
-  it("refuses to leave a group of three, counting yourself (code UNSETTLED)", async () => {
+  it("refuses to leave a group of three, counting yourself, with 409/2015 (emulator decision)", async () => {
     const { sdk, lineA } = ctx();
     const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
-    await expectClientError(sdk.chats.leaveChat(group.id));
+    await expectApiError(sdk.chats.leaveChat(group.id), ConflictError, 409, 2015);
     await expect(
       sdk.chats.messages.send(group.id, { message: { parts: [TEXT("still here")] } }),
     ).resolves.toHaveProperty("message");
+  });
+});
+
+describe("conformance: leaving a non-iMessage group", () => {
+  const ctx = useFreshEmulator();
+
+  it("refuses to leave an SMS group with 409/2017 (emulator decision; only iMessage groups can be left)", async () => {
+    const { sdk, lineA, control } = ctx();
+    for (const n of [1, 2, 3]) await control.setHandleService(recipient(n), "SMS");
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);
+    expect(group.service).toBe("SMS");
+    await expectApiError(sdk.chats.leaveChat(group.id), ConflictError, 409, 2017);
   });
 });
 
@@ -353,10 +400,10 @@ describe("conformance: POST /v3/chats/{chatId}/share_contact_card", () => {
     expect(response.status).toBe(204);
   });
 
-  it("refuses to share when the line has no contact card (code UNSETTLED)", async () => {
+  it("refuses to share when the line has no contact card with 404/2012 (emulator decision)", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
-    await expectClientError(sdk.chats.shareContactCard(dm.id));
+    await expectApiError(sdk.chats.shareContactCard(dm.id), NotFoundError, 404, 2012);
   });
 });
 
@@ -386,22 +433,23 @@ describe("conformance: POST /v3/chats/{chatId}/voicememo", () => {
     expect(typeof memo.voice_memo.size_bytes).toBe("number");
   });
 
-  it("refuses a body with neither voice_memo_url nor attachment_id with 400", async () => {
+  it("refuses a body with neither voice_memo_url nor attachment_id with 400/1001", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
-    const { error } = await expectClientError(sdk.chats.sendVoicememo(dm.id, {}));
-    expect(error).toBeInstanceOf(BadRequestError);
+    await expectApiError(sdk.chats.sendVoicememo(dm.id, {}), BadRequestError, 400, 1001);
   });
 
-  it("refuses a body with both voice_memo_url and attachment_id with 400", async () => {
+  it("refuses a body with both voice_memo_url and attachment_id with 400/1005", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
-    const { error } = await expectClientError(
+    await expectApiError(
       sdk.chats.sendVoicememo(dm.id, {
         voice_memo_url: "https://cdn.example.com/memo.m4a",
         attachment_id: "3c90c3cc-0d44-4b50-8888-8dd25736052a",
       }),
+      BadRequestError,
+      400,
+      1005,
     );
-    expect(error).toBeInstanceOf(BadRequestError);
   });
 });

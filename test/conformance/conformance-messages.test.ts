@@ -253,6 +253,18 @@ describe("conformance: GET /v3/chats/{chatId}/messages", () => {
     expect(new Set(listed.map((m) => m.id))).toEqual(ids);
   });
 
+  it("lists newest first (emulator decision; order UNSETTLED)", async () => {
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    const ids = [dm.message.id];
+    for (let i = 0; i < 4; i++) {
+      ids.push(
+        (await sdk.chats.messages.send(dm.id, { message: { parts: [TEXT(`m${i}`)] } })).message.id,
+      );
+    }
+    expect((await allMessages(sdk, dm.id, 2)).map((m) => m.id)).toEqual([...ids].reverse());
+  });
+
   it("keeps chats' messages apart", async () => {
     const { sdk, lineA } = ctx();
     const a = await createChat(sdk, lineA, [recipient(1)]);

@@ -3,11 +3,11 @@
  * §6): queued add/remove, the "3 or more" group rules, and typing being DM-only.
  */
 import { describe, expect, it, vi } from "vitest";
-import { BadRequestError, PermissionDeniedError } from "@linqapp/sdk";
+import { BadRequestError, ConflictError, PermissionDeniedError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import { GroupRules } from "../../src/api-wire/index.js";
 import { useFreshEmulator } from "./harness/conformance-emulator.js";
-import { expectApiError, expectClientError } from "./harness/api-error-assertions.js";
+import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
 
@@ -52,10 +52,15 @@ describe("conformance: POST /v3/chats/{chatId}/participants", () => {
     });
   });
 
-  it("refuses to add to a direct chat (fewer than 3 participants; code UNSETTLED)", async () => {
+  it("refuses to add to a direct chat with 409/1006 (emulator decision; code UNSETTLED)", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
-    await expectClientError(sdk.chats.participants.add(dm.id, { handle: recipient(2) }));
+    await expectApiError(
+      sdk.chats.participants.add(dm.id, { handle: recipient(2) }),
+      ConflictError,
+      409,
+      1006,
+    );
     expect((await sdk.chats.retrieve(dm.id)).is_group).toBe(false);
     expect(await activeHandles(sdk, dm.id)).toEqual([lineA, recipient(1)].sort());
   });
@@ -82,13 +87,29 @@ describe("conformance: POST /v3/chats/{chatId}/participants", () => {
     );
   });
 
-  it("refuses a cross-service add (SMS-only person into an iMessage group; code UNSETTLED)", async () => {
+  it("refuses a cross-service add (SMS-only person into an iMessage group) with 409/2017 (emulator decision)", async () => {
     const { sdk, lineA, control } = ctx();
     const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
     expect((await sdk.chats.retrieve(group.id)).service).toBe("iMessage");
     await control.setHandleService(recipient(3), "SMS");
-    await expectClientError(sdk.chats.participants.add(group.id, { handle: recipient(3) }));
+    await expectApiError(
+      sdk.chats.participants.add(group.id, { handle: recipient(3) }),
+      ConflictError,
+      409,
+      2017,
+    );
     expect(await activeHandles(sdk, group.id)).not.toContain(recipient(3));
+  });
+
+  it("refuses to add someone already active with 409/2015 (emulator decision)", async () => {
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    await expectApiError(
+      sdk.chats.participants.add(group.id, { handle: recipient(1) }),
+      ConflictError,
+      409,
+      2015,
+    );
   });
 });
 
@@ -115,18 +136,28 @@ describe("conformance: DELETE /v3/chats/{chatId}/participants", () => {
     if (kept !== undefined) expect(kept.status).toBe("removed");
   });
 
-  it("refuses a removal that would leave fewer than 3 participants (code UNSETTLED)", async () => {
+  it("refuses a removal that would leave fewer than 3 participants with 409/2015 (emulator decision)", async () => {
     expect(GroupRules.minParticipantsAfterRemove).toBe(3);
     const { sdk, lineA } = ctx();
     const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
-    await expectClientError(sdk.chats.participants.remove(group.id, { handle: recipient(2) }));
+    await expectApiError(
+      sdk.chats.participants.remove(group.id, { handle: recipient(2) }),
+      ConflictError,
+      409,
+      2015,
+    );
     expect(await activeHandles(sdk, group.id)).toEqual([lineA, recipient(1), recipient(2)].sort());
   });
 
-  it("refuses to remove from a direct chat (code UNSETTLED)", async () => {
+  it("refuses to remove from a direct chat with 409/1006 (emulator decision)", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
-    await expectClientError(sdk.chats.participants.remove(dm.id, { handle: recipient(1) }));
+    await expectApiError(
+      sdk.chats.participants.remove(dm.id, { handle: recipient(1) }),
+      ConflictError,
+      409,
+      1006,
+    );
     expect(await activeHandles(sdk, dm.id)).toEqual([lineA, recipient(1)].sort());
   });
 
@@ -152,7 +183,12 @@ describe("conformance: DELETE /v3/chats/{chatId}/participants", () => {
     await vi.waitFor(async () =>
       expect(await activeHandles(sdk, group.id)).not.toContain(recipient(1)),
     );
-    await expectClientError(sdk.chats.participants.remove(group.id, { handle: recipient(2) }));
+    await expectApiError(
+      sdk.chats.participants.remove(group.id, { handle: recipient(2) }),
+      ConflictError,
+      409,
+      2015,
+    );
   });
 });
 
@@ -168,14 +204,10 @@ describe("conformance: typing indicators", () => {
     expect(stopped.status).toBe(204);
   });
 
-  it("refuses typing in a group with PermissionDeniedError 403 (code UNSETTLED) on start and stop", async () => {
+  it("refuses typing in a group with PermissionDeniedError 403/2005 (code: emulator decision) on start and stop", async () => {
     const { sdk, lineA } = ctx();
     const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
-    const start = await expectClientError(sdk.chats.typing.start(group.id));
-    expect(start.error).toBeInstanceOf(PermissionDeniedError);
-    expect(start.error.status).toBe(403);
-    const stop = await expectClientError(sdk.chats.typing.stop(group.id));
-    expect(stop.error).toBeInstanceOf(PermissionDeniedError);
-    expect(stop.envelope.error.code).toBe(start.envelope.error.code);
+    await expectApiError(sdk.chats.typing.start(group.id), PermissionDeniedError, 403, 2005);
+    await expectApiError(sdk.chats.typing.stop(group.id), PermissionDeniedError, 403, 2005);
   });
 });

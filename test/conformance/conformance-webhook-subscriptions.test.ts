@@ -3,10 +3,10 @@
  * (linq-api-v3.md §5.7, §5.8).
  */
 import { describe, expect, it } from "vitest";
-import { NotFoundError } from "@linqapp/sdk";
+import { BadRequestError, ConflictError, NotFoundError } from "@linqapp/sdk";
 import { WEBHOOK_EVENT_TYPES } from "../../src/api-wire/index.js";
 import { useFreshEmulator } from "./harness/conformance-emulator.js";
-import { expectApiError, expectClientError } from "./harness/api-error-assertions.js";
+import { expectApiError } from "./harness/api-error-assertions.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -54,37 +54,79 @@ describe("conformance: POST /v3/webhook-subscriptions", () => {
     expect(a.signing_secret).not.toBe(b.signing_secret);
   });
 
-  it("refuses a non-HTTPS target_url when insecure webhooks are not allowed (code UNSETTLED)", async () => {
-    await expectClientError(
+  it("refuses a non-HTTPS target_url with 400/1005 when insecure webhooks are not allowed (emulator decision)", async () => {
+    await expectApiError(
       ctx().sdk.webhookSubscriptions.create({
         target_url: "http://hooks.example.com/x",
         subscribed_events: ["chat.created"],
       }),
+      BadRequestError,
+      400,
+      1005,
     );
     expect((await ctx().sdk.webhookSubscriptions.list()).subscriptions).toEqual([]);
   });
 
-  it("refuses a target_url already used on the account (code UNSETTLED)", async () => {
+  it("refuses a target_url already used on the account with 409/2015 (emulator decision)", async () => {
     const { sdk } = ctx();
     await sdk.webhookSubscriptions.create({
       target_url: TARGET,
       subscribed_events: ["chat.created"],
     });
-    await expectClientError(
+    await expectApiError(
       sdk.webhookSubscriptions.create({
         target_url: TARGET,
         subscribed_events: ["participant.added"],
       }),
+      ConflictError,
+      409,
+      2015,
     );
     expect((await sdk.webhookSubscriptions.list()).subscriptions).toHaveLength(1);
   });
 
-  it("refuses an unknown event type (code UNSETTLED)", async () => {
-    await expectClientError(
+  it("refuses an unknown event type with 400/1005 (emulator decision)", async () => {
+    await expectApiError(
       ctx().sdk.webhookSubscriptions.create({
         target_url: TARGET,
         subscribed_events: ["chat.exploded" as "chat.created"],
       }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
+  it("refuses an empty subscribed_events with 400/1005 (emulator decision)", async () => {
+    await expectApiError(
+      ctx().sdk.webhookSubscriptions.create({ target_url: TARGET, subscribed_events: [] }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
+  it("refuses an unknown ?version= payload version with 400/1005 (emulator decision)", async () => {
+    await expectApiError(
+      ctx().sdk.webhookSubscriptions.create({
+        target_url: `${TARGET}?version=2024-13-01`,
+        subscribed_events: ["chat.created"],
+      }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
+  it("refuses a missing target_url with 400/1001", async () => {
+    await expectApiError(
+      ctx().sdk.webhookSubscriptions.create({ subscribed_events: ["chat.created"] } as {
+        target_url: string;
+        subscribed_events: ["chat.created"];
+      }),
+      BadRequestError,
+      400,
+      1001,
     );
   });
 });
