@@ -1,0 +1,239 @@
+/**
+ * The emulated account: every record the API exposes, held in memory and, with a data file,
+ * persisted as JSON. Mutating handlers change `state` and then call `commit()`; a commit
+ * writes the file atomically before the response goes out, so a response lost after the
+ * commit (fault `drop_response_after_commit`) still leaves the change on disk.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import writeFileAtomic from "write-file-atomic";
+import type {
+  ContactCard,
+  HealthStatus,
+  MessageEffect,
+  ParticipantStatus,
+  ReplyTo,
+  ResponsePart,
+  ServiceType,
+  WebhookEventType,
+} from "../api-wire/index.js";
+
+export const DATA_FILE_VERSION = 1;
+
+export interface LineRecord {
+  id: string;
+  phone_number: string;
+  forwarding_number: string | null;
+}
+
+export interface HandleRecord {
+  id: string;
+  handle: string;
+  joined_at: string;
+  service: ServiceType;
+  is_me: boolean;
+  status: ParticipantStatus;
+  left_at: string | null;
+}
+
+export interface ChatRecord {
+  id: string;
+  /** Creation order; the sort key of GET /v3/chats and its cursors. */
+  seq: number;
+  /** The partner line the chat lives on. */
+  line: string;
+  created_at: string;
+  updated_at: string;
+  /** null = never named; reads then show the comma-joined recipients (§8). */
+  display_name: string | null;
+  group_chat_icon: string | null;
+  is_group: boolean;
+  service: ServiceType;
+  handles: HandleRecord[];
+  health: { status: HealthStatus; updated_at: string };
+  last_read_at: string | null;
+  contact_card_shared_at: string | null;
+  location_requested_at: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  seq: number;
+  chat_id: string;
+  created_at: string;
+  sent_at: string;
+  parts: ResponsePart[];
+  effect: MessageEffect | null;
+  preferred_service: ServiceType | null;
+  service: ServiceType;
+  reply_to: ReplyTo | null;
+  idempotency_key: string | null;
+  kind: "message" | "voice_memo";
+}
+
+export interface SubscriptionRecord {
+  id: string;
+  target_url: string;
+  subscribed_events: WebhookEventType[];
+  is_active: boolean;
+  phone_numbers: string[] | null;
+  created_at: string;
+  updated_at: string;
+  signing_secret: string;
+}
+
+export interface LocationShareRecord {
+  chat_id: string;
+  handle: string;
+  coordinates: number[];
+  began_at: string;
+  updated_at: string;
+}
+
+/** A stored response for `message.idempotency_key` replays (see idempotency.ts). */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  created_at: string;
+}
+
+export type QueuedOperation =
+  | { kind: "participant.add"; chat_id: string; handle: string }
+  | { kind: "participant.remove"; chat_id: string; handle: string }
+  | { kind: "chat.rename"; chat_id: string; display_name: string | null }
+  | { kind: "chat.icon"; chat_id: string; group_chat_icon: string | null }
+  | { kind: "chat.leave"; chat_id: string };
+
+export interface PendingOperation {
+  id: string;
+  due_at: number;
+  trace_id: string;
+  op: QueuedOperation;
+}
+
+export interface AccountState {
+  version: number;
+  tokens: string[];
+  lines: LineRecord[];
+  chats: ChatRecord[];
+  messages: MessageRecord[];
+  subscriptions: SubscriptionRecord[];
+  contact_cards: ContactCard[];
+  /** What each recipient handle supports (PUT /__emulator/handles); absent = iMessage. */
+  handle_services: Record<string, ServiceType>;
+  locations: LocationShareRecord[];
+  idempotency: Record<string, IdempotencyRecord>;
+  pending_operations: PendingOperation[];
+  next_seq: number;
+}
+
+export class DataFileError extends Error {
+  readonly code = "EMULATOR_DATA_FILE";
+  constructor(file: string, detail: string) {
+    super(`Emulator data file ${file}: ${detail}. Fix or delete the file, or start without --data.`);
+    this.name = "DataFileError";
+  }
+}
+
+export function generateToken(): string {
+  return `emu_${randomBytes(24).toString("base64url")}`;
+}
+
+/** Default lines: in the +1 202 555 01xx fictional range, random so two emulators differ. */
+export function generatePhoneNumbers(count: number): string[] {
+  const base = 100 + Math.floor(Math.random() * 90);
+  return Array.from({ length: count }, (_, i) => `+1202555${String(base + i).padStart(4, "0")}`);
+}
+
+function emptyState(tokens: string[], phoneNumbers: string[]): AccountState {
+  return {
+    version: DATA_FILE_VERSION,
+    tokens,
+    lines: phoneNumbers.map((phone_number) => ({ id: randomUUID(), phone_number, forwarding_number: null })),
+    chats: [],
+    messages: [],
+    subscriptions: [],
+    contact_cards: [],
+    handle_services: {},
+    locations: [],
+    idempotency: {},
+    pending_operations: [],
+    next_seq: 1,
+  };
+}
+
+export class AccountStore {
+  state: AccountState;
+
+  private constructor(
+    state: AccountState,
+    private readonly dataFile: string | undefined,
+  ) {
+    this.state = state;
+  }
+
+  /**
+   * Loads the account from `dataFile` when it exists. Tokens and lines given explicitly win
+   * over the file's; otherwise the file's are reused, so a second process on the same file
+   * answers to the same token. Without either, fresh ones are generated.
+   */
+  static open(opts: { dataFile?: string; tokens?: string[]; phoneNumbers?: string[] }): AccountStore {
+    let loaded: AccountState | undefined;
+    if (opts.dataFile !== undefined && existsSync(opts.dataFile)) {
+      loaded = readDataFile(opts.dataFile);
+    }
+    const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
+    const phoneNumbers = nonEmpty(opts.phoneNumbers) ?? loaded?.lines.map((l) => l.phone_number) ?? generatePhoneNumbers(2);
+    const state = loaded ?? emptyState(tokens, phoneNumbers);
+    state.tokens = tokens;
+    // Keep ids (and forwarding) of lines that survive; add new lines; drop the rest.
+    state.lines = phoneNumbers.map(
+      (phone_number) =>
+        state.lines.find((l) => l.phone_number === phone_number) ?? { id: randomUUID(), phone_number, forwarding_number: null },
+    );
+    const store = new AccountStore(state, opts.dataFile);
+    store.commit();
+    return store;
+  }
+
+  nextSeq(): number {
+    return this.state.next_seq++;
+  }
+
+  /** Empties the account but keeps tokens and lines (line ids too; forwarding is cleared). */
+  reset(): void {
+    const fresh = emptyState(this.state.tokens, []);
+    fresh.lines = this.state.lines.map((l) => ({ ...l, forwarding_number: null }));
+    this.state = fresh;
+    this.commit();
+  }
+
+  /** Persists the whole account atomically (temp file + rename). No-op without a data file. */
+  commit(): void {
+    if (this.dataFile === undefined) return;
+    writeFileAtomic.sync(this.dataFile, JSON.stringify(this.state));
+  }
+
+  findChat(chatId: string): ChatRecord | undefined {
+    return this.state.chats.find((c) => c.id === chatId);
+  }
+}
+
+function nonEmpty(list: string[] | undefined): string[] | undefined {
+  return list !== undefined && list.length > 0 ? [...list] : undefined;
+}
+
+function readDataFile(file: string): AccountState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new DataFileError(file, `is not valid JSON (${(err as Error).message})`);
+  }
+  const state = parsed as Partial<AccountState> | null;
+  if (state === null || typeof state !== "object" || state.version !== DATA_FILE_VERSION || !Array.isArray(state.chats)) {
+    throw new DataFileError(file, `is not a chatsync emulator account (expected version ${DATA_FILE_VERSION})`);
+  }
+  return state as AccountState;
+}

@@ -1,0 +1,276 @@
+/**
+ * The HTTP server: routes `/api/partner/v3/*` through auth, rate limit, faults and the request
+ * log to the route handlers, and `/__emulator/*` to the control API. Every response carries
+ * `X-Trace-ID`; every API error uses the §2.1 envelope.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { ErrorCode, type ServiceType } from "../api-wire/index.js";
+import type { AccountStore } from "./account-store.js";
+import type { ApiContext, ApiHandler, ApiRequest } from "./api-context.js";
+import { ApiError } from "./api-error.js";
+import { controlRouter, type ControlTargets } from "./control-api.js";
+import { FaultInjector, type FaultDecision, type FaultSettings } from "./fault-injector.js";
+import { codeForInjectedStatus, errorEnvelope, errorHeaders, newTraceId, parseJsonBody, readBody, send } from "./http-exchange.js";
+import { OperationQueue } from "./queued-operations.js";
+import { RequestLog } from "./request-log.js";
+import { Router } from "./router.js";
+import { registerCapabilityRoutes } from "./routes/capability.js";
+import { registerChatRoutes } from "./routes/chats.js";
+import { registerContactCardRoutes } from "./routes/contact-cards.js";
+import { registerLocationRoutes } from "./routes/location.js";
+import { registerMessageRoutes } from "./routes/messages.js";
+import { registerParticipantRoutes } from "./routes/participants.js";
+import { registerPhoneNumberRoutes } from "./routes/phone-numbers.js";
+import { registerWebhookSubscriptionRoutes } from "./routes/webhook-subscriptions.js";
+import { PerTokenRateLimiter, type RateLimitSettings } from "./token-bucket.js";
+import { WebhookDispatcher } from "./webhook-dispatcher.js";
+
+export const API_PREFIX = "/api/partner";
+export const CONTROL_PREFIX = "/__emulator";
+export const DEFAULT_CAPABILITY_INTERVAL_MS = 10_000;
+
+export interface ServerSettings {
+  store: AccountStore;
+  /** token → lines it may use; a token without an entry owns every line. */
+  tokenLines?: Record<string, string[]>;
+  rateLimit?: RateLimitSettings;
+  asyncMs: number;
+  allowInsecureWebhooks: boolean;
+  capabilityIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+function buildApiRouter(): Router<ApiHandler> {
+  const router = new Router<ApiHandler>();
+  registerChatRoutes(router);
+  registerParticipantRoutes(router);
+  registerMessageRoutes(router);
+  registerLocationRoutes(router);
+  registerWebhookSubscriptionRoutes(router);
+  registerContactCardRoutes(router);
+  registerPhoneNumberRoutes(router);
+  registerCapabilityRoutes(router);
+  return router;
+}
+
+const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+export class EmulatorServer {
+  readonly http: Server;
+  readonly store: AccountStore;
+  readonly log = new RequestLog();
+  readonly faults = new FaultInjector();
+  readonly limiter: PerTokenRateLimiter;
+  readonly dispatcher: WebhookDispatcher;
+  readonly operations: OperationQueue;
+  origin = "";
+  private readonly api = buildApiRouter();
+  private readonly capabilityChecks = new Map<string, number>();
+  private capabilityIntervalMs: number;
+  private readonly logLine: (line: string) => void;
+
+  constructor(private readonly settings: ServerSettings) {
+    this.store = settings.store;
+    this.logLine = settings.log ?? (() => undefined);
+    this.limiter = new PerTokenRateLimiter(settings.rateLimit);
+    this.dispatcher = new WebhookDispatcher(this.store, this.logLine);
+    this.operations = new OperationQueue(this.store, this.dispatcher, settings.asyncMs);
+    this.capabilityIntervalMs = settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;
+    this.operations.resume();
+    this.http = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.logLine(`emulator: unexpected error: ${(err as Error).stack ?? String(err)}`);
+        if (!res.headersSent) {
+          const traceId = newTraceId();
+          send(res, 500, errorEnvelope(new ApiError(500, ErrorCode.InternalServerError, "Internal server error"), traceId), {}, traceId);
+        } else {
+          res.destroy();
+        }
+      });
+    });
+    // Keep-alive sockets must not hold close() open.
+    this.http.keepAliveTimeout = 5_000;
+  }
+
+  async close(): Promise<void> {
+    this.dispatcher.close();
+    this.operations.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const traceId = newTraceId();
+    const url = new URL(req.url ?? "/", "http://emulator.invalid");
+    if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+      await this.handleControl(req, res, url, traceId);
+      return;
+    }
+    await this.handleApi(req, res, url, traceId);
+  }
+
+  private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL, traceId: string): Promise<void> {
+    try {
+      if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? "")) {
+        throw new ApiError(403, ErrorCode.AccessDenied, "The emulator control API answers loopback clients only");
+      }
+      const body = parseJsonBody(await readBody(req), req.headers["content-type"]);
+      const match = controlRouter.match(req.method ?? "GET", url.pathname);
+      if (match.kind === "not_found") throw new ApiError(404, ErrorCode.InvalidParameterValue, `No control route ${url.pathname}`);
+      if (match.kind === "method_not_allowed") {
+        throw new ApiError(405, ErrorCode.InvalidParameterValue, `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}`);
+      }
+      const apiReq: ApiRequest = { method: req.method ?? "GET", params: match.params, query: url.searchParams, body, headers: req.headers };
+      const out = match.handler(apiReq, this.controlTargets(), traceId);
+      if (out.raw !== undefined) {
+        res.setHeader("x-trace-id", traceId);
+        res.writeHead(out.status, out.headers);
+        res.end(out.raw);
+        return;
+      }
+      send(res, out.status, out.body, out.headers ?? {}, traceId);
+    } catch (err) {
+      this.sendError(res, err, traceId);
+    }
+  }
+
+  private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL, traceId: string): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const entry = { method, path: url.pathname, ...(url.search ? { query: url.search.slice(1) } : {}) };
+    const latency = this.faults.latencyMs();
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    const fault: FaultDecision = this.faults.decide();
+    if (fault.kind === "reset_connection") {
+      this.log.add({ ...entry, status: 0, fault: "reset_connection" });
+      req.socket.destroy();
+      return;
+    }
+    let status: number;
+    let body: unknown;
+    let headers: Record<string, string> = {};
+    try {
+      const raw = await readBody(req);
+      const out = this.dispatchApi(req, url, raw, traceId, fault);
+      status = out.status;
+      body = out.body;
+      headers = out.headers ?? {};
+    } catch (err) {
+      const apiErr = this.toApiError(err);
+      status = apiErr.status;
+      body = errorEnvelope(apiErr, traceId);
+      headers = errorHeaders(apiErr);
+    }
+    if (fault.kind === "drop_response_after_commit") {
+      // The handler ran and committed (and persisted); the client never hears back.
+      this.log.add({ ...entry, status, fault: "drop_response_after_commit" });
+      req.socket.destroy();
+      return;
+    }
+    this.log.add({ ...entry, status, ...(fault.kind === "status" ? { fault: "status" as const } : {}) });
+    this.logLine(`${method} ${url.pathname} → ${status}`);
+    send(res, status, body, headers, traceId);
+  }
+
+  /** Auth → rate limit → injected status → route → handler. */
+  private dispatchApi(req: IncomingMessage, url: URL, raw: Buffer, traceId: string, fault: FaultDecision) {
+    if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
+      throw new ApiError(404, ErrorCode.InvalidParameterValue, `No route ${url.pathname}; the API lives under ${API_PREFIX}/v3`);
+    }
+    const token = this.authenticate(req);
+    const wait = this.limiter.take(token);
+    if (wait > 0) {
+      const seconds = Math.max(1, Math.ceil(wait / 1000));
+      throw new ApiError(429, ErrorCode.RateLimitExceeded, `Rate limited. Try again in ${seconds} seconds.`, seconds, Math.max(1, Math.ceil(wait)));
+    }
+    if (fault.kind === "status") {
+      const code = codeForInjectedStatus(fault.status);
+      throw new ApiError(fault.status, code, `Injected fault (status ${fault.status})`, fault.status === 429 ? 1 : undefined, fault.status === 429 ? 1000 : undefined);
+    }
+    this.operations.applyDue();
+    const path = url.pathname.slice(API_PREFIX.length);
+    const match = this.api.match(req.method ?? "GET", path);
+    if (match.kind === "not_found") throw new ApiError(404, ErrorCode.InvalidParameterValue, `No route ${req.method} ${url.pathname}`);
+    if (match.kind === "method_not_allowed") {
+      throw new ApiError(405, ErrorCode.InvalidParameterValue, `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}`);
+    }
+    const body = parseJsonBody(raw, req.headers["content-type"]);
+    const ctx = this.context(token, traceId);
+    return match.handler({ method: req.method ?? "GET", params: match.params, query: url.searchParams, body, headers: req.headers }, ctx);
+  }
+
+  private authenticate(req: IncomingMessage): string {
+    const header = req.headers.authorization ?? "";
+    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    const token = m?.[1]?.trim();
+    if (token === undefined || !this.store.state.tokens.includes(token)) {
+      throw new ApiError(401, ErrorCode.Unauthorized, "Unauthorized - missing or invalid authentication token; send Authorization: Bearer <token>");
+    }
+    return token;
+  }
+
+  private context(token: string, traceId: string): ApiContext {
+    const all = this.store.state.lines.map((l) => l.phone_number);
+    const own = this.settings.tokenLines?.[token];
+    return {
+      store: this.store,
+      token,
+      lines: new Set(own === undefined ? all : all.filter((l) => own.includes(l))),
+      traceId,
+      origin: this.origin,
+      events: this.dispatcher,
+      operations: this.operations,
+      now: new Date(),
+      allowInsecureWebhooks: this.settings.allowInsecureWebhooks,
+      capabilityGate: (line) => this.capabilityGate(line),
+      handleService: (handle): ServiceType => this.store.state.handle_services[handle] ?? "iMessage",
+    };
+  }
+
+  /** One capability check per line per interval (§2.5); returns ms to wait. */
+  private capabilityGate(line: string): number {
+    const now = Date.now();
+    const last = this.capabilityChecks.get(line);
+    if (last !== undefined && now - last < this.capabilityIntervalMs) return this.capabilityIntervalMs - (now - last);
+    this.capabilityChecks.set(line, now);
+    return 0;
+  }
+
+  private controlTargets(): ControlTargets {
+    const self = this;
+    return {
+      store: this.store,
+      log: this.log,
+      faults: this.faults,
+      limiter: this.limiter,
+      dispatcher: this.dispatcher,
+      operations: this.operations,
+      capability: {
+        get intervalMs() {
+          return self.capabilityIntervalMs;
+        },
+        set intervalMs(ms: number) {
+          self.capabilityIntervalMs = ms;
+        },
+        reset: () => self.capabilityChecks.clear(),
+      },
+      restoreStartupSettings: () => {
+        this.faults.configure({ probability: 0 } satisfies FaultSettings);
+        this.limiter.configure(this.settings.rateLimit);
+        this.capabilityIntervalMs = this.settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;
+      },
+    };
+  }
+
+  private toApiError(err: unknown): ApiError {
+    if (err instanceof ApiError) return err;
+    this.logLine(`emulator: handler error: ${(err as Error).stack ?? String(err)}`);
+    return new ApiError(500, ErrorCode.InternalServerError, "Internal server error");
+  }
+
+  private sendError(res: ServerResponse, err: unknown, traceId: string): void {
+    const apiErr = this.toApiError(err);
+    send(res, apiErr.status, errorEnvelope(apiErr, traceId), errorHeaders(apiErr), traceId);
+  }
+}
