@@ -99,6 +99,16 @@ describe("LinqClient retries", () => {
     expect(clock.sleeps).toEqual([45_000]);
   });
 
+  it("uses the more precise retry-after-ms header when the server sends one", async () => {
+    const { client, clock } = await setup([
+      (_r, res) =>
+        sendApiError(res, 429, 1007, "Rate limited.", { retryAfter: 1, headers: { "retry-after": "1", "retry-after-ms": "250" } }),
+      ok,
+    ]);
+    await client.getChat(CHAT.id);
+    expect(clock.sleeps).toEqual([250]);
+  });
+
   it("retries a 429 even on a POST without idempotency key (a 429 is never carried out)", async () => {
     const { client, server } = await setup([
       (_r, res) => sendApiError(res, 429, 1007, "Rate limited.", { retryAfter: 1 }),

@@ -24,7 +24,7 @@ describe("isIdempotentRequest", () => {
 
 describe("RetryPolicy.decide", () => {
   it("honours retry_after on 429 exactly, for any method", () => {
-    const d = policy().decide({ kind: "status", status: 429, code: 1007, retryAfterSeconds: 7 }, { attempt: 1, idempotent: false });
+    const d = policy().decide({ kind: "status", status: 429, code: 1007, retryAfterMs: 7000 }, { attempt: 1, idempotent: false });
     expect(d).toEqual({ retry: true, delayMs: 7000, reason: "429 (1007)", rateLimited: true });
   });
 
@@ -45,7 +45,7 @@ describe("RetryPolicy.decide", () => {
 
   it("surfaces a 429 whose wait exceeds maxRetryAfterMs instead of sleeping through it", () => {
     const p = new RetryPolicy({ maxRetryAfterMs: 60_000 });
-    const d = p.decide({ kind: "status", status: 429, code: 1007, retryAfterSeconds: 3600 }, { attempt: 1, idempotent: true });
+    const d = p.decide({ kind: "status", status: 429, code: 1007, retryAfterMs: 3_600_000 }, { attempt: 1, idempotent: true });
     expect(d.retry).toBe(false);
   });
 

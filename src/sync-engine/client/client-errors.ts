@@ -24,6 +24,11 @@ export interface LinqApiErrorInit {
   traceId?: string;
   /** Seconds the server asked us to wait (429 `error.retry_after` or `Retry-After`). */
   retryAfter?: number;
+  /**
+   * The same wait in ms, from `retry-after-ms` when the server sends it (not in the Linq docs,
+   * but the official SDK honours it, §1.6), else `retryAfter`·1000.
+   */
+  retryAfterMs?: number;
   docUrl?: string;
 }
 
@@ -35,6 +40,8 @@ export class LinqApiError extends Error {
   readonly traceId: string | undefined;
   /** Seconds to wait before retrying, when the server said so (429). */
   readonly retryAfter: number | undefined;
+  /** The wait in ms (more precise than `retryAfter` when the server sent `retry-after-ms`). */
+  readonly retryAfterMs: number | undefined;
   readonly method: string;
   readonly path: string;
   readonly apiMessage: string;
@@ -47,6 +54,7 @@ export class LinqApiError extends Error {
     this.status = init.status;
     this.traceId = init.traceId;
     this.retryAfter = init.retryAfter;
+    this.retryAfterMs = init.retryAfterMs ?? (init.retryAfter === undefined ? undefined : init.retryAfter * 1_000);
     this.method = init.method;
     this.path = init.path;
     this.apiMessage = init.apiMessage;

@@ -139,6 +139,8 @@ export class HttpTransport {
     const envelope = parseErrorEnvelope(text);
     const headerTrace = header("x-trace-id");
     const retryAfter = envelope?.error.retry_after ?? parseRetryAfterHeader(header("retry-after"));
+    const retryAfterMsHeader = Number(header("retry-after-ms") ?? Number.NaN);
+    const retryAfterMs = Number.isFinite(retryAfterMsHeader) && retryAfterMsHeader >= 0 ? retryAfterMsHeader : undefined;
     const snippet = text.trim().slice(0, 200);
     return new LinqApiError({
       method: req.method,
@@ -151,6 +153,7 @@ export class HttpTransport {
       ),
       traceId: envelope?.trace_id ?? headerTrace,
       retryAfter,
+      retryAfterMs,
       docUrl: envelope?.error.doc_url,
     });
   }

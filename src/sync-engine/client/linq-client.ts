@@ -385,7 +385,7 @@ export class LinqClient implements LinqApi {
       let error: LinqApiError | LinqNetworkError;
       if (outcome.kind === "api-error") {
         error = outcome.error;
-        failure = { kind: "status", status: error.status, code: error.code, retryAfterSeconds: error.retryAfter };
+        failure = { kind: "status", status: error.status, code: error.code, retryAfterMs: error.retryAfterMs };
         this.emitRequest({ method: spec.method, path, status: error.status, attempt, durationMs, error });
       } else {
         error = new LinqNetworkError({
@@ -404,18 +404,21 @@ export class LinqClient implements LinqApi {
       const decision = this.#closed ? { retry: false as const } : this.#policy.decide(failure, { attempt, idempotent });
       if (!decision.retry) throw error;
 
-      this.emitRetry({
+      const retryEvent: RetryEvent = {
         method: spec.method,
         path,
         attempt,
         delayMs: decision.delayMs,
         reason: decision.reason,
         rateLimited: decision.rateLimited,
-      });
+      };
       if (decision.rateLimited) {
-        // Everyone waits, not just this call; the next acquire() sits out the pause.
+        // Everyone waits, not just this call: the pause is in place before anyone hears of
+        // the retry, and the next acquire() (this call's included) sits it out.
         this.#limiter.pauseFor(decision.delayMs);
+        this.emitRetry(retryEvent);
       } else {
+        this.emitRetry(retryEvent);
         await this.#clock.sleep(decision.delayMs);
       }
     }

@@ -38,7 +38,7 @@ export interface RetryPolicyOptions {
 
 /** What went wrong with one attempt, as far as the retry decision is concerned. */
 export type AttemptFailure =
-  | { kind: "status"; status: number; code: number; retryAfterSeconds?: number }
+  | { kind: "status"; status: number; code: number; retryAfterMs?: number }
   | { kind: "network"; code: string; sentBeforeFailure: boolean };
 
 export interface RetryContext {
@@ -110,12 +110,12 @@ export class RetryPolicy {
       return { retry: false, reason: `gave up after ${ctx.attempt} attempts (maxRetries ${this.maxRetries})` };
     }
 
-    if (failure.kind === "status" && failure.status === 429 && failure.retryAfterSeconds !== undefined) {
-      const delayMs = Math.max(0, failure.retryAfterSeconds * 1_000);
+    if (failure.kind === "status" && failure.status === 429 && failure.retryAfterMs !== undefined) {
+      const delayMs = Math.max(0, Math.ceil(failure.retryAfterMs));
       if (delayMs > this.maxRetryAfterMs) {
         return {
           retry: false,
-          reason: `server asked to wait ${failure.retryAfterSeconds} s, longer than maxRetryAfterMs ${this.maxRetryAfterMs}`,
+          reason: `server asked to wait ${delayMs} ms, longer than maxRetryAfterMs ${this.maxRetryAfterMs}`,
         };
       }
       return { retry: true, delayMs, reason, rateLimited: true };
