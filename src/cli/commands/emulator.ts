@@ -1,14 +1,84 @@
+/**
+ * `chatsync emulator` (SPEC §7): runs the Linq API v3 emulator until SIGINT/SIGTERM and prints
+ * one JSON line `{"base_url","token","phone_numbers"}` once it listens. The emulator module is
+ * imported inside the action so other commands do not pay for loading it.
+ */
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface EmulatorFlags {
+  host: string;
+  port: string;
+  token: string[];
+  phoneNumber: string[];
+  data?: string;
+  rateLimit?: string;
+  asyncMs?: string;
+  allowInsecureWebhooks?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function nonNegativeNumber(flag: string, raw: string | undefined, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+    throw new CliError(`${flag} must be a${integer ? "n integer" : " number"} >= 0 (got "${raw}")`);
+  }
+  return n;
+}
+
 export function registerEmulator(program: Command): void {
   program
     .command("emulator")
-    .description("emulator (not built yet)")
-    .allowUnknownOption()
-    .argument("[args...]")
-    .action(() => {
-      throw new CliError("'chatsync emulator' is not built yet");
+    .description("run the Linq API v3 emulator on loopback (prints one JSON line with base_url, token, phone_numbers)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on; 0 picks a free port", "4010")
+    .option("--token <token>", "accepted bearer token (repeatable; default: one generated token)", collect, [])
+    .option("--phone-number <e164>", "line the tokens own (repeatable; default: two generated numbers)", collect, [])
+    .option("--data <file>", "persist the account as JSON in this file")
+    .option("--rate-limit <rps>", "token-bucket limit in requests per second (429 with Retry-After)")
+    .option("--async-ms <n>", "queued operations become visible after N ms", "0")
+    .option("--allow-insecure-webhooks", "allow http://127.0.0.1 webhook targets (tests)")
+    .action(async (flags: EmulatorFlags) => {
+      const port = nonNegativeNumber("--port", flags.port, true) ?? 4010;
+      const rps = nonNegativeNumber("--rate-limit", flags.rateLimit, false);
+      const asyncMs = nonNegativeNumber("--async-ms", flags.asyncMs, true) ?? 0;
+      const { startEmulator, EmulatorOptionError } = await import("../../emulator/index.js");
+      let emulator;
+      try {
+        emulator = await startEmulator({
+          host: flags.host,
+          port,
+          ...(flags.token.length > 0 ? { tokens: flags.token } : {}),
+          ...(flags.phoneNumber.length > 0 ? { phoneNumbers: flags.phoneNumber } : {}),
+          ...(flags.data === undefined ? {} : { dataFile: flags.data }),
+          ...(rps === undefined || rps === 0 ? {} : { rateLimit: { rps } }),
+          asyncMs,
+          allowInsecureWebhooks: flags.allowInsecureWebhooks === true,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException & { code?: string };
+        if (err instanceof EmulatorOptionError || e.code === "EMULATOR_DATA_FILE") throw new CliError(e.message);
+        if (e.code === "EADDRINUSE") throw new CliError(`port ${port} on ${flags.host} is in use; pick another with --port (0 = any free port)`);
+        if (e.code === "EADDRNOTAVAIL") throw new CliError(`cannot listen on ${flags.host}; use a local address such as 127.0.0.1`);
+        throw err;
+      }
+      process.stdout.write(
+        `${JSON.stringify({ base_url: emulator.baseUrl, token: emulator.token, phone_numbers: emulator.phoneNumbers })}\n`,
+      );
+      const running = emulator;
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          running.close().then(resolve, resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
     });
 }
