@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { runCli, startCli, type CliResult, type CliRunOptions, type RunningCli } from "./cli.js";
-import { startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions } from "./emulator-process.js";
+import { startE2eEmulator, type E2eEmulator, type E2eEmulatorOptions } from "./e2e-emulator.js";
 
 export const LINE_A = "+12025550100";
 export const LINE_B = "+12025550101";
@@ -35,7 +35,7 @@ export interface Workspace {
   configPath: string;
   /** `--state` of every run; assign a new path to start over with no state. */
   statePath: string;
-  emu: EmulatorProcess;
+  emu: E2eEmulator;
   /** Every CLI run made through this workspace, in order. */
   runs: CliResult[];
   /** Writes the config (an object, serialized as YAML) to `configPath`. */
@@ -55,9 +55,9 @@ export interface Workspace {
   close(): Promise<void>;
 }
 
-export async function createWorkspace(options: EmulatorProcessOptions = {}): Promise<Workspace> {
+export async function createWorkspace(options: E2eEmulatorOptions = {}): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), "chatsync-e2e-"));
-  const emu = await startEmulatorProcess({ phoneNumbers: [LINE_A, LINE_B], ...options });
+  const emu = await startE2eEmulator({ phoneNumbers: [LINE_A, LINE_B], ...options });
   const configPath = join(dir, "chatsync.yaml");
   const statePath = join(dir, ".chatsync", "state.json");
   const runs: CliResult[] = [];

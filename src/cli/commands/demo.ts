@@ -11,17 +11,6 @@
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 
-/** What `src/emulator/index.ts` exports (SPEC §7); loaded lazily to keep `--version` fast. */
-interface EmbeddedEmulator {
-  baseUrl: string;
-  token: string;
-  phoneNumbers: string[];
-  close(): Promise<void>;
-}
-interface EmulatorModule {
-  startEmulator(options: { port: number; host?: string; phoneNumbers?: string[] }): Promise<EmbeddedEmulator>;
-}
-
 export interface DemoOptions {
   /** Example config to run. Default: the package's examples/quickstart.yaml. */
   config?: string;
@@ -60,8 +49,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const statePath = join(dir, "state.json");
 
   const lines = linesDeclaredIn(await readFile(config, "utf8"), (await import("yaml")).parse);
-  const emulatorModule = (await import(new URL("../../emulator/index.js", import.meta.url).href)) as EmulatorModule;
-  const emulator = await emulatorModule.startEmulator({
+  // Loaded lazily so `chatsync --version` never pays for the emulator.
+  const { startEmulator } = await import("../../emulator/index.js");
+  const emulator = await startEmulator({
     port: 0,
     host: "127.0.0.1",
     ...(lines.length > 0 ? { phoneNumbers: lines } : {}),
