@@ -1,0 +1,29 @@
+/**
+ * The example CDK app (cdktf.json `app`). Two outputs from one tree:
+ * - run by `chatsync plan|apply --app "node dist/examples-cdk/main.js"` (CHATSYNC_MANIFEST_OUT
+ *   set): writes the desired-state manifest there and nothing else;
+ * - run by `npm run synth` / `cdktf synth`: writes cdktf.out/stacks/chatsync-quickstart/
+ *   cdk.tf.json (null_resources driving `chatsync apply`) and chatsync.manifest.json beside it.
+ */
+import { fileURLToPath } from "node:url";
+import { App, TerraformStack } from "cdktf";
+import { emitManifest } from "../../dist/constructs/index.js";
+import { ChatSyncTerraformBridge } from "../../dist/constructs/terraform-bridge.js";
+import { declareQuickstartChats } from "./quickstart-chats.js";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const examplesDir = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+const app = new App();
+const stack = new TerraformStack(app, "chatsync-quickstart");
+// Secrets resolve against examples/, the folder of the YAML quickstart, so both paths agree.
+declareQuickstartChats(stack, { baseDir: examplesDir });
+
+if (emitManifest(app) === undefined) {
+  new ChatSyncTerraformBridge(stack, "chatsync-bridge", {
+    // This repository runs its own build; an app that depends on chatsync leaves this out
+    // and gets "chatsync" from node_modules/.bin.
+    chatsyncEntryPoint: `${repoRoot}dist/cli/main.js`,
+  });
+  app.synth();
+}

@@ -1,0 +1,223 @@
+/**
+ * The cdktf bridge: the one module of the construct library that imports cdktf. It turns the
+ * managed objects of a stack into `null_resource`s whose provisioners run the chatsync engine,
+ * so a Terraform/OpenTofu pipeline drives the same engine, state file and safety rules as
+ * `chatsync apply`. HashiCorp deprecated cdktf in December 2025; keeping it behind this module
+ * means the construct model and the manifest path work without it.
+ *
+ * Per managed object (decision, see docs/cdk.md):
+ * - `Resource` (also `node.defaultChild`): triggers = address + canonical spec + its hash + the
+ *   apply command; a create-time `local-exec` runs
+ *   `chatsync apply <manifest> --target <address> --auto-approve`. A spec change replaces it,
+ *   which re-runs the apply — its destroy does nothing, so a change never removes anything.
+ * - `Teardown`: triggers = address + the destroy command, with `ignore_changes = [triggers]`;
+ *   a destroy-time `local-exec` runs `self.triggers.destroy_command`
+ *   (`chatsync apply <manifest> --destroy --target <address> --auto-approve`). It is never
+ *   replaced by a spec change, so only a real destroy (`terraform destroy`, `-target`) removes
+ *   the object. One resource carrying both provisioners would leave and re-create a chat (new
+ *   chat, second welcome message) on every roster edit, because null_resource changes are
+ *   replacements.
+ */
+import { writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { Construct, type IConstruct } from "constructs";
+import {
+  Annotations,
+  App,
+  Aspects,
+  Manifest,
+  TerraformStack,
+  type IAspect,
+  type ISynthesisSession,
+} from "cdktf";
+import { provider as nullProvider, resource as nullResource } from "@cdktf/provider-null";
+import { canonicalJson, contentHash } from "../sync-engine/model/canonical.js";
+import { manifestJson } from "../sync-engine/model/manifest.js";
+import { formatDiagnostic } from "../sync-engine/config/diagnostics.js";
+import type { ManagedObject } from "./managed-object.js";
+import { synthesizeDesiredState, type SynthesisResult } from "./synthesize-desired-state.js";
+
+export type NullResource = nullResource.Resource;
+
+export interface ChatSyncTerraformBridgeProps {
+  /**
+   * The part of the tree whose managed objects become resources.
+   * @default - the whole stack
+   */
+  readonly source?: IConstruct;
+  /**
+   * Shell command that runs chatsync in the provisioners, e.g. `npx --no-install chatsync`.
+   * Ignored when `chatsyncEntryPoint` is set.
+   * @default "chatsync" (found on PATH; `npx cdktf deploy` puts node_modules/.bin there)
+   */
+  readonly chatsyncCommand?: string;
+  /**
+   * Path of chatsync's `dist/cli/main.js`, run with `node`; written relative to the stack's
+   * working directory so the synthesized config does not depend on where the repo is checked out.
+   * @default - use `chatsyncCommand`
+   */
+  readonly chatsyncEntryPoint?: string;
+  /**
+   * File name of the manifest written next to `cdk.tf.json` at synthesis; the provisioners
+   * read it from Terraform's working directory.
+   * @default "chatsync.manifest.json"
+   */
+  readonly manifestFileName?: string;
+  /**
+   * chatsync state file, relative to the directory synthesis runs in (the project root). It
+   * must outlive `cdktf.out`, which synthesis rewrites; written relative to the stack's working
+   * directory in the commands.
+   * @default ".chatsync/state.json"
+   */
+  readonly stateFile?: string;
+}
+
+export class ChatSyncTerraformBridgeError extends Error {
+  readonly code = "CHATSYNC_TERRAFORM_BRIDGE";
+  constructor(message: string) {
+    super(message);
+    this.name = "ChatSyncTerraformBridgeError";
+  }
+}
+
+/** POSIX-shell quoting (local-exec runs `/bin/sh -c` on Unix). */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:+=@%,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Terraform reads every JSON string as a template: a literal `${` or `%{` (say, in a welcome
+ * message) must be doubled or Terraform would try to evaluate it.
+ */
+export function terraformLiteral(text: string): string {
+  // Replacement functions, not strings: in a replacement string "$$" means one "$".
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+export class ChatSyncTerraformBridge extends Construct {
+  /** Resolution result of the last synthesis (undefined before the stack is synthesized). */
+  synthesized?: SynthesisResult;
+  private readonly stack: TerraformStack;
+  private readonly props: ChatSyncTerraformBridgeProps;
+
+  constructor(scope: Construct, id: string, props: ChatSyncTerraformBridgeProps = {}) {
+    super(scope, id);
+    this.stack = TerraformStack.of(this);
+    this.props = { ...props };
+    if (props.chatsyncCommand !== undefined && props.chatsyncCommand.trim() === "") {
+      throw new ChatSyncTerraformBridgeError(
+        `${this.node.path}: chatsyncCommand is empty; give the command that runs chatsync (e.g. "npx --no-install chatsync") or leave it out`,
+      );
+    }
+    new nullProvider.NullProvider(this, "null");
+
+    // Resources are added at synthesis (first aspect visit), not now, so objects declared after
+    // the bridge are included and the rules run once over the finished tree.
+    let materialized = false;
+    const aspect: IAspect = {
+      visit: () => {
+        if (materialized) return;
+        materialized = true;
+        this.materialize();
+      },
+    };
+    Aspects.of(this.stack).add(aspect);
+    this.writeManifestAtSynthesis();
+  }
+
+  /** The `Resource` (apply) null_resource of a managed object, once synthesized. */
+  resourceFor(obj: ManagedObject): NullResource | undefined {
+    return obj.node.tryFindChild("Resource") as NullResource | undefined;
+  }
+
+  /** The `Teardown` (destroy-time) null_resource of a managed object, once synthesized. */
+  teardownFor(obj: ManagedObject): NullResource | undefined {
+    return obj.node.tryFindChild("Teardown") as NullResource | undefined;
+  }
+
+  get manifestFileName(): string {
+    return this.props.manifestFileName ?? "chatsync.manifest.json";
+  }
+
+  /** Terraform's working directory for this stack (where provisioners run). */
+  private workingDirectory(): string {
+    return resolve(App.of(this.stack).outdir, Manifest.stacksFolder, this.stack.node.id);
+  }
+
+  private fromWorkingDirectory(path: string): string {
+    const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
+    return relative(this.workingDirectory(), absolute) || ".";
+  }
+
+  private chatsyncInvocation(): string {
+    if (this.props.chatsyncEntryPoint !== undefined) {
+      return `node ${shellQuote(this.fromWorkingDirectory(this.props.chatsyncEntryPoint))}`;
+    }
+    return this.props.chatsyncCommand ?? "chatsync";
+  }
+
+  /** The engine invocation for one address; `destroy` adds `--destroy`. */
+  commandFor(address: string, opts: { destroy?: boolean } = {}): string {
+    const words = [
+      "apply",
+      this.manifestFileName,
+      "--state",
+      this.fromWorkingDirectory(this.props.stateFile ?? join(".chatsync", "state.json")),
+      ...(opts.destroy ? ["--destroy"] : []),
+      "--target",
+      address,
+      "--auto-approve",
+    ];
+    return `${this.chatsyncInvocation()} ${words.map(shellQuote).join(" ")}`;
+  }
+
+  private materialize(): void {
+    const source = this.props.source ?? this.stack;
+    const result = synthesizeDesiredState(source);
+    this.synthesized = result;
+    for (const warning of result.warnings) {
+      const at = source.node.findAll().find((c) => c.node.path === warning.file) ?? this;
+      Annotations.of(at).addWarning(formatDiagnostic(warning));
+    }
+    for (const { construct, address, spec } of result.objects) {
+      if (construct.node.tryFindChild("Resource") || construct.node.tryFindChild("Teardown")) {
+        throw new ChatSyncTerraformBridgeError(
+          `${construct.node.path}: already has a child named "Resource" or "Teardown"; two bridges cover this object — give each bridge a separate "source"`,
+        );
+      }
+      const teardown = new nullResource.Resource(construct, "Teardown", {
+        triggers: {
+          address: terraformLiteral(address),
+          destroy_command: terraformLiteral(this.commandFor(address, { destroy: true })),
+        },
+        lifecycle: { ignoreChanges: ["triggers"] },
+        provisioners: [
+          { type: "local-exec", when: "destroy", command: "${self.triggers.destroy_command}" },
+        ],
+      });
+      new nullResource.Resource(construct, "Resource", {
+        triggers: {
+          address: terraformLiteral(address),
+          spec_hash: contentHash(spec),
+          spec: terraformLiteral(canonicalJson(spec)),
+          apply_command: terraformLiteral(this.commandFor(address)),
+        },
+        dependsOn: [teardown],
+        provisioners: [{ type: "local-exec", command: "${self.triggers.apply_command}" }],
+      });
+    }
+  }
+
+  /** Wraps the stack's synthesizer so the manifest lands next to cdk.tf.json. */
+  private writeManifestAtSynthesis(): void {
+    const inner = this.stack.synthesizer;
+    this.stack.synthesizer = {
+      synthesize: (session: ISynthesisSession) => {
+        inner.synthesize(session);
+        if (!this.synthesized) return;
+        const dir = join(session.outdir, session.manifest.forStack(this.stack).workingDirectory);
+        writeFileSync(join(dir, this.manifestFileName), manifestJson(this.synthesized.state));
+      },
+    };
+  }
+}
