@@ -48,7 +48,7 @@ describe("linesDeclaredIn (which lines the demo's emulator must own)", () => {
       "contact_cards:",
       '  "+12025550102": { first_name: Acme }',
       "chats:",
-      '  a: { type: direct, to: bob@example.com, from: "+12025550101", welcome_message: hi }',
+      '  a: { type: direct, to: bob@example.com, from: "+1 (202) 555-0101", welcome_message: hi }',
       '  b: { type: direct, to: "+14155550101", welcome_message: hi }',
       "webhooks:",
       '  w: { target_url: "https://h.example.com/x", events: [chat.created], phone_numbers: ["+12025550100", "+12025550103"] }',

@@ -91,8 +91,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
 export function linesDeclaredIn(yamlText: string, parse: (text: string) => unknown): string[] {
   const lines = new Set<string>();
   const doc = parse(yamlText) as Record<string, unknown> | null;
+  // The loader accepts "+1 (202) 555-0100"; strip the punctuation it allows to get E.164.
   const add = (v: unknown) => {
-    if (typeof v === "string" && /^\+[1-9]\d{1,14}$/.test(v)) lines.add(v);
+    const e164 = typeof v === "string" ? v.replace(/[\s().-]/g, "") : "";
+    if (/^\+[1-9]\d{1,14}$/.test(e164)) lines.add(e164);
   };
   const asRecord = (v: unknown): Record<string, unknown> =>
     v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
