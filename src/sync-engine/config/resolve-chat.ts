@@ -31,13 +31,17 @@ function resolveFrom(ctx: DocumentContext, key: string, raw: RawChat, defaults: 
   return undefined;
 }
 
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 function checkWelcomeMessage(ctx: DocumentContext, key: string, text: string): boolean {
   // One implementation with the emulator: the exact rule the API applies to POST /v3/chats.
   const violation = checkMessageContent({ parts: [{ type: "text", value: text }] }, { firstMessage: true });
   if (!violation) return true;
   ctx.error(
     ["chats", key, "welcome_message"],
-    `chats.${key}.welcome_message: ${violation.message}; the API would refuse to create the chat (error ${violation.code})`,
+    `chats.${key}.welcome_message: ${lowerFirst(violation.message)}; the API would refuse to create the chat (error ${violation.code})`,
   );
   return false;
 }

@@ -10,6 +10,7 @@
  * - A chat key, webhook key or contact-card line (after normalization) declared twice is an
  *   error at the second place, naming the first.
  */
+import { relative } from "node:path";
 import type { Diagnostic } from "./diagnostics.js";
 import { compareDiagnostics, hasErrors } from "./diagnostics.js";
 import { DocumentContext, type SourceDocument } from "./document-context.js";
@@ -119,6 +120,11 @@ function sortedRecord<T>(entries: Map<string, T>): Record<string, T> {
   return out;
 }
 
+/** A resolved path as the user wrote it: relative to the declaring file's folder. */
+function shownPath(file: string, baseDir: string | undefined): string {
+  return baseDir === undefined ? file : relative(baseDir, file);
+}
+
 function checkWebhookTargets(webhooks: Map<string, { hook: DesiredWebhook; at: Declared }>): void {
   const byUrl = new Map<string, Declared & { key: string }>();
   const bySecret = new Map<string, Declared & { key: string }>();
@@ -140,7 +146,7 @@ function checkWebhookTargets(webhooks: Map<string, { hook: DesiredWebhook; at: D
       if (owner) {
         at.doc.ctx.error(
           [...at.path],
-          `webhook "${key}" writes its signing secret to the same secret_file as webhook "${owner.key}" (${hook.secret_file}); give each webhook its own file`,
+          `webhook "${key}" writes its signing secret to the same secret_file as webhook "${owner.key}" (${shownPath(hook.secret_file, at.doc.ctx.doc.baseDir)}); give each webhook its own file`,
           "key",
         );
       } else {

@@ -283,9 +283,12 @@ export function validateAgainstSchema(value: unknown): SchemaIssue[] {
   if (validate(value)) return [];
   const seen = new Set<string>();
   const issues: SchemaIssue[] = [];
-  for (const err of validate.errors ?? []) {
-    const issue = issueFor(err, value);
+  const all = (validate.errors ?? []).map((err) => ({ err, issue: issueFor(err, value) }));
+  // A key that is not allowed at all makes every other complaint about its value noise.
+  const misplaced = all.filter((x) => x.err.keyword === "false schema").map((x) => x.issue?.path ?? []);
+  for (const { err, issue } of all) {
     if (!issue) continue;
+    if (err.keyword !== "false schema" && misplaced.some((p) => p.every((seg, i) => issue.path[i] === seg))) continue;
     const id = `${issue.at}:${JSON.stringify(issue.path)}`;
     if (seen.has(id)) continue;
     seen.add(id);

@@ -39,14 +39,16 @@ function problem(origin: string, pos: Position | undefined, message: string, pat
   return { severity: "error", message, file: origin, ...(pos ? { line: pos.line, column: pos.column } : {}), path };
 }
 
-function describeYamlError(e: YAMLError): string {
+function describeYamlError(e: YAMLError, source: string): string {
   const first = e.message.split("\n")[0] ?? e.message;
   switch (e.code) {
-    case "DUPLICATE_KEY":
-      return "duplicate key in a mapping: each key may appear once (YAML would otherwise keep only one of them silently)";
+    case "DUPLICATE_KEY": {
+      const key = /^([^:\n]+?)\s*:/.exec(source.slice(e.pos[0]))?.[1] ?? "";
+      return `duplicate key ${key === "" ? "" : `"${key}" `}in a mapping: each key may appear once (YAML would otherwise keep only one of them silently)`;
+    }
     case "TAG_RESOLVE_FAILED": {
-      const tag = /tag:?\s*(\S+)/i.exec(first)?.[1] ?? "";
-      return `custom tag ${tag} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`.replace("  ", " ");
+      const tag = (/tag:?\s*(\S+)/i.exec(first)?.[1] ?? "").replace(/^tag:yaml\.org,2002:/, "!!");
+      return `custom tag ${tag} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`;
     }
     case "MULTIPLE_DOCS":
       return "a chatsync file holds one YAML document; split multiple documents (---) into separate files";
@@ -147,7 +149,7 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   }
   const doc = list[0] as Document;
   for (const e of [...doc.errors, ...doc.warnings]) {
-    diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e)));
+    diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e, source)));
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
