@@ -12,7 +12,7 @@ import {
   RateLimitError,
 } from "@linqapp/sdk";
 import type { ChatCreateParams } from "@linqapp/sdk/resources/chats/chats";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useFreshEmulator, type ConformanceContext } from "./harness/conformance-emulator.js";
 import {
   expectApiError,
   expectErrorEnvelope,
@@ -302,3 +302,55 @@ describe("conformance: idempotent chat creation", () => {
     expect(messages.messages).toHaveLength(1);
   });
 });
+
+describe("conformance: token scoping (403/2005, 403/2006 across tokens)", () => {
+  const LINE_1 = "+12025550100";
+  const LINE_2 = "+12025550111";
+  // tokenLines is the emulator's additive option (src/emulator/index.ts): tok-b owns LINE_2 only.
+  const ctx = useFreshEmulator({
+    tokens: ["tok-a", "tok-b"],
+    phoneNumbers: [LINE_1, LINE_2],
+    tokenLines: { "tok-b": [LINE_2] },
+  });
+
+  it("shows a token only its own lines", async () => {
+    const b = ctx().sdkWith({ apiKey: "tok-b" });
+    const { phone_numbers } = await b.phoneNumbers.list();
+    expect(phone_numbers.map((p) => p.phone_number)).toEqual([LINE_2]);
+  });
+
+  it("refuses another token's chat with 403/2005 (emulator decision; 403 or 404 UNSETTLED)", async () => {
+    const a = ctx().sdkWith({ apiKey: "tok-a" });
+    const b = ctx().sdkWith({ apiKey: "tok-b" });
+    const chat = await createChatFor(a, LINE_1);
+    await expectApiError(b.chats.retrieve(chat.id), PermissionDeniedError, 403, 2005);
+    await expectApiError(
+      b.chats.messages.send(chat.id, { message: { parts: [TEXT("not mine")] } }),
+      PermissionDeniedError,
+      403,
+      2005,
+    );
+    const visible: string[] = [];
+    for await (const c of b.chats.listChats()) visible.push(c.id);
+    expect(visible).not.toContain(chat.id);
+  });
+
+  it("refuses sending from a line of another token with 403/2006", async () => {
+    const b = ctx().sdkWith({ apiKey: "tok-b" });
+    await expectApiError(
+      b.chats.create({ from: LINE_1, to: [recipient(1)], message: { parts: [TEXT("hi")] } }),
+      PermissionDeniedError,
+      403,
+      2006,
+    );
+  });
+});
+
+async function createChatFor(sdk: ReturnType<ConformanceContext["sdkWith"]>, from: string) {
+  const { chat } = await sdk.chats.create({
+    from,
+    to: [recipient(1)],
+    message: { parts: [TEXT("hi")] },
+  });
+  return chat;
+}

@@ -4,12 +4,12 @@
  * idempotent sends.
  */
 import { describe, expect, it } from "vitest";
-import { BadRequestError } from "@linqapp/sdk";
+import { BadRequestError, NotFoundError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import type { MessageSendParams } from "@linqapp/sdk/resources/chats/messages";
 import { useFreshEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { recipient, TEXT } from "./harness/sample-handles.js";
+import { recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -271,5 +271,23 @@ describe("conformance: GET /v3/chats/{chatId}/messages", () => {
     const b = await createChat(sdk, lineA, [recipient(2)]);
     await sdk.chats.messages.send(a.id, { message: { parts: [TEXT("for a")] } });
     expect((await allMessages(sdk, b.id)).map((m) => m.chat_id)).toEqual([b.id]);
+  });
+});
+
+describe("conformance: GET /v3/messages/{messageId}", () => {
+  const ctx = useFreshEmulator();
+
+  it("retrieves a sent message as a Message object", async () => {
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    const sent = await sdk.chats.messages.send(dm.id, { message: { parts: [TEXT("find me")] } });
+    const { data, response } = await sdk.messages.retrieve(sent.message.id).withResponse();
+    expect(response.status).toBe(200);
+    expect(data).toMatchObject({ id: sent.message.id, chat_id: dm.id, is_from_me: true });
+    expect(data.parts?.[0]).toMatchObject({ type: "text", value: "find me" });
+  });
+
+  it("answers an unknown message id with NotFoundError 404/2002", async () => {
+    await expectApiError(ctx().sdk.messages.retrieve(UNKNOWN_UUID), NotFoundError, 404, 2002);
   });
 });

@@ -211,3 +211,29 @@ describe("conformance: typing indicators", () => {
     await expectApiError(sdk.chats.typing.stop(group.id), PermissionDeniedError, 403, 2005);
   });
 });
+
+describe("conformance: queued operations before they are processed (emulator asyncMs)", () => {
+  // Long enough that nothing queued is applied during the test; reads must not show it yet
+  // (emulator decision, queued-operations.ts, §12 q11).
+  const ctx = useFreshEmulator({ asyncMs: 600_000 });
+
+  it("acknowledges add/remove/rename at once and keeps reads on the old state until applied", async () => {
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);
+    const before = await activeHandles(sdk, group.id);
+    const nameBefore = (await sdk.chats.retrieve(group.id)).display_name;
+
+    expect(
+      (await sdk.chats.participants.add(group.id, { handle: recipient(4) }).asResponse()).status,
+    ).toBe(202);
+    expect(
+      (await sdk.chats.participants.remove(group.id, { handle: recipient(1) }).asResponse()).status,
+    ).toBe(202);
+    expect(await sdk.chats.update(group.id, { display_name: "Later" })).toMatchObject({
+      status: "pending",
+    });
+
+    expect(await activeHandles(sdk, group.id)).toEqual(before);
+    expect((await sdk.chats.retrieve(group.id)).display_name).toBe(nameBefore);
+  });
+});

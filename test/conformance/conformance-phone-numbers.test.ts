@@ -2,8 +2,10 @@
  * Lines and capability checks through the official SDK (linq-api-v3.md §5.10.1, §5.12).
  */
 import { describe, expect, it } from "vitest";
+import { BadRequestError, NotFoundError, RateLimitError } from "@linqapp/sdk";
+import { expectApiError } from "./harness/api-error-assertions.js";
 import { useFreshEmulator } from "./harness/conformance-emulator.js";
-import { recipient } from "./harness/sample-handles.js";
+import { recipient, UNKNOWN_UUID } from "./harness/sample-handles.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,5 +85,61 @@ describe("conformance: capability checks", () => {
   it("accepts an email address for the iMessage check", async () => {
     const data = await ctx().sdk.capability.checkIMessage({ address: "alice@example.com" });
     expect(data).toEqual({ address: "alice@example.com", available: true });
+  });
+});
+
+describe("conformance: PUT /v3/phone_numbers/{phoneNumberId}", () => {
+  const ctx = useFreshEmulator();
+
+  it("sets and clears call forwarding by the line's id", async () => {
+    const { sdk, lineA } = ctx();
+    const { phone_numbers } = await sdk.phoneNumbers.list();
+    const line = phone_numbers.find((p) => p.phone_number === lineA)!;
+    const { data, response } = await sdk.phoneNumbers
+      .update(line.id, { forwarding_number: "+14155550188" })
+      .withResponse();
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ id: line.id, phone_number: lineA, forwarding_number: "+14155550188" });
+    const listed = (await sdk.phoneNumbers.list()).phone_numbers.find((p) => p.id === line.id);
+    expect(listed?.forwarding_number).toBe("+14155550188");
+    expect(
+      (await sdk.phoneNumbers.update(line.id, { forwarding_number: null })).forwarding_number,
+    ).toBeNull();
+  });
+
+  it("answers an unknown line id with NotFoundError 404/2019", async () => {
+    await expectApiError(
+      ctx().sdk.phoneNumbers.update(UNKNOWN_UUID, { forwarding_number: null }),
+      NotFoundError,
+      404,
+      2019,
+    );
+  });
+
+  it("refuses a forwarding number that is not E.164 with 400/1002", async () => {
+    const { phone_numbers } = await ctx().sdk.phoneNumbers.list();
+    await expectApiError(
+      ctx().sdk.phoneNumbers.update(phone_numbers[0]!.id, { forwarding_number: "415-555-0188" }),
+      BadRequestError,
+      400,
+      1002,
+    );
+  });
+});
+
+describe("conformance: capability-check rate limit (§2.5)", () => {
+  const ctx = useFreshEmulator();
+
+  it("answers a second check from the same line within the interval with RateLimitError 429/1007 and Retry-After", async () => {
+    const { sdk, lineA } = ctx();
+    await sdk.capability.checkIMessage({ address: recipient(1), from: lineA });
+    const { error, envelope } = await expectApiError(
+      sdk.capability.checkIMessage({ address: recipient(2), from: lineA }),
+      RateLimitError,
+      429,
+      1007,
+    );
+    expect(Number(error.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(envelope.error.retry_after).toBe(Number(error.headers?.get("retry-after")));
   });
 });
