@@ -365,8 +365,11 @@ export class LinqClient implements LinqApi {
     const path = spec.path + buildQuery(spec.query);
     const idempotent = spec.idempotent ?? isIdempotentRequest(spec.method, spec.body);
     const isRead = spec.method === "GET";
+    /** A slot reserved before a rate-limited retry is announced, so the retry keeps its place. */
+    let reservedSlot: Promise<void> | undefined;
     for (let attempt = 1; ; attempt++) {
-      await this.#limiter.acquire();
+      await (reservedSlot ?? this.#limiter.acquire());
+      reservedSlot = undefined;
       const started = this.#clock.now();
       const outcome = await this.#transport.send({
         method: spec.method,
@@ -413,9 +416,10 @@ export class LinqClient implements LinqApi {
         rateLimited: decision.rateLimited,
       };
       if (decision.rateLimited) {
-        // Everyone waits, not just this call: the pause is in place before anyone hears of
-        // the retry, and the next acquire() (this call's included) sits it out.
+        // Everyone waits, not just this call: the pause is in place (and this call queued
+        // first in line behind it) before anyone hears of the retry.
         this.#limiter.pauseFor(decision.delayMs);
+        reservedSlot = this.#limiter.acquire();
         this.emitRetry(retryEvent);
       } else {
         this.emitRetry(retryEvent);
