@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { BadRequestError, ConflictError, NotFoundError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient, TEXT } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
@@ -52,7 +52,7 @@ function lineOf(chat: Chat): string | undefined {
 }
 
 describe("conformance: POST /v3/chats", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("creates a direct chat: 201 with the chat, its handles (own line is_me) and the first message", async () => {
     const { sdk, lineA } = ctx();
@@ -102,7 +102,7 @@ describe("conformance: POST /v3/chats", () => {
 });
 
 describe("conformance: GET /v3/chats", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("pages with the SDK's auto-paginating iterator and yields every chat exactly once", async () => {
     const { sdk, lineA, control } = ctx();
@@ -196,7 +196,7 @@ describe("conformance: GET /v3/chats", () => {
 });
 
 describe("conformance: GET /v3/chats/{chatId}", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("returns the full Chat object (§4.4) with both handles", async () => {
     const { sdk, lineA } = ctx();
@@ -221,7 +221,7 @@ describe("conformance: GET /v3/chats/{chatId}", () => {
 });
 
 describe("conformance: PUT /v3/chats/{chatId}", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("renames a group: 200 {chat_id, status: pending}, then reads show the new name", async () => {
     const { sdk, lineA } = ctx();
@@ -293,7 +293,7 @@ describe("conformance: PUT /v3/chats/{chatId}", () => {
 });
 
 describe("conformance: POST /v3/chats/{chatId}/read", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("marks a chat read: 204 with no body (SDK resolves to undefined/null)", async () => {
     const { sdk, lineA } = ctx();
@@ -306,7 +306,7 @@ describe("conformance: POST /v3/chats/{chatId}/read", () => {
 });
 
 describe("conformance: POST /v3/chats/{chatId}/leave", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   async function groupOfFour(sdk: LinqAPIV3, line: string) {
     return createChat(sdk, line, [recipient(1), recipient(2), recipient(3)]);
@@ -378,7 +378,7 @@ describe("conformance: POST /v3/chats/{chatId}/leave", () => {
 });
 
 describe("conformance: leaving a non-iMessage group", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("refuses to leave an SMS group with 409/2017 (emulator decision; only iMessage groups can be left)", async () => {
     const { sdk, lineA, control } = ctx();
@@ -390,7 +390,7 @@ describe("conformance: leaving a non-iMessage group", () => {
 });
 
 describe("conformance: POST /v3/chats/{chatId}/share_contact_card", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("shares the line's configured contact card: 204", async () => {
     const { sdk, lineA } = ctx();
@@ -408,7 +408,7 @@ describe("conformance: POST /v3/chats/{chatId}/share_contact_card", () => {
 });
 
 describe("conformance: POST /v3/chats/{chatId}/voicememo", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("sends a voice memo from a URL: 202 with the voice_memo object", async () => {
     const { sdk, lineA } = ctx();

@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { BadRequestError, ConflictError, NotFoundError, PermissionDeniedError } from "@linqapp/sdk";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { FOREIGN_LINE } from "./harness/sample-handles.js";
 
 describe("conformance: POST /v3/contact_card", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("creates a card for a line and returns the SetContactCard, active", async () => {
     const { sdk, lineA } = ctx();
@@ -77,7 +77,7 @@ describe("conformance: POST /v3/contact_card", () => {
 });
 
 describe("conformance: GET /v3/contact_card", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("lists every card without phone_number, and one line's card with it", async () => {
     const { sdk, lineA, lineB } = ctx();
@@ -108,7 +108,7 @@ describe("conformance: GET /v3/contact_card", () => {
 });
 
 describe("conformance: PATCH /v3/contact_card?phone_number=", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("merges: fields left out keep their value", async () => {
     const { sdk, lineA } = ctx();

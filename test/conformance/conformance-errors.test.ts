@@ -12,17 +12,20 @@ import {
   RateLimitError,
 } from "@linqapp/sdk";
 import type { ChatCreateParams } from "@linqapp/sdk/resources/chats/chats";
-import { useFreshEmulator, type ConformanceContext } from "./harness/conformance-emulator.js";
+import {
+  chatsInState,
+  useConformanceEmulator,
+  type ConformanceContext,
+} from "./harness/conformance-emulator.js";
 import {
   expectApiError,
   expectErrorEnvelope,
   TRACE_ID_PATTERN,
 } from "./harness/api-error-assertions.js";
 import { FOREIGN_LINE, recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-handles.js";
-import { chatsInState } from "../support/emulator-control-client.js";
 
 describe("conformance: authentication (401/2004)", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("rejects a wrong bearer token with AuthenticationError 401/2004", async () => {
     const bad = ctx().sdkWith({ apiKey: "not-a-real-token" });
@@ -57,7 +60,7 @@ describe("conformance: authentication (401/2004)", () => {
 });
 
 describe("conformance: request validation", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("refuses a `from` the token does not own with PermissionDeniedError 403/2006", async () => {
     await expectApiError(
@@ -163,7 +166,7 @@ describe("conformance: request validation", () => {
 });
 
 describe("conformance: unknown ids", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("answers an unknown chat id with NotFoundError 404/2001", async () => {
     await expectApiError(ctx().sdk.chats.retrieve(UNKNOWN_UUID), NotFoundError, 404, 2001);
@@ -213,7 +216,7 @@ describe("conformance: unknown ids", () => {
 });
 
 describe("conformance: response headers", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("sends a 32-hex X-Trace-ID on success responses too, fresh per request", async () => {
     const first = await ctx().sdk.phoneNumbers.list().asResponse();
@@ -236,10 +239,10 @@ describe("conformance: response headers", () => {
 });
 
 describe("conformance: rate limiting (429/1007)", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("answers RateLimitError 429/1007 with Retry-After equal to error.retry_after", async () => {
-    await ctx().control.setRateLimit({ rps: 1, burst: 1 });
+    await ctx().control.rateLimit({ rps: 1, burst: 1 });
     // The bucket holds one token, so among a burst of calls at least one must be refused;
     // calling until the first refusal keeps the test independent of machine speed.
     let refused: unknown;
@@ -262,15 +265,15 @@ describe("conformance: rate limiting (429/1007)", () => {
   });
 
   it("lifts the limit again with rps 0", async () => {
-    await ctx().control.setRateLimit({ rps: 1, burst: 1 });
-    await ctx().control.setRateLimit({ rps: 0 });
+    await ctx().control.rateLimit({ rps: 1, burst: 1 });
+    await ctx().control.rateLimit({ rps: 0 });
     for (let i = 0; i < 10; i++) {
       await expect(ctx().sdk.phoneNumbers.list()).resolves.toHaveProperty("phone_numbers");
     }
   });
 
   it("lets the SDK's default retry honour Retry-After and succeed", async () => {
-    await ctx().control.setRateLimit({ rps: 2, burst: 1 });
+    await ctx().control.rateLimit({ rps: 2, burst: 1 });
     const patient = ctx().sdkWith({ maxRetries: 5 });
     for (let i = 0; i < 3; i++) {
       await expect(patient.phoneNumbers.list()).resolves.toHaveProperty("phone_numbers");
@@ -281,7 +284,7 @@ describe("conformance: rate limiting (429/1007)", () => {
 });
 
 describe("conformance: idempotent chat creation", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("replays POST /v3/chats with the same idempotency_key to the same chat, and stores one chat", async () => {
     const { sdk, control, lineA } = ctx();
@@ -307,7 +310,7 @@ describe("conformance: token scoping (403/2005, 403/2006 across tokens)", () => 
   const LINE_1 = "+12025550100";
   const LINE_2 = "+12025550111";
   // tokenLines is the emulator's additive option (src/emulator/index.ts): tok-b owns LINE_2 only.
-  const ctx = useFreshEmulator({
+  const ctx = useConformanceEmulator({
     tokens: ["tok-a", "tok-b"],
     phoneNumbers: [LINE_1, LINE_2],
     tokenLines: { "tok-b": [LINE_2] },

@@ -5,25 +5,25 @@
  */
 import { describe, expect, it } from "vitest";
 import { APIConnectionError, InternalServerError } from "@linqapp/sdk";
-import { chatsInState } from "../support/emulator-control-client.js";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+
+import { chatsInState, useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient, TEXT } from "./harness/sample-handles.js";
 
 describe("conformance: injected faults", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("answers an injected 503 with InternalServerError and code 4004 (§2.3), then recovers with probability 0", async () => {
     const { sdk, control } = ctx();
-    await control.setFaults({ probability: 1, statuses: [503] });
+    await control.faults({ probability: 1, statuses: [503] });
     await expectApiError(sdk.phoneNumbers.list(), InternalServerError, 503, 4004);
-    await control.setFaults({ probability: 0 });
+    await control.faults({ probability: 0 });
     await expect(sdk.phoneNumbers.list()).resolves.toHaveProperty("phone_numbers");
   });
 
   it("makes the SDK retry an injected 500 (3 attempts with maxRetries 2) before surfacing InternalServerError", async () => {
     const { control } = ctx();
-    await control.setFaults({ probability: 1, statuses: [500] });
+    await control.faults({ probability: 1, statuses: [500] });
     const patient = ctx().sdkWith({ maxRetries: 2 });
     await expect(patient.phoneNumbers.list()).rejects.toBeInstanceOf(InternalServerError);
     const attempts = (await control.requests()).filter((r) => r.path.endsWith("/v3/phone_numbers"));
@@ -37,9 +37,9 @@ describe("conformance: injected faults", () => {
       to: [recipient(1), recipient(2)],
       message: { parts: [TEXT("Welcome")], idempotency_key: "lost-response-1" },
     };
-    await control.setFaults({ probability: 1, drop_response_after_commit: true });
+    await control.faults({ probability: 1, drop_response_after_commit: true });
     await expect(sdk.chats.create(body)).rejects.toBeInstanceOf(APIConnectionError);
-    await control.setFaults({ probability: 0 });
+    await control.faults({ probability: 0 });
 
     const stored = chatsInState(await control.state());
     expect(stored).toHaveLength(1);
@@ -51,7 +51,7 @@ describe("conformance: injected faults", () => {
 
   it("answers a reset connection as APIConnectionError", async () => {
     const { sdk, control } = ctx();
-    await control.setFaults({ probability: 1, reset_connection: true });
+    await control.faults({ probability: 1, reset_connection: true });
     await expect(sdk.phoneNumbers.list()).rejects.toBeInstanceOf(APIConnectionError);
   });
 });

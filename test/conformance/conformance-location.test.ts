@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "@linqapp/sdk";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient, UNKNOWN_UUID } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
 
 describe("conformance: POST /v3/chats/{chatId}/location/request", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("requests location in a 1:1 iMessage chat: {success: true, message}", async () => {
     const { sdk, lineA } = ctx();
@@ -51,7 +51,7 @@ describe("conformance: POST /v3/chats/{chatId}/location/request", () => {
 });
 
 describe("conformance: GET /v3/chats/{chatId}/location", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("answers {success: true, data: empty FeatureCollection} when nobody shares", async () => {
     const { sdk, lineA } = ctx();

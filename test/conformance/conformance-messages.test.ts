@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import type { MessageSendParams } from "@linqapp/sdk/resources/chats/messages";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
@@ -25,7 +25,7 @@ async function allMessages(sdk: LinqAPIV3, chatId: string, limit?: number) {
 }
 
 describe("conformance: POST /v3/chats/{chatId}/messages", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("sends a text message: 202 {chat_id, message: SentMessage}", async () => {
     const { sdk, lineA } = ctx();
@@ -99,7 +99,7 @@ describe("conformance: POST /v3/chats/{chatId}/messages", () => {
 });
 
 describe("conformance: message content rules (§7.3)", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   async function expectRefused(parts: Part[], code: number) {
     const { sdk, lineA } = ctx();
@@ -163,7 +163,7 @@ describe("conformance: message content rules (§7.3)", () => {
 });
 
 describe("conformance: first-message rule on POST /v3/chats (§5.1.1)", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("refuses a URL inside the first message's text with 400/1005 and creates no chat", async () => {
     const { sdk, lineA } = ctx();
@@ -210,7 +210,7 @@ describe("conformance: first-message rule on POST /v3/chats (§5.1.1)", () => {
 });
 
 describe("conformance: GET /v3/chats/{chatId}/messages", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("lists Message objects (§4.5) for the chat, including the first message", async () => {
     const { sdk, lineA } = ctx();
@@ -275,7 +275,7 @@ describe("conformance: GET /v3/chats/{chatId}/messages", () => {
 });
 
 describe("conformance: GET /v3/messages/{messageId}", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("retrieves a sent message as a Message object", async () => {
     const { sdk, lineA } = ctx();

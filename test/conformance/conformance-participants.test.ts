@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { BadRequestError, ConflictError, PermissionDeniedError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import { GroupRules } from "../../src/api-wire/index.js";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { recipient } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
@@ -20,7 +20,7 @@ async function activeHandles(sdk: LinqAPIV3, chatId: string): Promise<string[]> 
 }
 
 describe("conformance: POST /v3/chats/{chatId}/participants", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("adds to a group of three (yourself counted, GroupRules decision): 202 queued, then the roster shows them", async () => {
     expect(GroupRules.minParticipantsForAdd).toBe(3);
@@ -114,7 +114,7 @@ describe("conformance: POST /v3/chats/{chatId}/participants", () => {
 });
 
 describe("conformance: DELETE /v3/chats/{chatId}/participants", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("removes from a group of four: 202 queued (DELETE with a JSON body), then they are no longer active", async () => {
     const { sdk, lineA } = ctx();
@@ -193,7 +193,7 @@ describe("conformance: DELETE /v3/chats/{chatId}/participants", () => {
 });
 
 describe("conformance: typing indicators", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("starts and stops typing in a direct chat: 204 each", async () => {
     const { sdk, lineA } = ctx();
@@ -215,7 +215,7 @@ describe("conformance: typing indicators", () => {
 describe("conformance: queued operations before they are processed (emulator asyncMs)", () => {
   // Long enough that nothing queued is applied during the test; reads must not show it yet
   // (emulator decision, queued-operations.ts, §12 q11).
-  const ctx = useFreshEmulator({ asyncMs: 600_000 });
+  const ctx = useConformanceEmulator({ asyncMs: 600_000 });
 
   it("acknowledges add/remove/rename at once and keeps reads on the old state until applied", async () => {
     const { sdk, lineA } = ctx();

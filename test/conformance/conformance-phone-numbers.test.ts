@@ -4,13 +4,13 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, RateLimitError } from "@linqapp/sdk";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { recipient, UNKNOWN_UUID } from "./harness/sample-handles.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 describe("conformance: GET /v3/phone_numbers", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("lists the token's lines with id, reputation, health_status and forwarding_number", async () => {
     const { sdk, emulator } = ctx();
@@ -32,7 +32,9 @@ describe("conformance: GET /v3/phone_numbers", () => {
 });
 
 describe("conformance: lines given at start", () => {
-  const ctx = useFreshEmulator({ phoneNumbers: ["+12025550100", "+12025550111", "+12025550122"] });
+  const ctx = useConformanceEmulator({
+    phoneNumbers: ["+12025550100", "+12025550111", "+12025550122"],
+  });
 
   it("serves exactly the configured lines", async () => {
     const { phone_numbers } = await ctx().sdk.phoneNumbers.list();
@@ -45,7 +47,7 @@ describe("conformance: lines given at start", () => {
 });
 
 describe("conformance: capability checks", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   // One check per test: capability checks are rate-limited against enumeration (§2.5).
   it("reports iMessage available for a recipient on iMessage (the emulator default)", async () => {
@@ -89,7 +91,7 @@ describe("conformance: capability checks", () => {
 });
 
 describe("conformance: PUT /v3/phone_numbers/{phoneNumberId}", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("sets and clears call forwarding by the line's id", async () => {
     const { sdk, lineA } = ctx();
@@ -128,7 +130,7 @@ describe("conformance: PUT /v3/phone_numbers/{phoneNumberId}", () => {
 });
 
 describe("conformance: capability-check rate limit (§2.5)", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("answers a second check from the same line within the interval with RateLimitError 429/1007 and Retry-After", async () => {
     const { sdk, lineA } = ctx();

@@ -13,7 +13,7 @@ import {
   type ReceivedDelivery,
   type WebhookReceiver,
 } from "../support/webhook-receiver.js";
-import { useFreshEmulator, type ConformanceContext } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator, type ConformanceContext } from "./harness/conformance-emulator.js";
 import { recipient } from "./harness/sample-handles.js";
 import { createChat } from "./harness/chat-factory.js";
 
@@ -129,7 +129,7 @@ function verifyDelivery(
 }
 
 describe("conformance: webhook deliveries", () => {
-  const ctx = useFreshEmulator({ allowInsecureWebhooks: true });
+  const ctx = useConformanceEmulator({ allowInsecureWebhooks: true });
   let receiver: WebhookReceiver;
   beforeEach(async () => {
     receiver = await startWebhookReceiver();
@@ -403,7 +403,7 @@ describe("conformance: webhook deliveries", () => {
 });
 
 describe("conformance: webhook delivery retries", () => {
-  const ctx = useFreshEmulator({ allowInsecureWebhooks: true });
+  const ctx = useConformanceEmulator({ allowInsecureWebhooks: true });
   let receiver: WebhookReceiver;
   beforeEach(async () => {
     // Fail the first attempt with a 500 (retryable per §9.2), accept the rest.
@@ -433,7 +433,7 @@ describe("conformance: webhook delivery retries", () => {
 });
 
 describe("conformance: insecure webhook targets", () => {
-  const ctx = useFreshEmulator({ allowInsecureWebhooks: true });
+  const ctx = useConformanceEmulator({ allowInsecureWebhooks: true });
 
   it("accepts an http://127.0.0.1 target_url when started with allowInsecureWebhooks", async () => {
     const created = await ctx().sdk.webhookSubscriptions.create({

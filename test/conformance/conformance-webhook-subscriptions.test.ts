@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError, ConflictError, NotFoundError } from "@linqapp/sdk";
 import { WEBHOOK_EVENT_TYPES } from "../../src/api-wire/index.js";
-import { useFreshEmulator } from "./harness/conformance-emulator.js";
+import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,7 +13,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 const TARGET = "https://hooks.example.com/linq/location";
 
 describe("conformance: POST /v3/webhook-subscriptions", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("creates a subscription: 201 with the object and a whsec_ signing secret", async () => {
     const { sdk, lineA } = ctx();
@@ -132,7 +132,7 @@ describe("conformance: POST /v3/webhook-subscriptions", () => {
 });
 
 describe("conformance: GET /v3/webhook-subscriptions[/{id}]", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("lists active and inactive subscriptions without their secrets", async () => {
     const { sdk } = ctx();
@@ -169,7 +169,7 @@ describe("conformance: GET /v3/webhook-subscriptions[/{id}]", () => {
 });
 
 describe("conformance: PUT /v3/webhook-subscriptions/{id}", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("updates only the given fields and keeps the secret out of the answer", async () => {
     const { sdk, lineA } = ctx();
@@ -239,7 +239,7 @@ describe("conformance: PUT /v3/webhook-subscriptions/{id}", () => {
 });
 
 describe("conformance: DELETE /v3/webhook-subscriptions/{id}", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("deletes: 204, then retrieve and delete answer NotFoundError 404/2010", async () => {
     const { sdk } = ctx();
@@ -270,7 +270,7 @@ describe("conformance: DELETE /v3/webhook-subscriptions/{id}", () => {
 });
 
 describe("conformance: GET /v3/webhook-events", () => {
-  const ctx = useFreshEmulator();
+  const ctx = useConformanceEmulator();
 
   it("lists all 27 SDK 0.28.2 event types with the docs link", async () => {
     const { data, response } = await ctx().sdk.webhookEvents.list().withResponse();

@@ -1,27 +1,24 @@
 /**
- * Gives each conformance test a freshly started emulator and an official SDK client pointed
- * at it. A fresh server per test keeps tests independent (no shared chats, rate limits,
- * subscriptions or capability-check budgets) at the cost of a few milliseconds.
+ * Gives each conformance test an emulator with an empty account (the shared `useEmulator()`
+ * helper: one server per file, `POST /__emulator/reset` before every test) and an official
+ * SDK client pointed at it.
  */
-import { afterEach, beforeEach } from "vitest";
+import { beforeEach } from "vitest";
 import LinqAPIV3 from "@linqapp/sdk";
-import { startEmulator } from "../../../src/emulator/index.js";
-import { EmulatorControlClient } from "../../support/emulator-control-client.js";
-
-export type EmulatorOptions = NonNullable<Parameters<typeof startEmulator>[0]>;
-export type RunningEmulator = Awaited<ReturnType<typeof startEmulator>>;
+import type { EmulatorOptions, RunningEmulator } from "../../../src/emulator/index.js";
+import { useEmulator, type EmulatorControlHelpers } from "../../support/emulator.js";
 
 export interface ConformanceContext {
   emulator: RunningEmulator;
   /** SDK client with `maxRetries: 0`: the SDK retries 409/429/5xx by default, which would
    * hide (and slow down) the very error answers these tests assert. */
   sdk: LinqAPIV3;
-  control: EmulatorControlClient;
+  control: EmulatorControlHelpers;
   /** The emulator's first line (the default `from`). */
   lineA: string;
   /** The emulator's second line. */
   lineB: string;
-  /** Another SDK client against the same emulator, e.g. with a wrong token. */
+  /** Another SDK client against the same emulator, e.g. with a wrong token or with retries. */
   sdkWith(options: { apiKey?: string; maxRetries?: number }): LinqAPIV3;
 }
 
@@ -39,45 +36,42 @@ export function sdkFor(
   });
 }
 
-export async function startConformanceEmulator(
-  options: EmulatorOptions = {},
-): Promise<ConformanceContext> {
-  const emulator = await startEmulator({ host: "127.0.0.1", port: 0, ...options });
-  const [lineA, lineB] = emulator.phoneNumbers;
-  if (lineA === undefined || lineB === undefined) {
-    await emulator.close();
-    throw new Error(
-      `The emulator started with ${emulator.phoneNumbers.length} line(s); the conformance suite needs two ` +
-        "(SPEC §7: default two numbers). Pass phoneNumbers explicitly or fix the default.",
-    );
-  }
-  return {
-    emulator,
-    sdk: sdkFor(emulator),
-    control: new EmulatorControlClient(emulator.origin),
-    lineA,
-    lineB,
-    sdkWith: (o) => sdkFor(emulator, o),
+/**
+ * Registers the hooks for the enclosing file or describe block and returns an accessor
+ * (the context only exists once the hooks have run).
+ */
+export function useConformanceEmulator(options: EmulatorOptions = {}): () => ConformanceContext {
+  const emulator = useEmulator(options);
+  let ctx: ConformanceContext | undefined;
+  beforeEach(() => {
+    const [lineA, lineB] = emulator.phoneNumbers;
+    if (lineA === undefined || lineB === undefined) {
+      throw new Error(
+        `The emulator runs with ${emulator.phoneNumbers.length} line(s); the conformance suite needs two ` +
+          "(SPEC §7: two numbers by default). Pass phoneNumbers with two or more lines.",
+      );
+    }
+    ctx = {
+      emulator,
+      sdk: sdkFor(emulator),
+      control: emulator.control,
+      lineA,
+      lineB,
+      sdkWith: (o) => sdkFor(emulator, o),
+    };
+  });
+  return () => {
+    if (ctx === undefined) throw new Error("useConformanceEmulator(): context used outside a test");
+    return ctx;
   };
 }
 
-/**
- * Registers beforeEach/afterEach hooks that start and stop an emulator around every test in
- * the enclosing describe block. Returns an accessor because the context only exists once the
- * hook has run.
- */
-export function useFreshEmulator(options: EmulatorOptions = {}): () => ConformanceContext {
-  let ctx: ConformanceContext | undefined;
-  beforeEach(async () => {
-    ctx = await startConformanceEmulator(options);
-  });
-  afterEach(async () => {
-    const running = ctx;
-    ctx = undefined;
-    await running?.emulator.close();
-  });
-  return () => {
-    if (ctx === undefined) throw new Error("useFreshEmulator(): context used outside a test");
-    return ctx;
-  };
+/** The chats in a `GET /__emulator/state` snapshot (`chats: [...]`). */
+export function chatsInState(state: Record<string, unknown>): unknown[] {
+  if (!Array.isArray(state.chats)) {
+    throw new Error(
+      `GET /__emulator/state has no "chats" list; top-level keys: ${Object.keys(state).join(", ")}`,
+    );
+  }
+  return state.chats;
 }
