@@ -61,7 +61,7 @@ export function normalizePhoneNumber(input: string): Normalized {
     return { ok: false, reason: `"${input}" does not form an E.164 number (got "${e164}")` };
   }
   if (!parsed.isValid()) {
-    const region = parsed.country ? ` in ${parsed.country}` : "";
+    const region = parsed.country ? ` in ${parsed.country}` : ` for country code +${parsed.countryCallingCode}`;
     return {
       ok: true,
       value: e164,
