@@ -5,6 +5,7 @@
  * - run by `npm run synth` / `cdktf synth`: writes cdktf.out/stacks/chatsync-quickstart/
  *   cdk.tf.json (null_resources driving `chatsync apply`) and chatsync.manifest.json beside it.
  */
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { App, TerraformStack } from "cdktf";
 import { emitManifest } from "../../dist/constructs/index.js";
@@ -23,7 +24,8 @@ if (emitManifest(app) === undefined) {
   new ChatSyncTerraformBridge(stack, "chatsync-bridge", {
     // This repository runs its own build; an app that depends on chatsync leaves this out
     // and gets "chatsync" from node_modules/.bin.
-    chatsyncEntryPoint: `${repoRoot}dist/cli/main.js`,
+    // Relative to the project root, where `npm run synth` runs.
+    chatsyncEntryPoint: relative(process.cwd(), join(repoRoot, "dist", "cli", "main.js")),
   });
   app.synth();
 }

@@ -52,8 +52,8 @@ export interface ChatSyncTerraformBridgeProps {
    */
   readonly chatsyncCommand?: string;
   /**
-   * Path of chatsync's `dist/cli/main.js`, run with `node`; written relative to the stack's
-   * working directory so the synthesized config does not depend on where the repo is checked out.
+   * Path of chatsync's `dist/cli/main.js`, run with `node`. A relative path is taken from the
+   * directory synthesis runs in and written relative to the stack's working directory.
    * @default - use `chatsyncCommand`
    */
   readonly chatsyncEntryPoint?: string;
@@ -64,9 +64,9 @@ export interface ChatSyncTerraformBridgeProps {
    */
   readonly manifestFileName?: string;
   /**
-   * chatsync state file, relative to the directory synthesis runs in (the project root). It
-   * must outlive `cdktf.out`, which synthesis rewrites; written relative to the stack's working
-   * directory in the commands.
+   * chatsync state file. It must outlive `cdktf.out`, which synthesis rewrites. A relative path
+   * is taken from the directory synthesis runs in (the project root) and written relative to
+   * the stack's working directory.
    * @default ".chatsync/state.json"
    */
   readonly stateFile?: string;
@@ -144,9 +144,14 @@ export class ChatSyncTerraformBridge extends Construct {
     return resolve(App.of(this.stack).outdir, Manifest.stacksFolder, this.stack.node.id);
   }
 
+  /**
+   * Absolute paths are kept (the user chose a fixed place); relative ones are taken from the
+   * directory synthesis runs in and rewritten relative to Terraform's working directory, so the
+   * synthesized config does not depend on where the repository is checked out.
+   */
   private fromWorkingDirectory(path: string): string {
-    const absolute = isAbsolute(path) ? path : resolve(process.cwd(), path);
-    return relative(this.workingDirectory(), absolute) || ".";
+    if (isAbsolute(path)) return path;
+    return relative(this.workingDirectory(), resolve(process.cwd(), path)) || ".";
   }
 
   private chatsyncInvocation(): string {

@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Construct } from "constructs";
+import {
+  ChatSync,
+  ChatSyncValidationError,
+  ContactCard,
+  DirectChat,
+  GroupChat,
+  Handle,
+  InvalidHandleError,
+  LocationSharingWebhook,
+  ManagedObject,
+  Team,
+  WebhookEvents,
+  WebhookSubscription,
+  synthesizeDesiredState,
+} from "../../src/constructs/index.js";
+import { loadConfig } from "../../src/sync-engine/config/load-config.js";
+
+const LINE = "+12025550100";
+
+function root(): Construct {
+  return new Construct(undefined as never, "");
+}
+
+function validationError(fn: () => unknown): ChatSyncValidationError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ChatSyncValidationError);
+    return err as ChatSyncValidationError;
+  }
+  throw new Error("expected a ChatSyncValidationError");
+}
+
+/** The YAML path's diagnostics for one document written to a temp file. */
+async function yamlMessages(yaml: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "chatsync-yaml-"));
+  const file = join(dir, "chatsync.yaml");
+  writeFileSync(file, yaml);
+  const result = await loadConfig([file], { cwd: dir });
+  return result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message);
+}
+
+describe("construct model → desired state", () => {
+  it("applies ChatSync defaults and normalizes handles like the YAML path", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: "+1 (202) 555-0100", roster: "additive", onDelete: "leave" });
+    new GroupChat(chats, "eng", {
+      participants: ["+1 415 555 0102", "Bob@Example.com"],
+      welcomeMessage: "Welcome",
+    });
+    new DirectChat(chats, "alice", { to: "alice@example.com", welcomeMessage: "Hi" });
+    const { state } = synthesizeDesiredState(app);
+    expect(state.chats.eng).toEqual({
+      key: "eng",
+      type: "group",
+      from: LINE,
+      participants: ["+14155550102", "bob@example.com"],
+      roster: "additive",
+      readd_left: false,
+      welcome_message: "Welcome",
+      share_contact_card: false,
+      prevent_destroy: false,
+      on_delete: "leave",
+    });
+    expect(state.chats.alice).toMatchObject({ type: "direct", to: "alice@example.com", from: LINE });
+  });
+
+  it("uses the construct id as the key unless key is given", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE });
+    const a = new GroupChat(chats, "eng", { participants: ["+14155550101", "+14155550102"], welcomeMessage: "x" });
+    const b = new GroupChat(chats, "Ops Team", { key: "ops", participants: ["+14155550101", "+14155550102"], welcomeMessage: "x" });
+    expect([a.address, b.address]).toEqual(["chat.eng", "chat.ops"]);
+    expect(Object.keys(synthesizeDesiredState(app).state.chats)).toEqual(["eng", "ops"]);
+  });
+
+  it("reads a Team at synthesis, so members added later are in the roster", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE });
+    const team = new Team(app, "team", { members: ["+14155550101"] });
+    const snapshot = new GroupChat(chats, "snapshot", {
+      participants: [...team.members, "+14155550109"],
+      welcomeMessage: "x",
+    });
+    new GroupChat(chats, "live", { participants: team, welcomeMessage: "x" });
+    team.addMember("+14155550102", "carol@example.com");
+    snapshot.addParticipant("+14155550108");
+    const { state } = synthesizeDesiredState(app);
+    expect(state.chats.live).toMatchObject({ participants: ["+14155550101", "+14155550102", "carol@example.com"] });
+    expect(state.chats.snapshot).toMatchObject({ participants: ["+14155550101", "+14155550108", "+14155550109"] });
+  });
+
+  it("adds participant sources with addParticipant", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE });
+    const chat = new GroupChat(chats, "eng", { welcomeMessage: "x" });
+    chat.addParticipant(new Team(app, "a", { members: ["+14155550101"] }), "+14155550102");
+    expect(synthesizeDesiredState(app).state.chats.eng).toMatchObject({
+      participants: ["+14155550101", "+14155550102"],
+    });
+  });
+
+  it("declares webhooks, location webhooks and contact cards with their YAML defaults", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE, baseDir: "/srv/app" });
+    new LocationSharingWebhook(chats, "location", { targetUrl: "https://hooks.example.com/loc" });
+    new WebhookSubscription(chats, "messages", {
+      targetUrl: "https://hooks.example.com/msg",
+      events: WebhookEvents.MESSAGES,
+      phoneNumbers: ["+1 202 555 0100"],
+      active: false,
+      secretFile: "/etc/chatsync/messages.whsec",
+    });
+    const card = new ContactCard(chats, "card", { phoneNumber: "+1 (202) 555-0100", firstName: "Acme" });
+    const { state, objects } = synthesizeDesiredState(app);
+    expect(state.webhooks.location).toEqual({
+      key: "location",
+      target_url: "https://hooks.example.com/loc",
+      events: ["location.sharing.started", "location.sharing.stopped"],
+      phone_numbers: [],
+      active: true,
+      secret_file: "/srv/app/.chatsync/secrets/location.whsec",
+    });
+    expect(state.webhooks.messages).toMatchObject({ active: false, phone_numbers: [LINE], secret_file: "/etc/chatsync/messages.whsec" });
+    expect(state.contact_cards[LINE]).toEqual({ phone_number: LINE, first_name: "Acme" });
+    // The synthesized address is the normalized one, whatever spelling the props used.
+    expect(objects.find((o) => o.construct === card)?.address).toBe(`contact_card.${LINE}`);
+  });
+
+  it("finds managed objects anywhere below the scope, in or out of a ChatSync", () => {
+    const app = root();
+    new ChatSync(app, "defaults", { from: LINE });
+    const nested = new Construct(app, "team-a");
+    const chat = new DirectChat(nested, "bob", { to: "bob@example.com", welcomeMessage: "Hi" });
+    expect(ManagedObject.isManagedObject(chat)).toBe(true);
+    expect(ManagedObject.isManagedObject(nested)).toBe(false);
+    // The ChatSync's defaults apply to the whole tree, as a YAML file's do to a folder.
+    expect(synthesizeDesiredState(app).state.chats.bob).toMatchObject({ from: LINE });
+  });
+});
+
+describe("validation: the YAML path's rules and messages, naming the construct path", () => {
+  it("refuses a URL in the welcome message with the YAML message", async () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE });
+    new GroupChat(chats, "eng", {
+      participants: ["+14155550101", "+14155550102"],
+      welcomeMessage: "Runbook: https://wiki.example.com/oncall",
+    });
+    const err = validationError(() => synthesizeDesiredState(app));
+    expect(err.code).toBe("CHATSYNC_INVALID_CONSTRUCT");
+    const yaml = await yamlMessages(
+      `version: 1\ndefaults: { from: "${LINE}" }\nchats:\n  eng:\n    type: group\n    participants: ["+14155550101", "+14155550102"]\n    welcome_message: "Runbook: https://wiki.example.com/oncall"\n`,
+    );
+    expect(yaml).toHaveLength(1);
+    expect(err.diagnostics.map((d) => d.message)).toEqual(yaml);
+    expect(err.diagnostics[0]?.file).toBe("chats/eng");
+    expect(err.message).toContain("chats/eng");
+    expect(err.message).toContain(yaml[0]);
+  });
+
+  it("refuses a bad participant and a missing sending line with the YAML messages", async () => {
+    const app = root();
+    new GroupChat(app, "eng", { participants: ["4155550101", "+14155550102"], welcomeMessage: "x" });
+    const err = validationError(() => synthesizeDesiredState(app));
+    const yaml = await yamlMessages(
+      `version: 1\nchats:\n  eng:\n    type: group\n    participants: ["4155550101", "+14155550102"]\n    welcome_message: x\n`,
+    );
+    expect(yaml.length).toBeGreaterThan(0);
+    expect(err.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).sort()).toEqual([...yaml].sort());
+  });
+
+  it("refuses a schema violation (too few participants) with the YAML message", async () => {
+    const app = root();
+    new GroupChat(app, "eng", { from: LINE, participants: ["+14155550101"], welcomeMessage: "x" });
+    const err = validationError(() => synthesizeDesiredState(app));
+    const yaml = await yamlMessages(
+      `version: 1\nchats:\n  eng:\n    type: group\n    from: "${LINE}"\n    participants: ["+14155550101"]\n    welcome_message: x\n`,
+    );
+    expect(err.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual(yaml);
+  });
+
+  it("names both construct paths when a key is declared twice", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE });
+    new DirectChat(chats, "first", { key: "alice", to: "alice@example.com", welcomeMessage: "Hi" });
+    new DirectChat(chats, "second", { key: "alice", to: "alice@example.com", welcomeMessage: "Hi" });
+    const err = validationError(() => synthesizeDesiredState(app));
+    expect(err.diagnostics).toHaveLength(1);
+    expect(err.diagnostics[0]?.file).toBe("chats/second");
+    expect(err.diagnostics[0]?.message).toContain("declared twice");
+    expect(err.diagnostics[0]?.message).toContain("chats/first");
+  });
+
+  it("refuses two ChatSync containers with different defaults, naming both", () => {
+    const app = root();
+    new ChatSync(app, "a", { from: LINE });
+    new ChatSync(app, "b", { from: "+12025550199" });
+    const err = validationError(() => synthesizeDesiredState(app));
+    expect(err.diagnostics[0]?.message).toMatch(/defaults differ/);
+    expect(err.message).toContain("a (/defaults)");
+    expect(err.diagnostics[0]?.file).toBe("b");
+  });
+
+  it("accepts identical defaults in several containers", () => {
+    const app = root();
+    new ChatSync(app, "a", { from: LINE });
+    const b = new ChatSync(app, "b", { from: "+1 202 555 0100" });
+    new DirectChat(b, "alice", { to: "alice@example.com", welcomeMessage: "Hi" });
+    expect(synthesizeDesiredState(app).state.chats.alice).toMatchObject({ from: LINE });
+  });
+});
+
+describe("value helpers", () => {
+  it("Handle.phone normalizes to E.164 and Handle.email lower-cases", () => {
+    expect(Handle.phone("+1 (415) 555-0101")).toBe("+14155550101");
+    expect(Handle.email(" Alice@Example.COM ")).toBe("alice@example.com");
+  });
+
+  it("Handle helpers throw InvalidHandleError with the YAML path's reason", () => {
+    const phone = (() => {
+      try {
+        Handle.phone("415 555 0101");
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(phone).toBeInstanceOf(InvalidHandleError);
+    expect((phone as InvalidHandleError).code).toBe("CHATSYNC_INVALID_HANDLE");
+    expect((phone as Error).message).toMatch(/^Handle\.phone: "415 555 0101" is not in international format/);
+    expect(() => Handle.email("not-an-email")).toThrow(/Handle\.email: "not-an-email" is not a valid email address/);
+  });
+
+  it("WebhookEvents groups name catalogue events only", () => {
+    expect(WebhookEvents.LOCATION).toEqual(["location.sharing.started", "location.sharing.stopped"]);
+    expect(WebhookEvents.PARTICIPANTS).toEqual(["participant.added", "participant.removed"]);
+    expect(WebhookEvents.ALL).toHaveLength(27);
+    for (const e of [...WebhookEvents.MESSAGES, ...WebhookEvents.CHATS, ...WebhookEvents.CALLS]) {
+      expect(WebhookEvents.ALL).toContain(e);
+    }
+  });
+});
+
+describe("independence from cdktf", () => {
+  it("no construct-model module imports cdktf; only terraform-bridge.ts does", () => {
+    const dir = new URL("../../src/constructs/", import.meta.url);
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && f !== "terraform-bridge.ts")
+      .filter((f) =>
+        /from\s+["'](cdktf|@cdktf\/[^"']+|\.\/terraform-bridge\.js)["']/.test(readFileSync(new URL(f, dir), "utf8")),
+      );
+    expect(offenders).toEqual([]);
+    expect(readFileSync(new URL("terraform-bridge.ts", dir), "utf8")).toMatch(/from "cdktf"/);
+  });
+});

@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { App, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
+import {
+  ChatSync,
+  ChatSyncValidationError,
+  GroupChat,
+  LocationSharingWebhook,
+  ContactCard,
+  synthesizeManifest,
+} from "../../src/constructs/index.js";
+import {
+  ChatSyncTerraformBridge,
+  shellQuote,
+  terraformLiteral,
+} from "../../src/constructs/terraform-bridge.js";
+import { canonicalJson, contentHash } from "../../src/sync-engine/model/canonical.js";
+
+const LINE = "+12025550100";
+
+interface NullResourceJson {
+  triggers: Record<string, string>;
+  provisioner: { "local-exec": { command: string; when?: string } }[];
+  depends_on?: string[];
+  lifecycle?: { ignore_changes?: string[] };
+}
+interface TerraformJson {
+  provider: Record<string, unknown>;
+  resource: { null_resource: Record<string, NullResourceJson> };
+}
+
+function declare(scope: Construct): { chat: GroupChat } {
+  const chats = new ChatSync(scope, "chats", { from: LINE, baseDir: "/srv/app" });
+  const chat = new GroupChat(chats, "eng-oncall", {
+    participants: ["+14155550101", "+14155550102"],
+    welcomeMessage: "Welcome to ${team}",
+  });
+  new LocationSharingWebhook(chats, "location-events", { targetUrl: "https://hooks.example.com/loc" });
+  new ContactCard(chats, "card", { phoneNumber: "+1 202 555 0100", firstName: "Acme" });
+  return { chat };
+}
+
+function byAddress(json: TerraformJson, address: string): { apply: NullResourceJson; teardown: NullResourceJson } {
+  const entries = Object.entries(json.resource.null_resource).filter(([, r]) => r.triggers.address === address);
+  const apply = entries.find(([, r]) => r.triggers.apply_command !== undefined);
+  const teardown = entries.find(([, r]) => r.triggers.destroy_command !== undefined);
+  if (!apply || !teardown || entries.length !== 2) throw new Error(`expected two resources for ${address}`);
+  return { apply: apply[1], teardown: teardown[1] };
+}
+
+describe("ChatSyncTerraformBridge synthesis", () => {
+  const synthesized = Testing.synthScope((stack) => {
+    declare(stack);
+    new ChatSyncTerraformBridge(stack, "bridge", { chatsyncCommand: "npx --no-install chatsync", stateFile: "/var/lib/chatsync/state.json" });
+  });
+  const json = JSON.parse(synthesized) as TerraformJson;
+
+  it("declares the null provider and two null_resources per managed object", () => {
+    expect(Testing.toHaveProvider(synthesized, "null")).toBe(true);
+    expect(Object.keys(json.resource.null_resource)).toHaveLength(6);
+    for (const address of ["chat.eng-oncall", "webhook.location-events", `contact_card.${LINE}`]) {
+      expect(() => byAddress(json, address)).not.toThrow();
+    }
+  });
+
+  it("puts the address and the canonical spec with its hash into the apply resource's triggers", () => {
+    const { apply } = byAddress(json, "chat.eng-oncall");
+    const spec = {
+      key: "eng-oncall",
+      type: "group",
+      from: LINE,
+      participants: ["+14155550101", "+14155550102"],
+      roster: "authoritative",
+      readd_left: false,
+      welcome_message: "Welcome to ${team}",
+      share_contact_card: false,
+      prevent_destroy: false,
+      on_delete: "forget",
+    };
+    expect(apply.triggers.spec_hash).toBe(contentHash(spec));
+    // Terraform reads "$${" as a literal "${", so the spec survives template evaluation.
+    expect(apply.triggers.spec).toBe(terraformLiteral(canonicalJson(spec)));
+    expect(apply.triggers.spec).toContain("Welcome to $${team}");
+    expect(
+      Testing.toHaveResourceWithProperties(synthesized, "null_resource", {
+        triggers: { address: "webhook.location-events" },
+      }),
+    ).toBe(true);
+  });
+
+  it("applies the address through the engine at create time", () => {
+    const { apply, teardown } = byAddress(json, "chat.eng-oncall");
+    expect(apply.provisioner).toEqual([{ "local-exec": { command: "${self.triggers.apply_command}" } }]);
+    expect(apply.triggers.apply_command).toBe(
+      "npx --no-install chatsync apply chatsync.manifest.json --state /var/lib/chatsync/state.json --target chat.eng-oncall --auto-approve",
+    );
+    // Created after (and destroyed before) its teardown resource.
+    expect(apply.depends_on).toHaveLength(1);
+    expect(apply.depends_on?.[0]).toMatch(/^null_resource\..*Teardown/);
+    expect(teardown.triggers).not.toHaveProperty("spec");
+  });
+
+  it("removes the address at destroy time, using only self.triggers, and is never replaced by a spec change", () => {
+    const { teardown } = byAddress(json, `contact_card.${LINE}`);
+    expect(teardown.provisioner).toEqual([
+      { "local-exec": { command: "${self.triggers.destroy_command}", when: "destroy" } },
+    ]);
+    expect(teardown.triggers.destroy_command).toBe(
+      `npx --no-install chatsync apply chatsync.manifest.json --state /var/lib/chatsync/state.json --destroy --target 'contact_card.+12025550100' --auto-approve`.replace(
+        "'contact_card.+12025550100'",
+        shellQuote(`contact_card.${LINE}`),
+      ),
+    );
+    expect(teardown.lifecycle?.ignore_changes).toEqual(["triggers"]);
+  });
+
+  it("exposes the apply resource as construct.resource and node.defaultChild", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    const { chat } = declare(stack);
+    const bridge = new ChatSyncTerraformBridge(stack, "bridge");
+    expect(chat.resource).toBeUndefined();
+    Testing.synth(stack);
+    const resource = bridge.resourceFor(chat);
+    expect(resource).toBeDefined();
+    expect(chat.resource).toBe(resource);
+    expect(chat.node.defaultChild).toBe(resource);
+    expect(bridge.teardownFor(chat)?.node.id).toBe("Teardown");
+    // The escape hatch reaches the synthesized resource.
+    resource?.addOverride("provisioner.0.local-exec.environment", { CHATSYNC_PROFILE: "ci" });
+    const again = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    const { apply } = byAddress(again, "chat.eng-oncall");
+    expect(apply.provisioner[0]?.["local-exec"]).toMatchObject({ environment: { CHATSYNC_PROFILE: "ci" } });
+  });
+
+  it("includes objects declared after the bridge", () => {
+    const out = JSON.parse(
+      Testing.synthScope((stack) => {
+        new ChatSyncTerraformBridge(stack, "bridge");
+        new GroupChat(stack, "late", { from: LINE, participants: ["+14155550101", "+14155550102"], welcomeMessage: "x" });
+      }),
+    ) as TerraformJson;
+    expect(byAddress(out, "chat.late").apply.triggers.apply_command).toMatch(/^chatsync apply /);
+  });
+
+  it("fails synthesis on invalid props with the YAML path's message naming the construct", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    new ChatSyncTerraformBridge(stack, "bridge");
+    new GroupChat(stack, "eng", { from: LINE, participants: ["+14155550101", "+14155550102"], welcomeMessage: "see www.example.com" });
+    let error: unknown;
+    try {
+      Testing.synth(stack);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ChatSyncValidationError);
+    expect((error as Error).message).toContain("s/eng (/chats/eng/welcome_message)");
+    expect((error as Error).message).toContain(
+      'chats.eng.welcome_message: the first message of a chat may not contain a URL (found "www.example.com"); the API would refuse to create the chat',
+    );
+  });
+
+  it("writes chatsync.manifest.json next to cdk.tf.json; relative paths are rewritten for Terraform's working directory", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "chatsync-synth-"));
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "chats");
+    declare(stack);
+    new ChatSyncTerraformBridge(stack, "bridge", {
+      chatsyncEntryPoint: join("dist", "cli", "main.js"),
+      stateFile: join(outdir, "state", "state.json"),
+    });
+    app.synth();
+    const dir = join(outdir, "stacks", "chats");
+    expect(existsSync(join(dir, "cdk.tf.json"))).toBe(true);
+    const manifest = readFileSync(join(dir, "chatsync.manifest.json"), "utf8");
+    expect(manifest).toBe(synthesizeManifest(stack));
+    const tf = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
+    const command = byAddress(tf, "chat.eng-oncall").apply.triggers.apply_command ?? "";
+    const match = /^node (\S+) apply chatsync\.manifest\.json --state (\S+) --target chat\.eng-oncall --auto-approve$/.exec(command);
+    expect(match).not.toBeNull();
+    // The relative entry point, seen from the stack's working directory, is the same file.
+    expect(isAbsolute(match?.[1] ?? "")).toBe(false);
+    expect(resolve(dir, match?.[1] ?? "")).toBe(resolve("dist", "cli", "main.js"));
+    // An absolute state file stays absolute.
+    expect(match?.[2]).toBe(join(outdir, "state", "state.json"));
+  });
+});
+
+describe("shell and Terraform quoting", () => {
+  it("quotes words the shell would split or expand", () => {
+    expect(shellQuote("chat.eng-oncall")).toBe("chat.eng-oncall");
+    expect(shellQuote("my dir/state.json")).toBe("'my dir/state.json'");
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote("$(rm -rf /)")).toBe("'$(rm -rf /)'");
+  });
+
+  it("doubles template sequences so Terraform keeps them literal", () => {
+    expect(terraformLiteral("a ${b} %{c} $d")).toBe("a $${b} %%{c} $d");
+  });
+});
