@@ -52,6 +52,18 @@ export function compareAddresses(a: string, b: string): number {
   return ka !== kb ? ka - kb : a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Every address the configuration declares or the state remembers, narrowed to `targets` when given, in execution order. */
+export function planScope(desired: DesiredState, state: StateDocument, targets: readonly string[] = []): string[] {
+  const all = new Set<string>([
+    ...Object.values(desired.chats).map((c) => chatAddress(c.key)),
+    ...Object.values(desired.webhooks).map((w) => webhookAddress(w.key)),
+    ...Object.values(desired.contact_cards).map((c) => contactCardAddress(c.phone_number)),
+    ...Object.keys(state.resources),
+  ]);
+  const wanted = new Set(targets);
+  return [...all].filter((a) => wanted.size === 0 || wanted.has(a)).sort(compareAddresses);
+}
+
 export function buildPlan(input: PlanInput): Plan {
   const { desired, live, state } = input;
   const opts = input.options ?? {};
@@ -89,10 +101,11 @@ export function buildPlan(input: PlanInput): Plan {
   const claimedWebhookIds = new Set<string>();
   for (const r of Object.values(state.resources)) if (r.kind === "webhook" && r.id) claimedWebhookIds.add(r.id);
 
+  const scope = planScope(desired, state, opts.targets);
   const changes: ResourceChange[] = [];
+  const records: Plan["records"] = [];
   const drift: Plan["drift"] = [];
-  for (const address of [...addresses].sort(compareAddresses)) {
-    if (!inScope(address)) continue;
+  for (const address of scope) {
     const res: ResourceState | undefined = state.resources[address];
     const destroying = opts.destroy === true;
     let out: DiffOutcome | undefined;
@@ -144,6 +157,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
     if (!out) continue;
     if (out.change) changes.push(out.change);
+    if (out.record) records.push(out.record);
     drift.push(...out.drift);
     warnings.push(...out.warnings);
     errors.push(...out.errors);
@@ -156,9 +170,11 @@ export function buildPlan(input: PlanInput): Plan {
     format_version: PLAN_FORMAT_VERSION,
     created_at: (input.now ?? new Date()).toISOString(),
     options: { refresh_only: opts.refreshOnly === true, destroy: opts.destroy === true, targets: [...targets] },
+    scope,
     state: { path: input.statePath, lineage: state.lineage, serial: state.serial },
     live_fingerprint: input.liveFingerprint,
     changes: proposed,
+    records: opts.refreshOnly ? [] : records,
     drift,
     warnings,
     errors,

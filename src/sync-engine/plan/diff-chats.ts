@@ -8,10 +8,12 @@ import type { Address, DesiredChat } from "../model/desired-state.js";
 import type { AppliedChat, ChatResourceState } from "../state/state-types.js";
 import { diffRoster } from "./diff-roster.js";
 import { leaveAllowed, viewChat, type ChatView } from "./live-chat-view.js";
-import type { Drift, PlanMessage, ResourceChange, Step } from "./plan-types.js";
+import type { AppliedSpec, Drift, PlanMessage, ResourceChange, Step } from "./plan-types.js";
 
 export interface DiffOutcome {
   change?: ResourceChange;
+  /** A last-applied update that needs no API call (settings such as prevent_destroy); not a change. */
+  record?: { address: Address; after: AppliedSpec };
   drift: Drift[];
   warnings: PlanMessage[];
   errors: PlanMessage[];
@@ -217,6 +219,11 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
       ? "an earlier create was interrupted; it is sent again with the same idempotency key, so the API returns the chat it may already have made"
       : "declared and not created yet";
     const steps = [...newChatSteps(d, generation, recipientsOf(d), reason), ...retiredSteps(st, liveById, warnings, address)];
+    // Replay exactly the journaled request: the API answers a repeated key only for the same request.
+    if (pending?.request) {
+      const first = steps[0];
+      if (first?.op === "create_chat") Object.assign(first, pending.request);
+    }
     return { change: { address, kind: "chat", action: "create", reason, before: null, after: { kind: "chat", ...appliedFrom(d) }, steps }, drift: [], warnings, errors };
   }
 
@@ -299,10 +306,11 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   const a = st.applied;
   // Settings that need no API call still belong in state: prevent_destroy and on_delete must survive the declaration's removal.
   const settingsChanged = !a || a.on_delete !== after.on_delete || a.prevent_destroy !== after.prevent_destroy || a.roster !== after.roster;
-  if (steps.length === 0 && !settingsChanged) return { drift, warnings, errors };
-  const reason = steps.length === 0 ? "record changed settings (prevent_destroy, on_delete, roster) in state; no API call" : "the live chat differs from the declaration";
+  if (steps.length === 0) {
+    return { drift, warnings, errors, ...(settingsChanged ? { record: { address, after: { kind: "chat", ...after } } } : {}) };
+  }
   return {
-    change: { address, kind: "chat", action: "update", reason, live_id: live.id, before: liveSummary(live, view), after: { kind: "chat", ...after }, steps },
+    change: { address, kind: "chat", action: "update", reason: "the live chat differs from the declaration", live_id: live.id, before: liveSummary(live, view), after: { kind: "chat", ...after }, steps },
     drift,
     warnings,
     errors,

@@ -77,13 +77,15 @@ export function diffContactCard(input: ContactCardDiffInput): DiffOutcome {
     steps.push({ op: "update_contact_card", phone_number: want.phone_number, changes, reason: "the live card differs from the declaration", rule: "§5.9.3 PATCH merges; needs an active card" });
     if (!live.is_active) warnings.push({ address, message: "the live card is not active yet; the API may refuse the update until it is" });
   }
-  if (steps.length === 0 && applied) return { drift, warnings, errors };
+  if (steps.length === 0) {
+    return { drift, warnings, errors, ...(applied ? {} : { record: { address, after: { kind: "contact_card", ...want } } }) };
+  }
   return {
     change: {
       address,
       kind: "contact_card",
       action: "update",
-      reason: steps.length ? "the live card differs from the declaration" : "record the declaration in state; no API call",
+      reason: "the live card differs from the declaration",
       before: { ...live },
       after: { kind: "contact_card", ...want },
       steps,

@@ -160,13 +160,15 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
   }
   const a = st?.applied;
   const recorded = a !== undefined && a.secret_file === want.secret_file;
-  if (steps.length === 0 && recorded) return { drift, warnings, errors };
+  if (steps.length === 0) {
+    return { drift, warnings, errors, ...(recorded ? {} : { record: { address, after: { kind: "webhook", ...want } } }) };
+  }
   return {
     change: {
       address,
       kind: "webhook",
       action: "update",
-      reason: steps.length ? "the live subscription differs from the declaration" : "record the declaration in state; no API call",
+      reason: adoptable ? "adopt the live subscription with this target_url" : "the live subscription differs from the declaration",
       live_id: current.id,
       before: { ...have },
       after: { kind: "webhook", ...want },

@@ -125,11 +125,15 @@ export interface Plan {
   created_at: string;
   /** Options the plan was made with. */
   options: { refresh_only: boolean; destroy: boolean; targets: string[] };
+  /** Every address the refresh covered; applying a saved plan refreshes the same scope to compare fingerprints. */
+  scope: string[];
   /** The state the plan was made from; a saved plan is refused when it moved on. */
   state: { path: string; lineage: string; serial: number };
   /** Hash of the refreshed live objects; a saved plan is refused when a new refresh differs. */
   live_fingerprint: string;
   changes: ResourceChange[];
+  /** Last-applied updates that need no API call (e.g. a new prevent_destroy); recorded by apply, not counted as changes. */
+  records: Array<{ address: Address; after: AppliedSpec }>;
   drift: Drift[];
   warnings: PlanMessage[];
   /** Problems that make the plan unusable (e.g. prevent_destroy); a plan with errors is never applied. */

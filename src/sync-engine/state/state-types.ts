@@ -19,6 +19,8 @@ export interface Intent {
   generation: number;
   /** The `message.idempotency_key` sent with the write, when the write carries one. */
   idempotency_key?: string;
+  /** For a create: the exact request sent, replayed unchanged on resume (a key repeated with another body is refused). */
+  request?: { from: string; to: string[]; welcome_message: string };
   started_at: string;
 }
 

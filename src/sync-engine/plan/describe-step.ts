@@ -1,0 +1,90 @@
+/**
+ * One line of text per plan step and per action, shared by the human and markdown renderers
+ * and the apply progress output. Secrets never appear: a webhook's signing secret is shown as
+ * `(sensitive)`.
+ */
+import type { ChangeAction, Drift, PlanSummary, Step } from "./plan-types.js";
+
+export const ACTION_MARKER: Record<ChangeAction, string> = {
+  create: "+",
+  update: "~",
+  replace: "-/+",
+  leave: "-",
+  forget: "-",
+  delete: "-",
+};
+
+const q = (v: unknown): string => JSON.stringify(v ?? null);
+
+export function stepMarker(step: Step): string {
+  switch (step.op) {
+    case "create_chat":
+    case "add_participant":
+    case "share_contact_card":
+    case "request_location":
+    case "create_webhook":
+    case "create_contact_card":
+      return "+";
+    case "remove_participant":
+    case "leave_chat":
+    case "forget_chat":
+    case "delete_webhook":
+    case "forget_contact_card":
+      return "-";
+    default:
+      return "~";
+  }
+}
+
+export function describeStep(step: Step): string {
+  switch (step.op) {
+    case "create_chat":
+      return `create ${step.is_group ? "group" : "direct"} chat from ${step.from} with ${step.to.join(", ")}, first message ${q(step.welcome_message)} (generation ${step.generation})`;
+    case "add_participant":
+      return `add ${step.handle}`;
+    case "remove_participant":
+      return `remove ${step.handle}`;
+    case "rename_chat":
+      return `set display_name to ${q(step.display_name)}`;
+    case "set_chat_icon":
+      return `set icon to ${step.icon}`;
+    case "share_contact_card":
+      return "share the line's contact card (once)";
+    case "request_location":
+      return "ask the recipient to share their location (once)";
+    case "settle_interrupted_send":
+      return `record the interrupted ${step.purpose === "share_contact_card" ? "contact-card share" : "location request"} as done (not sent again)`;
+    case "leave_chat":
+      return `leave chat ${step.chat_id}`;
+    case "forget_chat":
+      return step.chat_id ? `forget chat ${step.chat_id} (it stays on the account)` : "forget the address";
+    case "create_webhook":
+      return `subscribe ${step.target_url} to ${step.events.join(", ")}${step.phone_numbers.length ? ` for ${step.phone_numbers.join(", ")}` : ""}${step.active ? "" : " (inactive)"}; signing_secret: (sensitive)${step.secret_file ? ` → written to ${step.secret_file}` : ""}`;
+    case "update_webhook": {
+      const parts = Object.entries(step.changes).map(([k, v]) => `${k} = ${q(v)}`);
+      return `update subscription ${step.webhook_id}: ${parts.join(", ")}`;
+    }
+    case "delete_webhook":
+      return `delete subscription ${step.webhook_id}`;
+    case "adopt_webhook":
+      return `adopt existing subscription ${step.webhook_id}`;
+    case "create_contact_card":
+      return `create contact card for ${step.phone_number}: ${[step.first_name, step.last_name].filter(Boolean).join(" ")}${step.image_url ? ` (image ${step.image_url})` : ""}`;
+    case "update_contact_card":
+      return `update contact card of ${step.phone_number}: ${Object.entries(step.changes).map(([k, v]) => `${k} = ${q(v)}`).join(", ")}`;
+    case "forget_contact_card":
+      return "forget the contact card (the API cannot delete it)";
+  }
+}
+
+export function describeDrift(d: Drift): string {
+  const declared = "declared" in d ? `, declared: ${q(d.declared)}` : "";
+  return `${d.field}: live: ${q(d.live)}${declared} (last applied: ${q(d.last_applied)})`;
+}
+
+export function summaryLine(s: PlanSummary): string {
+  const total = s.create + s.update + s.replace + s.leave + s.forget + s.delete;
+  if (total === 0) return "No changes. The account matches the configuration.";
+  const extra = [s.forget ? `${s.forget} to forget` : "", s.delete ? `${s.delete} to delete` : ""].filter(Boolean);
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.leave} to leave${extra.length ? `, ${extra.join(", ")}` : ""}.`;
+}
