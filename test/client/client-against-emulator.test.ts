@@ -120,8 +120,14 @@ describe("LinqClient against the emulator: retries", () => {
     await client.listPhoneNumbers();
     await client.listWebhookSubscriptions(); // refused with 429, retried after the pause
     await third;
-    const log = (await emu.control.requests()).map((r) => `${r.path.replace(/^.*\/v3\//, "")} ${r.status}`);
-    expect(log.slice(0, 3)).toEqual(["phone_numbers 200", "webhook-subscriptions 429", "webhook-subscriptions 200"]);
+    const log = (await emu.control.requests()).map(
+      (r) => `${r.path.replace(/^.*\/v3\//, "")} ${r.status}`,
+    );
+    expect(log.slice(0, 3)).toEqual([
+      "phone_numbers 200",
+      "webhook-subscriptions 429",
+      "webhook-subscriptions 200",
+    ]);
     // The request started during the pause reached the emulator only after the refused one's retry.
     expect(log.findIndex((l) => l.startsWith("webhook-events"))).toBeGreaterThan(2);
   });
@@ -132,7 +138,9 @@ describe("LinqClient against the emulator: retries", () => {
     const { client, events } = makeClient({}, turnFaultsOff);
     await expect(client.getChat(created.chat.id)).resolves.toMatchObject({ id: created.chat.id });
     expect(events.map((e) => e.status)).toEqual([500, 200]);
-    expect((await requestsTo(`/v3/chats/${created.chat.id}`, "GET")).map((r) => r.status)).toEqual([500, 200]);
+    expect((await requestsTo(`/v3/chats/${created.chat.id}`, "GET")).map((r) => r.status)).toEqual([
+      500, 200,
+    ]);
   });
 
   it("retries a GET whose connection the emulator reset", async () => {
@@ -175,7 +183,10 @@ describe("LinqClient against the emulator: retries", () => {
     const { client } = makeClient({}, turnFaultsOff);
     const created = await client.createChat(createBody(GROUP));
     await emu.control.faults({ probability: 1, drop_response_after_commit: true });
-    await client.sendMessage(created.chat.id, { parts: [{ type: "text", value: "second" }], idempotency_key: "m-2" });
+    await client.sendMessage(created.chat.id, {
+      parts: [{ type: "text", value: "second" }],
+      idempotency_key: "m-2",
+    });
     expect(await requestsTo(`/v3/chats/${created.chat.id}/messages`, "POST")).toHaveLength(2);
     const texts = [];
     for await (const m of client.listMessages(created.chat.id)) {
@@ -189,7 +200,10 @@ describe("LinqClient against the emulator: retries", () => {
     const created = await client.createChat(createBody(GROUP));
     await client.leaveChat(created.chat.id);
     const err = await failureOf(
-      client.sendMessage(created.chat.id, { parts: [{ type: "text", value: "hello?" }], idempotency_key: "k-left" }),
+      client.sendMessage(created.chat.id, {
+        parts: [{ type: "text", value: "hello?" }],
+        idempotency_key: "k-left",
+      }),
     );
     expect(err).toBeInstanceOf(LinqApiError);
     expect((err as LinqApiError).code).toBe(2013);
@@ -198,7 +212,9 @@ describe("LinqClient against the emulator: retries", () => {
 
   it("does not retry a 400", async () => {
     const { client, retries } = makeClient();
-    const err = await failureOf(client.createChat({ ...createBody(GROUP, "k-400"), from: "12345" }));
+    const err = await failureOf(
+      client.createChat({ ...createBody(GROUP, "k-400"), from: "12345" }),
+    );
     expect(err).toMatchObject({ status: 400, code: 1002 });
     expect(retries).toEqual([]);
     expect(await requestsTo("/v3/chats", "POST")).toHaveLength(1);
@@ -225,7 +241,9 @@ describe("LinqClient against the emulator: reads, bodies and config", () => {
     const { client } = makeClient();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await client.createChat(createBody([`+1415555020${i}`, `+1415555030${i}`]))).chat.id);
+      ids.push(
+        (await client.createChat(createBody([`+1415555020${i}`, `+1415555030${i}`]))).chat.id,
+      );
     }
     const seen: string[] = [];
     for await (const chat of client.listChats({ limit: 2 })) seen.push(chat.id);
@@ -274,9 +292,15 @@ describe("LinqClient against the emulator: reads, bodies and config", () => {
       LINQ_API_V3_BASE_URL: emu.baseUrl,
     });
     clients.push(wrongPrimary);
-    await expect(wrongPrimary.listPhoneNumbers()).rejects.toMatchObject({ status: 401, code: 2004 });
+    await expect(wrongPrimary.listPhoneNumbers()).rejects.toMatchObject({
+      status: 401,
+      code: 2004,
+    });
 
-    const sdkNames = LinqClient.fromEnv({ LINQ_API_V3_API_KEY: emu.token, LINQ_API_V3_BASE_URL: emu.baseUrl });
+    const sdkNames = LinqClient.fromEnv({
+      LINQ_API_V3_API_KEY: emu.token,
+      LINQ_API_V3_BASE_URL: emu.baseUrl,
+    });
     clients.push(sdkNames);
     await expect(sdkNames.listPhoneNumbers()).resolves.toHaveLength(emu.phoneNumbers.length);
   });
@@ -287,14 +311,22 @@ describe("LinqClient against the emulator: reads, bodies and config", () => {
       client.createChat({ ...createBody(GROUP), from: "+19995550123" }),
     )) as LinqApiError;
     expect(err).toBeInstanceOf(LinqApiError);
-    expect(err.message).toMatch(/^POST \/v3\/chats failed: 403 \(2006\) .+ — .+ \[trace [0-9a-f]{32}\]$/);
+    expect(err.message).toMatch(
+      /^POST \/v3\/chats failed: 403 \(2006\) .+ — .+ \[trace [0-9a-f]{32}\]$/,
+    );
 
     const bad = makeClient({ token: "tok_not_valid_SECRET" }).client;
     const unauthorized = (await failureOf(bad.listPhoneNumbers())) as LinqApiError;
     expect(unauthorized).toMatchObject({ status: 401, code: 2004 });
     expect(unauthorized.message).toContain("LINQ_API_TOKEN");
-    const everything = [inspect(unauthorized, { showHidden: true, depth: Infinity }), inspect(bad), String(bad)].join("\n");
+    const everything = [
+      inspect(unauthorized, { showHidden: true, depth: Infinity }),
+      inspect(bad),
+      String(bad),
+    ].join("\n");
     expect(everything).not.toContain("SECRET");
-    expect([inspect(client), inspect(err, { depth: Infinity })].join("\n")).not.toContain(emu.token);
+    expect([inspect(client), inspect(err, { depth: Infinity })].join("\n")).not.toContain(
+      emu.token,
+    );
   });
 });

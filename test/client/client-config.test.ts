@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { LinqConfigError } from "../../src/sync-engine/client/client-errors.js";
-import { DEFAULT_BASE_URL, resolveBaseUrl, resolveToken } from "../../src/sync-engine/client/client-config.js";
+import {
+  DEFAULT_BASE_URL,
+  resolveBaseUrl,
+  resolveToken,
+} from "../../src/sync-engine/client/client-config.js";
 import { LinqClient } from "../../src/sync-engine/client/linq-client.js";
 
 describe("token resolution", () => {
@@ -35,10 +39,15 @@ describe("token resolution", () => {
 
 describe("base URL resolution", () => {
   it("explicit option, then LINQ_API_BASE_URL, then LINQ_API_V3_BASE_URL, then production", () => {
-    const env = { LINQ_API_BASE_URL: "http://a.test/api/partner", LINQ_API_V3_BASE_URL: "http://b.test/api/partner" };
+    const env = {
+      LINQ_API_BASE_URL: "http://a.test/api/partner",
+      LINQ_API_V3_BASE_URL: "http://b.test/api/partner",
+    };
     expect(resolveBaseUrl(env, "http://explicit.test/x/")).toBe("http://explicit.test/x");
     expect(resolveBaseUrl(env)).toBe("http://a.test/api/partner");
-    expect(resolveBaseUrl({ LINQ_API_V3_BASE_URL: "http://b.test/api/partner/" })).toBe("http://b.test/api/partner");
+    expect(resolveBaseUrl({ LINQ_API_V3_BASE_URL: "http://b.test/api/partner/" })).toBe(
+      "http://b.test/api/partner",
+    );
     expect(resolveBaseUrl({})).toBe(DEFAULT_BASE_URL);
   });
 
@@ -63,6 +72,8 @@ describe("LinqClient.fromEnv", () => {
   });
 
   it("throws a config error without a token", () => {
-    expect(() => LinqClient.fromEnv({ LINQ_API_BASE_URL: "http://a.test" })).toThrow(/LINQ_API_TOKEN/);
+    expect(() => LinqClient.fromEnv({ LINQ_API_BASE_URL: "http://a.test" })).toThrow(
+      /LINQ_API_TOKEN/,
+    );
   });
 });

@@ -6,9 +6,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { LinqApiError } from "../../src/sync-engine/client/client-errors.js";
 import { LinqClient } from "../../src/sync-engine/client/linq-client.js";
-import { CHAT, sendApiError, sendJson, startScriptedServer, type ScriptedServer } from "./scripted-server.js";
+import {
+  CHAT,
+  sendApiError,
+  sendJson,
+  startScriptedServer,
+  type ScriptedServer,
+} from "./scripted-server.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 const TOKEN = "tok_endpoints_abc";
 const ID = "5d1f7c4e-8c1a-4f39-9c33-0c8a1b2d3e4f";
 
@@ -60,7 +68,10 @@ describe("request shape", () => {
   });
 
   it("DELETE participants carries a JSON body", async () => {
-    reply = { status: 202, body: { message: "Participant removal queued", status: "accepted", trace_id: "t" } };
+    reply = {
+      status: 202,
+      body: { message: "Participant removal queued", status: "accepted", trace_id: "t" },
+    };
     const res = await client.removeParticipant(ID, "+14155550101");
     const r = last();
     expect(r.method).toBe("DELETE");
@@ -91,7 +102,10 @@ describe("request shape", () => {
     expect(last()).toMatchObject({ method: "POST", url: `/api/partner/v3/chats/${ID}/read` });
     expect(last().headers.accept).toBe("*/*");
     await expect(client.shareContactCard(ID)).resolves.toBeUndefined();
-    expect(last()).toMatchObject({ method: "POST", url: `/api/partner/v3/chats/${ID}/share_contact_card` });
+    expect(last()).toMatchObject({
+      method: "POST",
+      url: `/api/partner/v3/chats/${ID}/share_contact_card`,
+    });
     expect(last().headers.accept).toBe("*/*");
     await client.startTyping(ID);
     expect(last()).toMatchObject({ method: "POST", url: `/api/partner/v3/chats/${ID}/typing` });
@@ -99,7 +113,10 @@ describe("request shape", () => {
     expect(last()).toMatchObject({ method: "DELETE", url: `/api/partner/v3/chats/${ID}/typing` });
     expect(last().headers.accept).toBe("*/*");
     await client.deleteWebhookSubscription("sub-1");
-    expect(last()).toMatchObject({ method: "DELETE", url: "/api/partner/v3/webhook-subscriptions/sub-1" });
+    expect(last()).toMatchObject({
+      method: "DELETE",
+      url: "/api/partner/v3/webhook-subscriptions/sub-1",
+    });
     expect(last().headers.accept).toBe("*/*");
   });
 
@@ -243,14 +260,19 @@ describe("endpoints", () => {
       call: () => client.listWebhookEvents(),
       method: "GET",
       url: "/v3/webhook-events",
-      response: { doc_url: "https://docs.linqapp.com/guides/webhooks/events", events: ["message.sent"] },
+      response: {
+        doc_url: "https://docs.linqapp.com/guides/webhooks/events",
+        events: ["message.sent"],
+      },
     },
     {
       name: "listContactCards (all)",
       call: () => client.listContactCards(),
       method: "GET",
       url: "/v3/contact_card",
-      response: { contact_cards: [{ phone_number: "+12025550100", first_name: "Acme", is_active: true }] },
+      response: {
+        contact_cards: [{ phone_number: "+12025550100", first_name: "Acme", is_active: true }],
+      },
       expected: [{ phone_number: "+12025550100", first_name: "Acme", is_active: true }],
     },
     {
@@ -267,7 +289,12 @@ describe("endpoints", () => {
       method: "PATCH",
       url: "/v3/contact_card?phone_number=%2B12025550100",
       body: { last_name: "Support" },
-      response: { phone_number: "+12025550100", first_name: "Acme", last_name: "Support", is_active: true },
+      response: {
+        phone_number: "+12025550100",
+        first_name: "Acme",
+        last_name: "Support",
+        is_active: true,
+      },
     },
     {
       name: "checkIMessage",
@@ -356,7 +383,11 @@ describe("API errors", () => {
       },
     };
     const err = (await client
-      .createChat({ from: "+12025550199", to: ["+14155550101"], message: { parts: [{ type: "text", value: "hi" }] } })
+      .createChat({
+        from: "+12025550199",
+        to: ["+14155550101"],
+        message: { parts: [{ type: "text", value: "hi" }] },
+      })
       .catch((e: unknown) => e)) as LinqApiError;
     expect(err).toBeInstanceOf(LinqApiError);
     expect(err).toMatchObject({
@@ -373,13 +404,20 @@ describe("API errors", () => {
 
   it("takes the trace id from X-Trace-ID and explains a body without envelope", async () => {
     const bare = await startScriptedServer((_req, res) => {
-      res.writeHead(502, { "content-type": "text/plain", "x-trace-id": "abcabcabcabcabcabcabcabcabcabcab" });
+      res.writeHead(502, {
+        "content-type": "text/plain",
+        "x-trace-id": "abcabcabcabcabcabcabcabcabcabcab",
+      });
       res.end("Bad Gateway");
     });
     const c = new LinqClient({ token: TOKEN, baseUrl: bare.baseUrl, maxRetries: 0 });
     try {
       const err = (await c.getChat(ID).catch((e: unknown) => e)) as LinqApiError;
-      expect(err).toMatchObject({ status: 502, code: 0, traceId: "abcabcabcabcabcabcabcabcabcabcab" });
+      expect(err).toMatchObject({
+        status: 502,
+        code: 0,
+        traceId: "abcabcabcabcabcabcabcabcabcabcab",
+      });
       expect(err.message).toContain("Bad Gateway");
     } finally {
       await c.close();

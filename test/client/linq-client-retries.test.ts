@@ -4,7 +4,12 @@ import {
   LinqNetworkError,
   LinqProtocolError,
 } from "../../src/sync-engine/client/client-errors.js";
-import { LinqClient, type LinqClientOptions, type RequestEvent, type RetryEvent } from "../../src/sync-engine/client/linq-client.js";
+import {
+  LinqClient,
+  type LinqClientOptions,
+  type RequestEvent,
+  type RetryEvent,
+} from "../../src/sync-engine/client/linq-client.js";
 import type { MessageContent } from "../../src/api-wire/types.js";
 import { FakeClock } from "./fake-clock.js";
 import {
@@ -47,9 +52,17 @@ async function setup(
   script: Responder[],
   options: Partial<LinqClientOptions> = {},
   clock = new FakeClock("auto"),
-): Promise<{ server: ScriptedServer; client: LinqClient; clock: FakeClock; events: RequestEvent[]; retries: RetryEvent[] }> {
+): Promise<{
+  server: ScriptedServer;
+  client: LinqClient;
+  clock: FakeClock;
+  events: RequestEvent[];
+  retries: RetryEvent[];
+}> {
   let n = 0;
-  server = await startScriptedServer((req, res, raw) => script[Math.min(n++, script.length - 1)]!(req, res, raw));
+  server = await startScriptedServer((req, res, raw) =>
+    script[Math.min(n++, script.length - 1)]!(req, res, raw),
+  );
   const events: RequestEvent[] = [];
   const retries: RetryEvent[] = [];
   client = new LinqClient({
@@ -79,20 +92,28 @@ async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
 describe("LinqClient retries", () => {
   it("retries a 429 after exactly the Retry-After header's wait", async () => {
     const { client, server, clock, retries } = await setup([
-      (_r, res) => sendApiError(res, 429, 1007, "Rate limited.", { headers: { "retry-after": "3" } }),
+      (_r, res) =>
+        sendApiError(res, 429, 1007, "Rate limited.", { headers: { "retry-after": "3" } }),
       ok,
     ]);
     await expect(client.getChat(CHAT.id)).resolves.toMatchObject({ id: CHAT.id });
     expect(server.requests).toHaveLength(2);
     expect(clock.sleeps).toEqual([3000]);
     expect(retries).toEqual([
-      expect.objectContaining({ method: "GET", attempt: 1, delayMs: 3000, reason: "429 (1007)", rateLimited: true }),
+      expect.objectContaining({
+        method: "GET",
+        attempt: 1,
+        delayMs: 3000,
+        reason: "429 (1007)",
+        rateLimited: true,
+      }),
     ]);
   });
 
   it("prefers error.retry_after from the envelope", async () => {
     const { client, clock } = await setup([
-      (_r, res) => sendApiError(res, 429, 1007, "Rate limited. Try again in 45 seconds.", { retryAfter: 45 }),
+      (_r, res) =>
+        sendApiError(res, 429, 1007, "Rate limited. Try again in 45 seconds.", { retryAfter: 45 }),
       ok,
     ]);
     await client.getChat(CHAT.id);
@@ -102,7 +123,10 @@ describe("LinqClient retries", () => {
   it("uses the more precise retry-after-ms header when the server sends one", async () => {
     const { client, clock } = await setup([
       (_r, res) =>
-        sendApiError(res, 429, 1007, "Rate limited.", { retryAfter: 1, headers: { "retry-after": "1", "retry-after-ms": "250" } }),
+        sendApiError(res, 429, 1007, "Rate limited.", {
+          retryAfter: 1,
+          headers: { "retry-after": "1", "retry-after-ms": "250" },
+        }),
       ok,
     ]);
     await client.getChat(CHAT.id);
@@ -141,7 +165,10 @@ describe("LinqClient retries", () => {
   });
 
   it("does NOT retry a POST without idempotency key after a reset, and flags maybeCommitted", async () => {
-    const { client, server } = await setup([(_r, _res, raw) => resetConnection(raw), (_r, res) => sendJson(res, 201, {})]);
+    const { client, server } = await setup([
+      (_r, _res, raw) => resetConnection(raw),
+      (_r, res) => sendJson(res, 201, {}),
+    ]);
     const err = await rejectionOf(client.createChat(CREATE_BODY));
     expect(err).toBeInstanceOf(LinqNetworkError);
     const e = err as LinqNetworkError;
@@ -153,13 +180,19 @@ describe("LinqClient retries", () => {
   });
 
   it("does NOT retry a 500 on a POST without idempotency key", async () => {
-    const { client, server } = await setup([(_r, res) => sendApiError(res, 500, 3006, "Internal server error"), ok]);
+    const { client, server } = await setup([
+      (_r, res) => sendApiError(res, 500, 3006, "Internal server error"),
+      ok,
+    ]);
     await expect(client.createChat(CREATE_BODY)).rejects.toMatchObject({ status: 500, code: 3006 });
     expect(server.requests).toHaveLength(1);
   });
 
   it("retries a POST whose body carries message.idempotency_key, resending the same body", async () => {
-    const message: MessageContent = { parts: [{ type: "text", value: "hi" }], idempotency_key: "lineage:chat.eng:1" };
+    const message: MessageContent = {
+      parts: [{ type: "text", value: "hi" }],
+      idempotency_key: "lineage:chat.eng:1",
+    };
     const { client, server } = await setup([
       (_r, _res, raw) => resetConnection(raw),
       (_r, res) => sendJson(res, 202, { chat_id: CHAT.id, message: SENT }),
@@ -175,7 +208,14 @@ describe("LinqClient retries", () => {
     const baseUrl = closed.baseUrl;
     await closed.close();
     const clock = new FakeClock("auto");
-    client = new LinqClient({ token: TOKEN, baseUrl, maxRetries: 2, sleep: clock.sleep, now: clock.now, random: () => 0 });
+    client = new LinqClient({
+      token: TOKEN,
+      baseUrl,
+      maxRetries: 2,
+      sleep: clock.sleep,
+      now: clock.now,
+      random: () => 0,
+    });
     const err = await rejectionOf(client.createChat(CREATE_BODY));
     expect(err).toBeInstanceOf(LinqNetworkError);
     expect((err as LinqNetworkError).code).toBe("ECONNREFUSED");
@@ -185,7 +225,10 @@ describe("LinqClient retries", () => {
   });
 
   it("does not retry 409/2013 (final state)", async () => {
-    const { client, server } = await setup([(_r, res) => sendApiError(res, 409, 2013, "This chat is unavailable"), ok]);
+    const { client, server } = await setup([
+      (_r, res) => sendApiError(res, 409, 2013, "This chat is unavailable"),
+      ok,
+    ]);
     const err = await rejectionOf(
       client.sendMessage(CHAT.id, { parts: [{ type: "text", value: "x" }], idempotency_key: "k" }),
     );
@@ -195,23 +238,31 @@ describe("LinqClient retries", () => {
   });
 
   it("does not retry a 400", async () => {
-    const { client, server, retries } = await setup([(_r, res) => sendApiError(res, 400, 1002, "Phone number must be in E.164 format"), ok]);
+    const { client, server, retries } = await setup([
+      (_r, res) => sendApiError(res, 400, 1002, "Phone number must be in E.164 format"),
+      ok,
+    ]);
     await expect(client.getChat(CHAT.id)).rejects.toMatchObject({ status: 400, code: 1002 });
     expect(server.requests).toHaveLength(1);
     expect(retries).toEqual([]);
   });
 
   it("makes at most maxRetries + 1 attempts", async () => {
-    const { client, server, clock } = await setup([(_r, res) => sendApiError(res, 503, 4004, "Service unavailable")], {
-      maxRetries: 3,
-    });
+    const { client, server, clock } = await setup(
+      [(_r, res) => sendApiError(res, 503, 4004, "Service unavailable")],
+      {
+        maxRetries: 3,
+      },
+    );
     await expect(client.getChat(CHAT.id)).rejects.toMatchObject({ status: 503 });
     expect(server.requests).toHaveLength(4);
     expect(clock.sleeps).toEqual([1000, 2000, 4000]);
   });
 
   it("defaults to 5 retries", async () => {
-    const { client, server } = await setup([(_r, res) => sendApiError(res, 500, 3006, "Internal server error")]);
+    const { client, server } = await setup([
+      (_r, res) => sendApiError(res, 500, 3006, "Internal server error"),
+    ]);
     await expect(client.getChat(CHAT.id)).rejects.toBeInstanceOf(LinqApiError);
     expect(server.requests).toHaveLength(6);
   });
@@ -256,7 +307,10 @@ describe("LinqClient retries", () => {
   });
 
   it("turns a missing response into LinqNetworkError TIMEOUT", async () => {
-    const { client, server } = await setup([() => undefined /* never answers */], { timeoutMs: 150, maxRetries: 0 });
+    const { client, server } = await setup([() => undefined /* never answers */], {
+      timeoutMs: 150,
+      maxRetries: 0,
+    });
     const err = await rejectionOf(client.getChat(CHAT.id));
     expect(err).toBeInstanceOf(LinqNetworkError);
     expect((err as LinqNetworkError).code).toBe("TIMEOUT");

@@ -20,7 +20,9 @@ describe("RateLimiter token bucket", () => {
     for (let i = 0; i < 3; i++) await limiter.acquire();
     clock.advance(10_000); // far more than needed to refill 3 tokens
     const passedAt: number[] = [];
-    const all = Promise.all(Array.from({ length: 4 }, () => limiter.acquire().then(() => passedAt.push(clock.now()))));
+    const all = Promise.all(
+      Array.from({ length: 4 }, () => limiter.acquire().then(() => passedAt.push(clock.now()))),
+    );
     await clock.waitForSleeps(1);
     expect(passedAt).toEqual([10_000, 10_000, 10_000]);
     expect(clock.sleeps).toEqual([200]);
@@ -41,7 +43,9 @@ describe("RateLimiter token bucket", () => {
     const limiter = new RateLimiter(undefined, clock);
     limiter.pauseFor(3000);
     const passedAt: number[] = [];
-    const all = Promise.all([1, 2, 3].map(() => limiter.acquire().then(() => passedAt.push(clock.now()))));
+    const all = Promise.all(
+      [1, 2, 3].map(() => limiter.acquire().then(() => passedAt.push(clock.now()))),
+    );
     await clock.waitForSleeps(1);
     expect(passedAt).toEqual([]);
     limiter.pauseFor(1000); // a shorter pause must not shorten the running one

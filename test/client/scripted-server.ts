@@ -12,7 +12,11 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type Responder = (req: RecordedRequest, res: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+export type Responder = (
+  req: RecordedRequest,
+  res: ServerResponse,
+  raw: IncomingMessage,
+) => void | Promise<void>;
 
 export interface ScriptedServer {
   /** `http://127.0.0.1:PORT/api/partner`, the client's base URL. */
@@ -108,5 +112,9 @@ export const CHAT = {
   handles: [],
   is_group: true,
   is_archived: false,
-  health_status: { status: "HEALTHY", doc_url: "https://docs.linqapp.com", updated_at: "2026-01-01T00:00:00.000Z" },
+  health_status: {
+    status: "HEALTHY",
+    doc_url: "https://docs.linqapp.com",
+    updated_at: "2026-01-01T00:00:00.000Z",
+  },
 };

@@ -6,7 +6,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import { LinqClient } from "../../src/sync-engine/client/linq-client.js";
-import { resetConnection, sendApiError, sendJson, startScriptedServer, type ScriptedServer } from "./scripted-server.js";
+import {
+  resetConnection,
+  sendApiError,
+  sendJson,
+  startScriptedServer,
+  type ScriptedServer,
+} from "./scripted-server.js";
 
 const TOKEN = "tok_live_S3CR3T_9f8e7d6c5b4a3210";
 
@@ -33,15 +39,22 @@ describe("token redaction", () => {
     const server = await startScriptedServer((req, res, raw) => {
       switch (n++) {
         case 0: // a server that echoes the credential back in its error text
-          return sendApiError(res, 401, 2004, `Unauthorized: bad token ${req.headers.authorization}`);
+          return sendApiError(
+            res,
+            401,
+            2004,
+            `Unauthorized: bad token ${req.headers.authorization}`,
+          );
         case 1:
           return resetConnection(raw);
         case 2:
           res.writeHead(200, { "content-type": "text/plain" });
-          return res.end(`you sent ${req.headers.authorization}`);
+          res.end(`you sent ${req.headers.authorization}`);
+          return;
         case 3:
           res.writeHead(500, { "content-type": "text/plain" });
-          return res.end(`crash while handling ${req.headers.authorization}`);
+          res.end(`crash while handling ${req.headers.authorization}`);
+          return;
         case 4:
           return undefined; // never answers → timeout
         default:
@@ -65,7 +78,11 @@ describe("token redaction", () => {
       onRetry: (e) => produced.push(dump(e)),
     });
     try {
-      const createBody = { from: "+12025550100", to: ["+14155550101"], message: { parts: [{ type: "text" as const, value: "hi" }] } };
+      const createBody = {
+        from: "+12025550100",
+        to: ["+14155550101"],
+        message: { parts: [{ type: "text" as const, value: "hi" }] },
+      };
       const failures = [
         client.getChat("c1"),
         client.createChat(createBody),
@@ -102,7 +119,11 @@ describe("token redaction", () => {
     const leaked: string[] = [];
     for (const attempt of [
       () => new LinqClient({ token: `${TOKEN} trailing`, baseUrl: "http://127.0.0.1:9" }),
-      () => LinqClient.fromEnv({ LINQ_API_TOKEN: `${TOKEN}\n` + "x", LINQ_API_BASE_URL: "http://127.0.0.1:9" }),
+      () =>
+        LinqClient.fromEnv({
+          LINQ_API_TOKEN: `${TOKEN}\n` + "x",
+          LINQ_API_BASE_URL: "http://127.0.0.1:9",
+        }),
       () => new LinqClient({ token: TOKEN, baseUrl: `ftp://${TOKEN}@host` }),
     ]) {
       try {

@@ -12,7 +12,10 @@ export const BASE_URL_ENV_VARS = ["LINQ_API_BASE_URL", "LINQ_API_V3_BASE_URL"] a
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 /** First non-empty value among `names` in `env`, with the name it came from. */
-function firstSet(env: EnvSource, names: readonly string[]): { name: string; value: string } | undefined {
+function firstSet(
+  env: EnvSource,
+  names: readonly string[],
+): { name: string; value: string } | undefined {
   for (const name of names) {
     const value = env[name]?.trim();
     if (value) return { name, value };
@@ -36,7 +39,10 @@ export function resolveToken(env: EnvSource, explicit?: string): string {
 /** Refuses tokens that would break or inject into the Authorization header; never echoes the token. */
 function checkToken(token: string, source: string): string {
   if (token.length === 0) {
-    throw new LinqConfigError("MISSING_TOKEN", `The Linq API token from ${source} is empty; set LINQ_API_TOKEN.`);
+    throw new LinqConfigError(
+      "MISSING_TOKEN",
+      `The Linq API token from ${source} is empty; set LINQ_API_TOKEN.`,
+    );
   }
   if (/[\s\u0000-\u001f\u007f]/.test(token)) {
     throw new LinqConfigError(
@@ -48,7 +54,8 @@ function checkToken(token: string, source: string): string {
 }
 
 export function resolveBaseUrl(env: EnvSource, explicit?: string): string {
-  if (explicit !== undefined && explicit.trim() !== "") return normalizeBaseUrl(explicit, "the endpoint option");
+  if (explicit !== undefined && explicit.trim() !== "")
+    return normalizeBaseUrl(explicit, "the endpoint option");
   const found = firstSet(env, BASE_URL_ENV_VARS);
   if (found) return normalizeBaseUrl(found.value, found.name);
   return DEFAULT_BASE_URL;

@@ -54,7 +54,8 @@ export class LinqApiError extends Error {
     this.status = init.status;
     this.traceId = init.traceId;
     this.retryAfter = init.retryAfter;
-    this.retryAfterMs = init.retryAfterMs ?? (init.retryAfter === undefined ? undefined : init.retryAfter * 1_000);
+    this.retryAfterMs =
+      init.retryAfterMs ?? (init.retryAfter === undefined ? undefined : init.retryAfter * 1_000);
     this.method = init.method;
     this.path = init.path;
     this.apiMessage = init.apiMessage;
@@ -107,7 +108,10 @@ export class LinqNetworkError extends Error {
   readonly attempts: number;
 
   constructor(init: LinqNetworkErrorInit) {
-    super(formatNetworkErrorMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      formatNetworkErrorMessage(init),
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.name = "LinqNetworkError";
     this.code = init.code;
     this.method = init.method;
@@ -145,7 +149,8 @@ export class LinqProtocolError extends Error {
   }
 }
 
-export type LinqConfigErrorCode = "MISSING_TOKEN" | "INVALID_TOKEN" | "INVALID_BASE_URL" | "INVALID_OPTION";
+export type LinqConfigErrorCode =
+  "MISSING_TOKEN" | "INVALID_TOKEN" | "INVALID_BASE_URL" | "INVALID_OPTION";
 
 /** The client cannot be built from the given configuration. */
 export class LinqConfigError extends Error {
@@ -160,11 +165,7 @@ export class LinqConfigError extends Error {
 
 /** Any error the client throws. */
 export type LinqClientError =
-  | LinqApiError
-  | LinqNetworkError
-  | LinqProtocolError
-  | LinqConfigError
-  | LinqArgumentError;
+  LinqApiError | LinqNetworkError | LinqProtocolError | LinqConfigError | LinqArgumentError;
 
 /** A method was called with an argument that cannot form a valid request (e.g. an empty id). */
 export class LinqArgumentError extends Error {

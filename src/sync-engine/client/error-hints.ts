@@ -20,17 +20,21 @@ const HINT_BY_CODE: Readonly<Record<number, string>> = {
   [ErrorCode.AccessDenied]: "this token has no access to the resource.",
   [ErrorCode.PhonePermissionDenied]:
     "`from` is not a line on this token's account; list your lines with GET /v3/phone_numbers.",
-  [ErrorCode.RecipientNotAllowed]: "sandbox accounts can only message people who messaged the line first.",
+  [ErrorCode.RecipientNotAllowed]:
+    "sandbox accounts can only message people who messaged the line first.",
   [ErrorCode.ChatBeingCreated]: "the chat is still being created; try again in a few seconds.",
-  [ErrorCode.WebhookSubscriptionNotFound]: "the webhook subscription id is unknown; the state file may be stale.",
+  [ErrorCode.WebhookSubscriptionNotFound]:
+    "the webhook subscription id is unknown; the state file may be stale.",
   [ErrorCode.FeatureNotAvailable]: "the feature must be enabled for this account by Linq support.",
   [ErrorCode.ContactCardNotFound]: "no contact card is set up for this line; create one first.",
   [ErrorCode.ChatUnavailable]: "the line has left this chat; no further interaction is possible.",
   [ErrorCode.ContactCardExists]: "a contact card already exists for this line; update it instead.",
   [ErrorCode.StateConflict]: "the resource changed; refresh it and try again.",
   [ErrorCode.GroupChatNotSupported]: "this operation only works in 1:1 chats.",
-  [ErrorCode.ChatServiceNotSupported]: "this operation is not supported on the chat's service (iMessage only).",
-  [ErrorCode.PhoneNumberNotFound]: "use the line's id from GET /v3/phone_numbers, not the number itself.",
+  [ErrorCode.ChatServiceNotSupported]:
+    "this operation is not supported on the chat's service (iMessage only).",
+  [ErrorCode.PhoneNumberNotFound]:
+    "use the line's id from GET /v3/phone_numbers, not the number itself.",
   [ErrorCode.ContactCardSetupFailed]: "contact card setup failed transiently; run apply again.",
 };
 
@@ -38,6 +42,7 @@ export function hintForApiError(status: number, code: number): string | undefine
   const byCode = HINT_BY_CODE[code];
   if (byCode) return byCode;
   if (status === 401) return HINT_BY_CODE[ErrorCode.Unauthorized];
-  if (status >= 500) return "the server failed; if it persists, quote the trace id to Linq support.";
+  if (status >= 500)
+    return "the server failed; if it persists, quote the trace id to Linq support.";
   return undefined;
 }

@@ -62,7 +62,9 @@ export class HttpTransport {
     this.#pool = new Pool(base.origin, {
       connections: options.maxConnections,
       pipelining: 1,
-      keepAliveTimeout: 10_000,
+      // Below common server/load-balancer idle timeouts, so we rarely send on a socket the
+      // server is closing (that race would surface as maybeCommitted on a write).
+      keepAliveTimeout: 4_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -71,7 +73,10 @@ export class HttpTransport {
   async send(req: HttpRequest): Promise<AttemptOutcome> {
     const hasBody = req.body !== undefined;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout("timeout")), this.#timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeout("timeout")),
+      this.#timeoutMs,
+    );
     try {
       const res = await request(`${this.#origin}${this.#basePath}${req.path}`, {
         dispatcher: this.#pool,
@@ -108,7 +113,12 @@ export class HttpTransport {
   }
 
   /** 204/empty → undefined; JSON or `+json` → parsed; anything else is a protocol error. */
-  private parseSuccessBody(req: HttpRequest, status: number, contentType: string | undefined, text: string): unknown {
+  private parseSuccessBody(
+    req: HttpRequest,
+    status: number,
+    contentType: string | undefined,
+    text: string,
+  ): unknown {
     if (status === 204 || text.length === 0) return undefined;
     if (!isJsonContentType(contentType)) {
       throw new LinqProtocolError({
@@ -140,7 +150,10 @@ export class HttpTransport {
     const headerTrace = header("x-trace-id");
     const retryAfter = envelope?.error.retry_after ?? parseRetryAfterHeader(header("retry-after"));
     const retryAfterMsHeader = Number(header("retry-after-ms") ?? Number.NaN);
-    const retryAfterMs = Number.isFinite(retryAfterMsHeader) && retryAfterMsHeader >= 0 ? retryAfterMsHeader : undefined;
+    const retryAfterMs =
+      Number.isFinite(retryAfterMsHeader) && retryAfterMsHeader >= 0
+        ? retryAfterMsHeader
+        : undefined;
     const snippet = text.trim().slice(0, 200);
     return new LinqApiError({
       method: req.method,
@@ -148,7 +161,8 @@ export class HttpTransport {
       status,
       code: envelope?.error.code ?? 0,
       apiMessage: redactSecret(
-        envelope?.error.message ?? (snippet ? `non-Linq error response: ${snippet}` : "empty error response"),
+        envelope?.error.message ??
+          (snippet ? `non-Linq error response: ${snippet}` : "empty error response"),
         this.#token,
       ),
       traceId: envelope?.trace_id ?? headerTrace,
@@ -213,14 +227,18 @@ function parseErrorEnvelope(text: string): ErrorEnvelope | undefined {
       code: e.code,
       message: e.message,
       doc_url: typeof e.doc_url === "string" ? e.doc_url : undefined,
-      retry_after: typeof e.retry_after === "number" && e.retry_after >= 0 ? e.retry_after : undefined,
+      retry_after:
+        typeof e.retry_after === "number" && e.retry_after >= 0 ? e.retry_after : undefined,
     },
     trace_id: typeof trace === "string" ? trace : "",
   } satisfies ErrorEnvelope;
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfterHeader(value: string | undefined, nowMs = Date.now()): number | undefined {
+export function parseRetryAfterHeader(
+  value: string | undefined,
+  nowMs = Date.now(),
+): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);

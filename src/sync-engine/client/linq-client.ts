@@ -130,7 +130,10 @@ export class LinqClient implements LinqApi {
     const token = resolveToken({}, options.token);
     this.baseUrl = resolveBaseUrl({}, options.baseUrl);
     const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "timeoutMs");
-    const maxConnections = positiveInteger(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, "maxConnections");
+    const maxConnections = positiveInteger(
+      options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      "maxConnections",
+    );
     this.#clock = {
       now: options.now ?? systemClock.now,
       sleep: options.sleep ?? systemClock.sleep,
@@ -143,7 +146,12 @@ export class LinqClient implements LinqApi {
       random: options.random,
     });
     this.#limiter = new RateLimiter(options.rateLimit, this.#clock);
-    this.#transport = new HttpTransport({ baseUrl: this.baseUrl, token, timeoutMs, maxConnections });
+    this.#transport = new HttpTransport({
+      baseUrl: this.baseUrl,
+      token,
+      timeoutMs,
+      maxConnections,
+    });
     this.#onRequest = options.onRequest;
     this.#onRetry = options.onRetry;
   }
@@ -153,7 +161,10 @@ export class LinqClient implements LinqApi {
    * base URL from `overrides.baseUrl`, else LINQ_API_BASE_URL, else LINQ_API_V3_BASE_URL, else
    * production. Throws `LinqConfigError` naming the variable to set.
    */
-  static fromEnv(env: EnvSource = process.env, overrides: Partial<LinqClientOptions> = {}): LinqClient {
+  static fromEnv(
+    env: EnvSource = process.env,
+    overrides: Partial<LinqClientOptions> = {},
+  ): LinqClient {
     const token = resolveToken(env, overrides.token);
     const baseUrl = resolveBaseUrl(env, overrides.baseUrl);
     return new LinqClient({ ...overrides, token, baseUrl });
@@ -169,7 +180,10 @@ export class LinqClient implements LinqApi {
   // --- phone numbers -------------------------------------------------------------------
 
   async listPhoneNumbers(): Promise<PhoneNumber[]> {
-    const res = await this.call<ListPhoneNumbersResponse>({ method: "GET", path: "/v3/phone_numbers" });
+    const res = await this.call<ListPhoneNumbersResponse>({
+      method: "GET",
+      path: "/v3/phone_numbers",
+    });
     return res.phone_numbers;
   }
 
@@ -201,12 +215,21 @@ export class LinqClient implements LinqApi {
   }
 
   updateChat(chatId: string, body: UpdateChatRequest): Promise<UpdateChatResponse> {
-    return this.call<UpdateChatResponse>({ method: "PUT", path: apiPath`/v3/chats/${chatId}`, body });
+    return this.call<UpdateChatResponse>({
+      method: "PUT",
+      path: apiPath`/v3/chats/${chatId}`,
+      body,
+    });
   }
 
   async markChatRead(chatId: string): Promise<void> {
     // Marking read twice changes nothing, so a retry is safe.
-    await this.call({ method: "POST", path: apiPath`/v3/chats/${chatId}/read`, accept: "any", idempotent: true });
+    await this.call({
+      method: "POST",
+      path: apiPath`/v3/chats/${chatId}/read`,
+      accept: "any",
+      idempotent: true,
+    });
   }
 
   leaveChat(chatId: string): Promise<QueuedResponse> {
@@ -214,11 +237,22 @@ export class LinqClient implements LinqApi {
   }
 
   async shareContactCard(chatId: string): Promise<void> {
-    await this.call({ method: "POST", path: apiPath`/v3/chats/${chatId}/share_contact_card`, accept: "any" });
+    await this.call({
+      method: "POST",
+      path: apiPath`/v3/chats/${chatId}/share_contact_card`,
+      accept: "any",
+    });
   }
 
-  sendVoiceMemo(chatId: string, body: { voice_memo_url?: string; attachment_id?: string }): Promise<unknown> {
-    return this.call<unknown>({ method: "POST", path: apiPath`/v3/chats/${chatId}/voicememo`, body });
+  sendVoiceMemo(
+    chatId: string,
+    body: { voice_memo_url?: string; attachment_id?: string },
+  ): Promise<unknown> {
+    return this.call<unknown>({
+      method: "POST",
+      path: apiPath`/v3/chats/${chatId}/voicememo`,
+      body,
+    });
   }
 
   // --- participants ------------------------------------------------------------------------
@@ -244,7 +278,12 @@ export class LinqClient implements LinqApi {
 
   async startTyping(chatId: string): Promise<void> {
     // Showing the indicator twice is the same as once.
-    await this.call({ method: "POST", path: apiPath`/v3/chats/${chatId}/typing`, accept: "any", idempotent: true });
+    await this.call({
+      method: "POST",
+      path: apiPath`/v3/chats/${chatId}/typing`,
+      accept: "any",
+      idempotent: true,
+    });
   }
 
   async stopTyping(chatId: string): Promise<void> {
@@ -262,7 +301,10 @@ export class LinqClient implements LinqApi {
     });
   }
 
-  listMessagesPage(chatId: string, params: { limit?: number; cursor?: string } = {}): Promise<ListMessagesResponse> {
+  listMessagesPage(
+    chatId: string,
+    params: { limit?: number; cursor?: string } = {},
+  ): Promise<ListMessagesResponse> {
     return this.call<ListMessagesResponse>({
       method: "GET",
       path: apiPath`/v3/chats/${chatId}/messages`,
@@ -273,7 +315,8 @@ export class LinqClient implements LinqApi {
   listMessages(chatId: string, params: { limit?: number } = {}): AsyncGenerator<Message> {
     return paginate({
       describe: `GET /v3/chats/${encodeURIComponent(chatId)}/messages`,
-      fetchPage: (cursor) => this.listMessagesPage(chatId, { limit: LIST_PAGE_SIZE, ...params, cursor }),
+      fetchPage: (cursor) =>
+        this.listMessagesPage(chatId, { limit: LIST_PAGE_SIZE, ...params, cursor }),
       items: (page: ListMessagesResponse) => page.messages,
     });
   }
@@ -281,7 +324,10 @@ export class LinqClient implements LinqApi {
   // --- location --------------------------------------------------------------------------------
 
   requestLocation(chatId: string): Promise<LocationRequestResponse> {
-    return this.call<LocationRequestResponse>({ method: "POST", path: apiPath`/v3/chats/${chatId}/location/request` });
+    return this.call<LocationRequestResponse>({
+      method: "POST",
+      path: apiPath`/v3/chats/${chatId}/location/request`,
+    });
   }
 
   getLocation(chatId: string): Promise<LocationResponse> {
@@ -295,25 +341,48 @@ export class LinqClient implements LinqApi {
   // --- webhook subscriptions ---------------------------------------------------------------------
 
   async listWebhookSubscriptions(): Promise<WebhookSubscription[]> {
-    const res = await this.call<ListWebhookSubscriptionsResponse>({ method: "GET", path: "/v3/webhook-subscriptions" });
+    const res = await this.call<ListWebhookSubscriptionsResponse>({
+      method: "GET",
+      path: "/v3/webhook-subscriptions",
+    });
     return res.subscriptions;
   }
 
   getWebhookSubscription(id: string): Promise<WebhookSubscription> {
-    return this.call<WebhookSubscription>({ method: "GET", path: apiPath`/v3/webhook-subscriptions/${id}` });
+    return this.call<WebhookSubscription>({
+      method: "GET",
+      path: apiPath`/v3/webhook-subscriptions/${id}`,
+    });
   }
 
   /** Not retried after a lost response: the signing secret is only returned by the first call. */
-  createWebhookSubscription(body: CreateWebhookSubscriptionRequest): Promise<CreatedWebhookSubscription> {
-    return this.call<CreatedWebhookSubscription>({ method: "POST", path: "/v3/webhook-subscriptions", body });
+  createWebhookSubscription(
+    body: CreateWebhookSubscriptionRequest,
+  ): Promise<CreatedWebhookSubscription> {
+    return this.call<CreatedWebhookSubscription>({
+      method: "POST",
+      path: "/v3/webhook-subscriptions",
+      body,
+    });
   }
 
-  updateWebhookSubscription(id: string, body: UpdateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
-    return this.call<WebhookSubscription>({ method: "PUT", path: apiPath`/v3/webhook-subscriptions/${id}`, body });
+  updateWebhookSubscription(
+    id: string,
+    body: UpdateWebhookSubscriptionRequest,
+  ): Promise<WebhookSubscription> {
+    return this.call<WebhookSubscription>({
+      method: "PUT",
+      path: apiPath`/v3/webhook-subscriptions/${id}`,
+      body,
+    });
   }
 
   async deleteWebhookSubscription(id: string): Promise<void> {
-    await this.call({ method: "DELETE", path: apiPath`/v3/webhook-subscriptions/${id}`, accept: "any" });
+    await this.call({
+      method: "DELETE",
+      path: apiPath`/v3/webhook-subscriptions/${id}`,
+      accept: "any",
+    });
   }
 
   listWebhookEvents(): Promise<ListWebhookEventsResponse> {
@@ -354,9 +423,18 @@ export class LinqClient implements LinqApi {
     return this.capabilityCheck("/v3/capability/check_rcs", address, from);
   }
 
-  private capabilityCheck(path: string, address: string, from: string | undefined): Promise<CapabilityResponse> {
+  private capabilityCheck(
+    path: string,
+    address: string,
+    from: string | undefined,
+  ): Promise<CapabilityResponse> {
     // A POST that only reads: safe to retry.
-    return this.call<CapabilityResponse>({ method: "POST", path, body: { address, from }, idempotent: true });
+    return this.call<CapabilityResponse>({
+      method: "POST",
+      path,
+      body: { address, from },
+      idempotent: true,
+    });
   }
 
   // --- the request loop ----------------------------------------------------------------------------
@@ -380,7 +458,13 @@ export class LinqClient implements LinqApi {
       const durationMs = Math.max(0, this.#clock.now() - started);
 
       if (outcome.kind === "success") {
-        this.emitRequest({ method: spec.method, path, status: outcome.status, attempt, durationMs });
+        this.emitRequest({
+          method: spec.method,
+          path,
+          status: outcome.status,
+          attempt,
+          durationMs,
+        });
         return outcome.body as T;
       }
 
@@ -388,8 +472,20 @@ export class LinqClient implements LinqApi {
       let error: LinqApiError | LinqNetworkError;
       if (outcome.kind === "api-error") {
         error = outcome.error;
-        failure = { kind: "status", status: error.status, code: error.code, retryAfterMs: error.retryAfterMs };
-        this.emitRequest({ method: spec.method, path, status: error.status, attempt, durationMs, error });
+        failure = {
+          kind: "status",
+          status: error.status,
+          code: error.code,
+          retryAfterMs: error.retryAfterMs,
+        };
+        this.emitRequest({
+          method: spec.method,
+          path,
+          status: error.status,
+          attempt,
+          durationMs,
+          error,
+        });
       } else {
         error = new LinqNetworkError({
           method: spec.method,
@@ -400,11 +496,17 @@ export class LinqClient implements LinqApi {
           attempts: attempt,
           cause: outcome.cause,
         });
-        failure = { kind: "network", code: outcome.code, sentBeforeFailure: outcome.sentBeforeFailure };
+        failure = {
+          kind: "network",
+          code: outcome.code,
+          sentBeforeFailure: outcome.sentBeforeFailure,
+        };
         this.emitRequest({ method: spec.method, path, attempt, durationMs, error });
       }
 
-      const decision = this.#closed ? { retry: false as const } : this.#policy.decide(failure, { attempt, idempotent });
+      const decision = this.#closed
+        ? { retry: false as const }
+        : this.#policy.decide(failure, { attempt, idempotent });
       if (!decision.retry) throw error;
 
       const retryEvent: RetryEvent = {
@@ -455,15 +557,21 @@ function callHook<E>(hook: ((event: E) => void) | undefined, event: E, name: str
   try {
     hook(event);
   } catch (err) {
-    process.emitWarning(`LinqClient ${name} hook threw: ${(err as Error)?.message ?? String(err)}`, {
-      code: "CHATSYNC_HOOK_ERROR",
-    });
+    process.emitWarning(
+      `LinqClient ${name} hook threw: ${(err as Error)?.message ?? String(err)}`,
+      {
+        code: "CHATSYNC_HOOK_ERROR",
+      },
+    );
   }
 }
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new LinqConfigError("INVALID_OPTION", `LinqClient option ${name} must be a positive integer, got ${value}`);
+    throw new LinqConfigError(
+      "INVALID_OPTION",
+      `LinqClient option ${name} must be a positive integer, got ${value}`,
+    );
   }
   return value;
 }

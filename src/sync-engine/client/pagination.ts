@@ -18,7 +18,9 @@ export interface PaginateOptions<P extends CursorPage, T> {
   describe: string;
 }
 
-export async function* paginate<P extends CursorPage, T>(options: PaginateOptions<P, T>): AsyncGenerator<T> {
+export async function* paginate<P extends CursorPage, T>(
+  options: PaginateOptions<P, T>,
+): AsyncGenerator<T> {
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (;;) {

@@ -31,11 +31,17 @@ export class RateLimiter {
   ) {
     if (limit !== undefined) {
       if (!(Number.isFinite(limit.rps) && limit.rps > 0)) {
-        throw new LinqConfigError("INVALID_OPTION", `rateLimit.rps must be a number above 0, got ${limit.rps}`);
+        throw new LinqConfigError(
+          "INVALID_OPTION",
+          `rateLimit.rps must be a number above 0, got ${limit.rps}`,
+        );
       }
       const burst = limit.burst ?? Math.max(1, Math.ceil(limit.rps));
       if (!(Number.isInteger(burst) && burst >= 1)) {
-        throw new LinqConfigError("INVALID_OPTION", `rateLimit.burst must be an integer of at least 1, got ${burst}`);
+        throw new LinqConfigError(
+          "INVALID_OPTION",
+          `rateLimit.burst must be an integer of at least 1, got ${burst}`,
+        );
       }
       this.rps = limit.rps;
       this.burst = burst;

@@ -16,7 +16,9 @@ const ACCEPT_VALUES: Readonly<Record<AcceptKind, string>> = {
 function readPackageVersion(): string {
   // Same relative location from src/ (tests) and dist/ (built CLI): <root>/package.json.
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+    const pkg = JSON.parse(
+      readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+    ) as {
       version?: unknown;
     };
     return typeof pkg.version === "string" ? pkg.version : "0.0.0";
@@ -27,7 +29,11 @@ function readPackageVersion(): string {
 
 export const USER_AGENT = `chatsync/${readPackageVersion()}`;
 
-export function buildRequestHeaders(token: string, accept: AcceptKind, hasBody: boolean): Record<string, string> {
+export function buildRequestHeaders(
+  token: string,
+  accept: AcceptKind,
+  hasBody: boolean,
+): Record<string, string> {
   const headers: Record<string, string> = {
     authorization: `Bearer ${token}`,
     accept: ACCEPT_VALUES[accept],

@@ -5,7 +5,8 @@
  */
 import { LinqArgumentError } from "./client-errors.js";
 
-export type QueryValue = string | number | boolean | readonly (string | number)[] | null | undefined;
+export type QueryValue =
+  string | number | boolean | readonly (string | number)[] | null | undefined;
 export type QueryParams = Readonly<Record<string, QueryValue>>;
 
 /**
@@ -34,7 +35,9 @@ export function buildQuery(params: QueryParams | undefined): string {
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) {
       if (value.length === 0) continue;
-      pairs.push(`${encodeURIComponent(name)}=${value.map((v) => encodeURIComponent(String(v))).join(",")}`);
+      pairs.push(
+        `${encodeURIComponent(name)}=${value.map((v) => encodeURIComponent(String(v))).join(",")}`,
+      );
     } else {
       pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
     }

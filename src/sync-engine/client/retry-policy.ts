@@ -98,7 +98,10 @@ export class RetryPolicy {
     this.maxRetries = nonNegativeInteger(options.maxRetries ?? 5, "maxRetries");
     this.baseDelayMs = nonNegativeInteger(options.baseDelayMs ?? 1_000, "baseDelayMs");
     this.maxDelayMs = nonNegativeInteger(options.maxDelayMs ?? 30_000, "maxDelayMs");
-    this.maxRetryAfterMs = nonNegativeInteger(options.maxRetryAfterMs ?? 120_000, "maxRetryAfterMs");
+    this.maxRetryAfterMs = nonNegativeInteger(
+      options.maxRetryAfterMs ?? 120_000,
+      "maxRetryAfterMs",
+    );
     this.random = options.random ?? Math.random;
   }
 
@@ -107,7 +110,10 @@ export class RetryPolicy {
     const eligibility = this.eligibility(failure, ctx.idempotent);
     if (eligibility !== "ok") return { retry: false, reason: eligibility };
     if (ctx.attempt > this.maxRetries) {
-      return { retry: false, reason: `gave up after ${ctx.attempt} attempts (maxRetries ${this.maxRetries})` };
+      return {
+        retry: false,
+        reason: `gave up after ${ctx.attempt} attempts (maxRetries ${this.maxRetries})`,
+      };
     }
 
     if (failure.kind === "status" && failure.status === 429 && failure.retryAfterMs !== undefined) {
@@ -140,9 +146,11 @@ export class RetryPolicy {
     }
     const { status, code } = failure;
     if (status === 429) return "ok";
-    if (status === 409 && FINAL_CONFLICT_CODES.has(code)) return `not retried: ${code} is a final state`;
+    if (status === 409 && FINAL_CONFLICT_CODES.has(code))
+      return `not retried: ${code} is a final state`;
     if (status < 500) return `not retried: ${status} is a client error`;
-    if (!idempotent) return "not retried: a write without idempotency key may already have been carried out";
+    if (!idempotent)
+      return "not retried: a write without idempotency key may already have been carried out";
     return "ok";
   }
 }
@@ -153,7 +161,10 @@ function describeStatus(failure: { status: number; code: number }): string {
 
 function nonNegativeInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0) {
-    throw new LinqConfigError("INVALID_OPTION", `LinqClient option ${name} must be a non-negative integer, got ${value}`);
+    throw new LinqConfigError(
+      "INVALID_OPTION",
+      `LinqClient option ${name} must be a non-negative integer, got ${value}`,
+    );
   }
   return value;
 }
