@@ -47,6 +47,7 @@ export const controlRouter = new Router<ControlHandler>()
   .add("GET", "/__emulator/state", (_req, t) => ({ status: 200, body: snapshot(t) }))
   .add("POST", "/__emulator/reset", (_req, t) => {
     t.operations.cancelTimers();
+    t.dispatcher.cancelPending();
     t.store.reset();
     t.log.clear();
     t.capability.reset();

@@ -102,6 +102,12 @@ export class WebhookDispatcher implements EventSink {
   /** Stops pending retries and aborts in-flight deliveries. */
   close(): void {
     this.closed = true;
+    this.cancelPending();
+  }
+
+  /** For reset: drops queued retries and the delivery history, keeps delivering new events. */
+  cancelPending(): void {
+    this.deliveries.length = 0;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const c of this.controllers) c.abort();
