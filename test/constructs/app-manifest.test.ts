@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { AppCommandError, desiredStateFromApp } from "../../src/cli/app-manifest.js";
+import { ManifestError, manifestJson } from "../../src/sync-engine/model/manifest.js";
+import { loadConfig } from "../../src/sync-engine/config/load-config.js";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const node = JSON.stringify(process.execPath);
+
+function sink(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on("data", (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected the app to fail");
+}
+
+describe("desiredStateFromApp (--app)", () => {
+  it("runs the example CDK app and reads the manifest it writes (npm run build first)", async () => {
+    const out = sink();
+    const state = await desiredStateFromApp(`${node} dist/examples-cdk/main.js`, { cwd: repoRoot, output: out.stream });
+    const yaml = await loadConfig(["examples/quickstart.yaml"], { cwd: repoRoot });
+    expect(yaml.state).toBeDefined();
+    expect(manifestJson(state)).toBe(manifestJson(yaml.state!));
+  });
+
+  it("passes the app's output to the given stream, not stdout", async () => {
+    const out = sink();
+    const app = `${node} -e "console.log('synthesizing'); require('fs').writeFileSync(process.env.CHATSYNC_MANIFEST_OUT, JSON.stringify({manifest_version:1,desired:{version:1,chats:{},webhooks:{},contact_cards:{}}}))"`;
+    const state = await desiredStateFromApp(app, { output: out.stream });
+    expect(state).toEqual({ version: 1, chats: {}, webhooks: {}, contact_cards: {} });
+    expect(out.text()).toContain("synthesizing");
+  });
+
+  it("reports a failing command with its exit code", async () => {
+    const err = await failure(desiredStateFromApp(`${node} -e "process.exit(3)"`, { output: sink().stream }));
+    expect(err).toBeInstanceOf(AppCommandError);
+    expect((err as AppCommandError).code).toBe("CHATSYNC_APP_FAILED");
+    expect(err.message).toMatch(/failed \(exit code 3\)/);
+  });
+
+  it("reports an app that writes no manifest, saying how to write one", async () => {
+    const err = await failure(desiredStateFromApp(`${node} -e "0"`, { output: sink().stream }));
+    expect((err as AppCommandError).code).toBe("CHATSYNC_APP_NO_MANIFEST");
+    expect(err.message).toMatch(/\$CHATSYNC_MANIFEST_OUT; call emitManifest\(app\)/);
+  });
+
+  it("validates what the app wrote", async () => {
+    const app = `${node} -e "require('fs').writeFileSync(process.env.CHATSYNC_MANIFEST_OUT, '{}')"`;
+    const err = await failure(desiredStateFromApp(app, { output: sink().stream }));
+    expect(err).toBeInstanceOf(ManifestError);
+    expect((err as ManifestError).code).toBe("CHATSYNC_MANIFEST_MALFORMED");
+  });
+});
