@@ -1,0 +1,106 @@
+/** Hostile or pathological input is refused cleanly, before it can cost time or memory. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/sync-engine/config/load-config.js";
+import { MAX_CONFIG_FILE_BYTES, parseYamlSource } from "../../src/sync-engine/config/yaml-source.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "chatsync-hostile-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("hostile input", () => {
+  it("refuses a file over the size cap without parsing it", async () => {
+    // Unparseable content: if it were parsed, the error would be a YAML error instead.
+    writeFileSync(join(dir, "big.yaml"), `version: [\n${"#".repeat(MAX_CONFIG_FILE_BYTES)}`);
+    const r = await loadConfig(["big.yaml"], { cwd: dir });
+    expect(r.state).toBeUndefined();
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ file: "big.yaml", severity: "error" });
+    expect(r.diagnostics[0]!.message).toMatch(/^the file is 5\.0 MiB; chatsync files may be at most 5 MiB/);
+  });
+
+  it("accepts a file just under the cap (comments only beyond the document)", async () => {
+    const head = 'version: 1\n';
+    writeFileSync(join(dir, "ok.yaml"), head + "#".repeat(MAX_CONFIG_FILE_BYTES - head.length - 1) + "\n");
+    const r = await loadConfig(["ok.yaml"], { cwd: dir });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.state).toEqual({ version: 1, chats: {}, webhooks: {}, contact_cards: {} });
+  });
+
+  it("never pollutes Object.prototype through __proto__ keys", () => {
+    const parsed = parseYamlSource("version: 1\nchats:\n  __proto__:\n    polluted: true\n", "p.yaml");
+    expect(parsed.document).toBeUndefined();
+    expect(parsed.diagnostics[0]).toMatchObject({ line: 3, column: 3 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("does not expand YAML merge keys: << is an unknown key", async () => {
+    writeFileSync(
+      join(dir, "m.yaml"),
+      'version: 1\ndefaults: { from: "+12025550100" }\nchats:\n  a:\n    <<: { type: group }\n    type: direct\n    to: "+14155550101"\n    welcome_message: Hi.\n',
+    );
+    const r = await loadConfig(["m.yaml"], { cwd: dir });
+    expect(r.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
+      [5, 5, 'unknown key "<<" in chat "a"; allowed keys: type, from, display_name, icon, participants, to, roster, readd_left, welcome_message, share_contact_card, location_request, prevent_destroy, on_delete'],
+    ]);
+  });
+
+  it("allows a few honest aliases", async () => {
+    writeFileSync(
+      join(dir, "a.yaml"),
+      'version: 1\ndefaults: { from: "+12025550100" }\nchats:\n  a:\n    type: group\n    participants: &team ["+14155550101", "+14155550102"]\n    welcome_message: Hi.\n  b:\n    type: group\n    participants: *team\n    welcome_message: Hi.\n',
+    );
+    const r = await loadConfig(["a.yaml"], { cwd: dir });
+    expect(r.diagnostics).toEqual([]);
+    expect(Object.keys(r.state!.chats)).toEqual(["a", "b"]);
+  });
+
+  it("refuses an empty folder with a clear message", async () => {
+    const r = await loadConfig(["."], { cwd: dir });
+    expect(r.diagnostics).toEqual([
+      { severity: "error", file: dir, message: "this folder has no .yaml or .yml files to load", path: "" },
+    ]);
+  });
+
+  it("strips a byte-order mark", async () => {
+    writeFileSync(join(dir, "bom.yaml"), "\uFEFFversion: 1\n");
+    const r = await loadConfig(["bom.yaml"], { cwd: dir });
+    expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe("default PATH", () => {
+  it("uses ./chatsync.yaml first", async () => {
+    writeFileSync(join(dir, "chatsync.yaml"), "version: 1\n");
+    const r = await loadConfig([], { cwd: dir });
+    expect(r.files).toEqual([join(dir, "chatsync.yaml")]);
+    expect(r.state).toBeDefined();
+  });
+
+  it("falls back to ./chatsync/", async () => {
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dir, "chatsync"));
+    writeFileSync(join(dir, "chatsync", "b.yml"), "version: 1\n");
+    writeFileSync(join(dir, "chatsync", "a.yaml"), "version: 1\n");
+    writeFileSync(join(dir, "chatsync", "notes.txt"), "not yaml");
+    writeFileSync(join(dir, "chatsync", ".hidden.yaml"), "garbage: [");
+    const r = await loadConfig([], { cwd: dir });
+    expect(r.files).toEqual([join(dir, "chatsync", "a.yaml"), join(dir, "chatsync", "b.yml")]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("says what it looked for when neither exists", async () => {
+    const r = await loadConfig([], { cwd: dir });
+    expect(r.state).toBeUndefined();
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.message).toBe(
+      `no chatsync.yaml or chatsync/ folder in ${dir}; pass a file or folder, e.g. "chatsync validate examples/quickstart.yaml"`,
+    );
+  });
+});
