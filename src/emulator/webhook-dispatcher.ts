@@ -56,6 +56,8 @@ export class WebhookDispatcher implements EventSink {
   private timers = new Set<NodeJS.Timeout>();
   private controllers = new Set<AbortController>();
   private closed = false;
+  /** Bumped by cancelPending(); an attempt from an older generation stops quietly. */
+  private generation = 0;
   /** Recent deliveries, newest last, for GET /__emulator/state (bounded). */
   readonly deliveries: DeliveryRecord[] = [];
 
@@ -107,6 +109,7 @@ export class WebhookDispatcher implements EventSink {
 
   /** For reset: drops queued retries and the delivery history, keeps delivering new events. */
   cancelPending(): void {
+    this.generation++;
     this.deliveries.length = 0;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -125,6 +128,7 @@ export class WebhookDispatcher implements EventSink {
 
   private async attempt(record: DeliveryRecord, secret: string, body: string): Promise<void> {
     if (this.closed) return;
+    const generation = this.generation;
     record.attempts++;
     const controller = new AbortController();
     this.controllers.add(controller);
@@ -140,12 +144,13 @@ export class WebhookDispatcher implements EventSink {
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
-      if (this.closed) return;
+      if (this.closed || generation !== this.generation) return;
       this.log(`webhook ${record.event_type} → ${record.target_url}: ${(err as Error).message}`);
     } finally {
       clearTimeout(timeout);
       this.controllers.delete(controller);
     }
+    if (generation !== this.generation) return;
     record.last_status = status;
     const retryable = status === 0 || status === 429 || status >= 500;
     if (!retryable) {
