@@ -145,3 +145,49 @@ describe("conformance: capability-check rate limit (§2.5)", () => {
     expect(envelope.error.retry_after).toBe(Number(error.headers?.get("retry-after")));
   });
 });
+
+describe("conformance: GET /v3/phonenumbers (deprecated) and GET /v3/available_number", () => {
+  const ctx = useConformanceEmulator();
+
+  it("still lists the lines on the deprecated path", async () => {
+    const { sdk, emulator } = ctx();
+    const { phone_numbers } = await sdk.phonenumbers.list();
+    expect(phone_numbers.map((p) => p.phone_number).sort()).toEqual(
+      [...emulator.phoneNumbers].sort(),
+    );
+    for (const line of phone_numbers) expect(line.id).toMatch(UUID);
+  });
+
+  it("suggests one of the token's lines, with a vCard link", async () => {
+    const { sdk, emulator } = ctx();
+    const data = await sdk.availableNumber.retrieve();
+    expect(emulator.phoneNumbers).toContain(data.phone_number);
+    expect(data.vcf_url).toMatch(/^https?:\/\//);
+  });
+
+  it("prefers the line an existing chat with those recipients is on (comma-joined `to`)", async () => {
+    const { sdk, lineB } = ctx();
+    await sdk.chats.create({
+      from: lineB,
+      to: [recipient(1), recipient(2)],
+      message: { parts: [{ type: "text", value: "hi" }] },
+    });
+    const data = await sdk.availableNumber.retrieve({ to: [recipient(1), recipient(2)] });
+    expect(data.phone_number).toBe(lineB);
+  });
+
+  it("accepts the repeated form of the `to` query parameter as well (§1.3)", async () => {
+    const { sdk, lineB, emulator } = ctx();
+    await sdk.chats.create({
+      from: lineB,
+      to: [recipient(1), recipient(2)],
+      message: { parts: [{ type: "text", value: "hi" }] },
+    });
+    const query = `to=${encodeURIComponent(recipient(1))}&to=${encodeURIComponent(recipient(2))}`;
+    const res = await fetch(`${emulator.baseUrl}/v3/available_number?${query}`, {
+      headers: { authorization: `Bearer ${emulator.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { phone_number: string }).phone_number).toBe(lineB);
+  });
+});

@@ -317,6 +317,120 @@ describe("conformance: webhook deliveries", () => {
     expect(stopped.event_id).not.toBe(started.event_id);
   });
 
+  it("delivers participant.removed for a removal through the API", async () => {
+    const sub = await subscribe("/all", ["participant.removed"]);
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);
+    await sdk.chats.participants.remove(group.id, { handle: recipient(3) });
+    const delivery = await receiver.waitFor(
+      "participant.removed",
+      matching("/all", "participant.removed", (d) => d.handle === recipient(3)),
+    );
+    expect(verifyDelivery(ctx(), delivery, sub).data).toMatchObject({
+      handle: recipient(3),
+      chat_id: group.id,
+    });
+  });
+
+  it("delivers participant.removed for your own line when you leave (§9.8)", async () => {
+    const sub = await subscribe("/all", ["participant.removed"]);
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);
+    await sdk.chats.leaveChat(group.id);
+    const delivery = await receiver.waitFor(
+      "participant.removed for own line",
+      matching("/all", "participant.removed", (d) => d.handle === lineA),
+    );
+    expect(verifyDelivery(ctx(), delivery, sub).data).toMatchObject({
+      handle: lineA,
+      chat_id: group.id,
+    });
+  });
+
+  it("delivers chat.group_icon_updated for an icon change through the API", async () => {
+    const sub = await subscribe("/all", ["chat.group_icon_updated"]);
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    const icon = "https://cdn.example.com/oncall.png";
+    await sdk.chats.update(group.id, { group_chat_icon: icon });
+    const delivery = await receiver.waitFor(
+      "chat.group_icon_updated",
+      matching("/all", "chat.group_icon_updated", (d) => d.chat_id === group.id),
+    );
+    const env = verifyDelivery(ctx(), delivery, sub);
+    expect(env.data).toMatchObject({ chat_id: group.id, old_value: null, new_value: icon });
+    expect(env.data.updated_at).toMatch(ISO_DATE);
+  });
+
+  it("delivers message.sent in the 2026-02-03 shape (flat MessageEventV2, §9.7)", async () => {
+    const sub = await subscribe("/v2026", ["message.sent"], { query: "?version=2026-02-03" });
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    const sent = await sdk.chats.messages.send(dm.id, {
+      message: { parts: [{ type: "text", value: "tracked" }], idempotency_key: "track-1" },
+    });
+    const delivery = await receiver.waitFor(
+      "message.sent v2026",
+      matching("/v2026", "message.sent", (d) => d.id === sent.message.id),
+    );
+    const env = verifyDelivery(ctx(), delivery, sub);
+    expect(env.webhook_version).toBe("2026-02-03");
+    const data = env.data as Record<string, unknown> & {
+      chat: {
+        id: string;
+        is_group?: boolean;
+        owner_handle?: { handle: string; is_me: boolean } | null;
+      };
+      sender_handle: { handle: string };
+      parts: Array<Record<string, unknown>>;
+    };
+    expect(data).toMatchObject({
+      id: sent.message.id,
+      direction: "outbound",
+      idempotency_key: "track-1",
+    });
+    expect(["iMessage", "SMS", "RCS"]).toContain(data.service);
+    expect(data.sender_handle.handle).toBe(lineA);
+    expect(data.chat.id).toBe(dm.id);
+    expect(data.chat).toHaveProperty("health_status");
+    if (data.chat.owner_handle)
+      expect(data.chat.owner_handle).toMatchObject({ handle: lineA, is_me: true });
+    expect(data.parts).toEqual([expect.objectContaining({ type: "text", value: "tracked" })]);
+    expect(data.parts[0]).not.toHaveProperty("reactions");
+    expect(data.sent_at).toMatch(ISO_DATE);
+  });
+
+  it("delivers message.sent in the 2025-01-01 shape (nested message, §9.7)", async () => {
+    const sub = await subscribe("/v2025", ["message.sent"], { query: "?version=2025-01-01" });
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    const sent = await sdk.chats.messages.send(dm.id, {
+      message: { parts: [{ type: "text", value: "old format" }] },
+    });
+    const delivery = await receiver.waitFor(
+      "message.sent v2025",
+      matching(
+        "/v2025",
+        "message.sent",
+        (d) => (d.message as { id?: string } | undefined)?.id === sent.message.id,
+      ),
+    );
+    const env = verifyDelivery(ctx(), delivery, sub);
+    expect(env.webhook_version).toBe("2025-01-01");
+    expect(env.data).toMatchObject({
+      chat_id: dm.id,
+      is_group: false,
+      is_from_me: true,
+      recipient_handle: null,
+      received_at: null,
+    });
+    // from_handle's type is not pinned by the sources ([OLDSPEC]): a string or a ChatHandle.
+    const fromHandle = env.data.from_handle as string | { handle: string };
+    expect(typeof fromHandle === "string" ? fromHandle : fromHandle.handle).toBe(lineA);
+    const message = env.data.message as { id: string; parts: unknown[] };
+    expect(message.parts).toEqual([expect.objectContaining({ type: "text", value: "old format" })]);
+  });
+
   it("only delivers subscribed event types", async () => {
     const onlyAdds = await subscribe("/adds", ["participant.added"]);
     await subscribe("/all", ["chat.created", "participant.added"]);
