@@ -101,6 +101,81 @@ describe("conformance: POST /v3/chats", () => {
   });
 });
 
+describe("conformance: POST /v3/chats recipients and idempotency (emulator decisions, §12 q1/q19)", () => {
+  const ctx = useConformanceEmulator();
+
+  it("collapses duplicate recipients into one (a DM stays a DM)", async () => {
+    const { sdk, lineA } = ctx();
+    const chat = await createChat(sdk, lineA, [recipient(1), recipient(1)]);
+    expect(chat.is_group).toBe(false);
+    expect(chat.handles.map((h) => h.handle).sort()).toEqual([lineA, recipient(1)].sort());
+  });
+
+  it("refuses the sending line among the recipients with 400/1005", async () => {
+    const { sdk, lineA } = ctx();
+    await expectApiError(
+      sdk.chats.create({
+        from: lineA,
+        to: [recipient(1), lineA],
+        message: { parts: [TEXT("hi")] },
+      }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
+  it("always creates a new chat for a repeated participant set without a key (no find-or-create)", async () => {
+    const { sdk, lineA } = ctx();
+    const a = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    const b = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    expect(b.id).not.toBe(a.id);
+  });
+
+  it("refuses a reused idempotency_key with a different request with 400/1005 and creates nothing", async () => {
+    const { sdk, lineA } = ctx();
+    const message = (text: string) => ({ parts: [TEXT(text)], idempotency_key: "create-k" });
+    const first = await sdk.chats.create({
+      from: lineA,
+      to: [recipient(1)],
+      message: message("hi"),
+    });
+    await expectApiError(
+      sdk.chats.create({ from: lineA, to: [recipient(2)], message: message("hi") }),
+      BadRequestError,
+      400,
+      1005,
+    );
+    const all: string[] = [];
+    for await (const c of sdk.chats.listChats()) all.push(c.id);
+    expect(all).toEqual([first.chat.id]);
+  });
+
+  it("scopes idempotency keys per line: the same key on another line is a different key", async () => {
+    const { sdk, lineA, lineB } = ctx();
+    const body = (from: string) => ({
+      from,
+      to: [recipient(1)],
+      message: { parts: [TEXT("hi")], idempotency_key: "per-line" },
+    });
+    const onA = await sdk.chats.create(body(lineA));
+    const onB = await sdk.chats.create(body(lineB));
+    expect(onB.chat.id).not.toBe(onA.chat.id);
+  });
+
+  it("answers a replay with the original 201", async () => {
+    const { sdk, lineA } = ctx();
+    const body = {
+      from: lineA,
+      to: [recipient(1)],
+      message: { parts: [TEXT("hi")], idempotency_key: "again" },
+    };
+    await sdk.chats.create(body);
+    const { response } = await sdk.chats.create(body).withResponse();
+    expect(response.status).toBe(201);
+  });
+});
+
 describe("conformance: GET /v3/chats", () => {
   const ctx = useConformanceEmulator();
 
