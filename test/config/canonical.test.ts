@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CanonicalJsonError, canonicalJson, contentHash } from "../../src/sync-engine/model/canonical.js";
+import {
+  CanonicalJsonError,
+  canonicalJson,
+  contentHash,
+} from "../../src/sync-engine/model/canonical.js";
 
 /** The same data with every object's keys inserted in a different (reversed/rotated) order. */
 function reorderKeys(value: unknown, seed: number): unknown {
@@ -10,7 +14,13 @@ function reorderKeys(value: unknown, seed: number): unknown {
     const shift = entries.length === 0 ? 0 : seed % entries.length;
     const rotated = [...entries.slice(shift), ...entries.slice(0, shift)].reverse();
     const out: Record<string, unknown> = {};
-    for (const [k, v] of rotated) Object.defineProperty(out, k, { value: reorderKeys(v, seed + 3), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of rotated)
+      Object.defineProperty(out, k, {
+        value: reorderKeys(v, seed + 3),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;
@@ -20,7 +30,9 @@ const jsonValue = fc.jsonValue({ maxDepth: 4 });
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and has no whitespace", () => {
-    expect(canonicalJson({ b: 1, a: [2, { d: " x ", c: null }], "": true })).toBe('{"":true,"a":[2,{"c":null,"d":" x "}],"b":1}');
+    expect(canonicalJson({ b: 1, a: [2, { d: " x ", c: null }], "": true })).toBe(
+      '{"":true,"a":[2,{"c":null,"d":" x "}],"b":1}',
+    );
   });
 
   it("is stable under key reordering (property)", () => {
@@ -76,7 +88,9 @@ describe("canonicalJson", () => {
 describe("contentHash", () => {
   it("is the sha256 hex of the canonical JSON", () => {
     // sha256 of the 7 bytes {"a":1}
-    expect(contentHash({ a: 1 })).toBe("015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862");
+    expect(contentHash({ a: 1 })).toBe(
+      "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862",
+    );
     expect(contentHash({ a: 1 })).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -25,13 +25,15 @@ describe("formatDiagnostic", () => {
   });
 
   it("prints only the first line without source text", () => {
-    expect(formatDiagnostic({ ...d, severity: "warning" })).toBe('chatsync.yaml:4:2: warning: unknown key "partcipants"');
+    expect(formatDiagnostic({ ...d, severity: "warning" })).toBe(
+      'chatsync.yaml:4:2: warning: unknown key "partcipants"',
+    );
   });
 
   it("names the path when there is no position (CDK constructs)", () => {
-    expect(formatDiagnostic({ severity: "error", message: "m", file: "Stack/Chats", path: "/chats/a" })).toBe(
-      "Stack/Chats (/chats/a): error: m",
-    );
+    expect(
+      formatDiagnostic({ severity: "error", message: "m", file: "Stack/Chats", path: "/chats/a" }),
+    ).toBe("Stack/Chats (/chats/a): error: m");
   });
 
   it("colours only when asked", () => {

@@ -16,7 +16,10 @@ const usNumber = fc
   )
   .map(([area, line, sep, parens]) => {
     const a = parens ? `(${area})` : area;
-    return { e164: `+1${area}5550${line}`, written: `+1${sep || (parens ? " " : "")}${a}${sep}555${sep}0${line}` };
+    return {
+      e164: `+1${area}5550${line}`,
+      written: `+1${sep || (parens ? " " : "")}${a}${sep}555${sep}0${line}`,
+    };
   });
 
 describe("phone numbers", () => {
@@ -31,11 +34,17 @@ describe("phone numbers", () => {
 
   it("is idempotent (property)", () => {
     fc.assert(
-      fc.property(fc.oneof(usNumber.map((x) => x.written), fc.string({ maxLength: 20 }).map((s) => `+${s}`)), (input) => {
-        const once = normalizePhoneNumber(input);
-        if (!once.ok) return;
-        expect(normalizePhoneNumber(once.value)).toMatchObject({ ok: true, value: once.value });
-      }),
+      fc.property(
+        fc.oneof(
+          usNumber.map((x) => x.written),
+          fc.string({ maxLength: 20 }).map((s) => `+${s}`),
+        ),
+        (input) => {
+          const once = normalizePhoneNumber(input);
+          if (!once.ok) return;
+          expect(normalizePhoneNumber(once.value)).toMatchObject({ ok: true, value: once.value });
+        },
+      ),
     );
   });
 

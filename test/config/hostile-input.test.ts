@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/sync-engine/config/load-config.js";
-import { MAX_CONFIG_FILE_BYTES, parseYamlSource } from "../../src/sync-engine/config/yaml-source.js";
+import {
+  MAX_CONFIG_FILE_BYTES,
+  parseYamlSource,
+} from "../../src/sync-engine/config/yaml-source.js";
 
 let dir: string;
 beforeEach(() => {
@@ -22,19 +25,27 @@ describe("hostile input", () => {
     expect(r.state).toBeUndefined();
     expect(r.diagnostics).toHaveLength(1);
     expect(r.diagnostics[0]).toMatchObject({ file: "big.yaml", severity: "error" });
-    expect(r.diagnostics[0]!.message).toMatch(/^the file is 5\.0 MiB; chatsync files may be at most 5 MiB/);
+    expect(r.diagnostics[0]!.message).toMatch(
+      /^the file is 5\.0 MiB; chatsync files may be at most 5 MiB/,
+    );
   });
 
   it("accepts a file just under the cap (comments only beyond the document)", async () => {
-    const head = 'version: 1\n';
-    writeFileSync(join(dir, "ok.yaml"), head + "#".repeat(MAX_CONFIG_FILE_BYTES - head.length - 1) + "\n");
+    const head = "version: 1\n";
+    writeFileSync(
+      join(dir, "ok.yaml"),
+      head + "#".repeat(MAX_CONFIG_FILE_BYTES - head.length - 1) + "\n",
+    );
     const r = await loadConfig(["ok.yaml"], { cwd: dir });
     expect(r.diagnostics).toEqual([]);
     expect(r.state).toEqual({ version: 1, chats: {}, webhooks: {}, contact_cards: {} });
   });
 
   it("never pollutes Object.prototype through __proto__ keys", () => {
-    const parsed = parseYamlSource("version: 1\nchats:\n  __proto__:\n    polluted: true\n", "p.yaml");
+    const parsed = parseYamlSource(
+      "version: 1\nchats:\n  __proto__:\n    polluted: true\n",
+      "p.yaml",
+    );
     expect(parsed.document).toBeUndefined();
     expect(parsed.diagnostics[0]).toMatchObject({ line: 3, column: 3 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -47,7 +58,11 @@ describe("hostile input", () => {
     );
     const r = await loadConfig(["m.yaml"], { cwd: dir });
     expect(r.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
-      [5, 5, 'unknown key "<<" in chat "a"; allowed keys: type, from, display_name, icon, participants, to, roster, readd_left, welcome_message, share_contact_card, location_request, prevent_destroy, on_delete'],
+      [
+        5,
+        5,
+        'unknown key "<<" in chat "a"; allowed keys: type, from, display_name, icon, participants, to, roster, readd_left, welcome_message, share_contact_card, location_request, prevent_destroy, on_delete',
+      ],
     ]);
   });
 
@@ -64,7 +79,12 @@ describe("hostile input", () => {
   it("refuses an empty folder with a clear message", async () => {
     const r = await loadConfig(["."], { cwd: dir });
     expect(r.diagnostics).toEqual([
-      { severity: "error", file: dir, message: "this folder has no .yaml or .yml files to load", path: "" },
+      {
+        severity: "error",
+        file: dir,
+        message: "this folder has no .yaml or .yml files to load",
+        path: "",
+      },
     ]);
   });
 

@@ -33,7 +33,9 @@ type JsonSchema = {
   type?: string;
 };
 
-const schema = JSON.parse(readFileSync(new URL("../../schemas/chatsync.schema.json", import.meta.url), "utf8")) as JsonSchema;
+const schema = JSON.parse(
+  readFileSync(new URL("../../schemas/chatsync.schema.json", import.meta.url), "utf8"),
+) as JsonSchema;
 const defs = schema.$defs!;
 
 function schemaFields(name: string): string[] {
@@ -62,20 +64,29 @@ describe("schema ↔ model", () => {
   });
 
   it("every chat property of the schema is a model field, and vice versa", () => {
-    const model = without([...new Set([...GROUP_CHAT_FIELDS, ...DIRECT_CHAT_FIELDS])], FIELDS_FROM_MAP_KEY.chat);
+    const model = without(
+      [...new Set([...GROUP_CHAT_FIELDS, ...DIRECT_CHAT_FIELDS])],
+      FIELDS_FROM_MAP_KEY.chat,
+    );
     expect(schemaFields("chat")).toEqual(model);
   });
 
   it("group-only and direct-only fields match the schema's type branches", () => {
-    const groupOnly = GROUP_CHAT_FIELDS.filter((f) => !(DIRECT_CHAT_FIELDS as readonly string[]).includes(f)).sort();
-    const directOnly = DIRECT_CHAT_FIELDS.filter((f) => !(GROUP_CHAT_FIELDS as readonly string[]).includes(f)).sort();
+    const groupOnly = GROUP_CHAT_FIELDS.filter(
+      (f) => !(DIRECT_CHAT_FIELDS as readonly string[]).includes(f),
+    ).sort();
+    const directOnly = DIRECT_CHAT_FIELDS.filter(
+      (f) => !(GROUP_CHAT_FIELDS as readonly string[]).includes(f),
+    ).sort();
     expect(forbiddenOn("direct")).toEqual(groupOnly);
     expect(forbiddenOn("group")).toEqual(directOnly);
   });
 
   it("webhook and contact-card properties match their model fields", () => {
     expect(schemaFields("webhook")).toEqual(without(WEBHOOK_FIELDS, FIELDS_FROM_MAP_KEY.webhook));
-    expect(schemaFields("contact_card")).toEqual(without(CONTACT_CARD_FIELDS, FIELDS_FROM_MAP_KEY.contact_card));
+    expect(schemaFields("contact_card")).toEqual(
+      without(CONTACT_CARD_FIELDS, FIELDS_FROM_MAP_KEY.contact_card),
+    );
   });
 
   it("every defaults property is a chat field it provides a default for", () => {
@@ -93,12 +104,19 @@ describe("schema ↔ model", () => {
       const node = s as JsonSchema;
       if (node.type === "object") {
         expect(node.additionalProperties, `${where} must set additionalProperties`).toBeDefined();
-        if (node.properties) expect(node.additionalProperties === false || typeof node.additionalProperties === "object", where).toBe(true);
+        if (node.properties)
+          expect(
+            node.additionalProperties === false || typeof node.additionalProperties === "object",
+            where,
+          ).toBe(true);
       }
       for (const [name, prop] of Object.entries(node.properties ?? {})) {
         if (prop === (false as unknown)) continue;
         const p = prop as JsonSchema & { $ref?: string };
-        expect(p.description ?? (p.$ref ? defs[p.$ref.split("/").pop()!]?.description : undefined), `${where}.${name}`).toBeTruthy();
+        expect(
+          p.description ?? (p.$ref ? defs[p.$ref.split("/").pop()!]?.description : undefined),
+          `${where}.${name}`,
+        ).toBeTruthy();
         walk(p, `${where}.${name}`);
       }
       for (const [name, def] of Object.entries(node.$defs ?? {})) walk(def, `$defs.${name}`);

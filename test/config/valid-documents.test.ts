@@ -4,7 +4,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/sync-engine/config/load-config.js";
-import type { DesiredDirectChat, DesiredGroupChat } from "../../src/sync-engine/model/desired-state.js";
+import type {
+  DesiredDirectChat,
+  DesiredGroupChat,
+} from "../../src/sync-engine/model/desired-state.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const validDir = join(root, "test/fixtures/valid");
@@ -27,7 +30,12 @@ describe("examples", () => {
       prevent_destroy: false,
     });
     const direct = state.chats.alice as DesiredDirectChat;
-    expect(direct).toMatchObject({ type: "direct", to: "alice@example.com", location_request: true, on_delete: "forget" });
+    expect(direct).toMatchObject({
+      type: "direct",
+      to: "alice@example.com",
+      location_request: true,
+      on_delete: "forget",
+    });
     expect(state.webhooks["location-events"]).toEqual({
       key: "location-events",
       target_url: "https://hooks.example.com/linq/location",
@@ -50,11 +58,24 @@ describe("examples", () => {
       "examples/full/40-webhooks.yaml",
     ]);
     const state = r.state!;
-    expect(Object.keys(state.chats)).toEqual(["alice", "courier-dave", "eng-oncall", "sales-leads"]);
+    expect(Object.keys(state.chats)).toEqual([
+      "alice",
+      "courier-dave",
+      "eng-oncall",
+      "sales-leads",
+    ]);
     expect(Object.keys(state.contact_cards)).toEqual(["+12025550100", "+12025550109"]);
-    expect(Object.keys(state.webhooks)).toEqual(["location-events", "paused-messages", "roster-audit"]);
+    expect(Object.keys(state.webhooks)).toEqual([
+      "location-events",
+      "paused-messages",
+      "roster-audit",
+    ]);
     // defaults from another file of the folder apply; "leave" becomes "forget" on direct chats
-    expect(state.chats["eng-oncall"]).toMatchObject({ on_delete: "leave", readd_left: true, prevent_destroy: true });
+    expect(state.chats["eng-oncall"]).toMatchObject({
+      on_delete: "leave",
+      readd_left: true,
+      prevent_destroy: true,
+    });
     expect(state.chats.alice).toMatchObject({ on_delete: "forget", from: "+12025550100" });
     expect(state.chats["courier-dave"]).toMatchObject({ from: "+12025550109", to: "+12025550106" });
     expect(state.chats["sales-leads"]).toMatchObject({ roster: "additive", on_delete: "forget" });
@@ -65,7 +86,10 @@ describe("examples", () => {
   });
 
   it("every example names the schema with the right relative path", () => {
-    const files = ["examples/quickstart.yaml", ...readdirSync(join(root, "examples/full")).map((f) => `examples/full/${f}`)];
+    const files = [
+      "examples/quickstart.yaml",
+      ...readdirSync(join(root, "examples/full")).map((f) => `examples/full/${f}`),
+    ];
     for (const file of files) {
       const first = readFileSync(join(root, file), "utf8").split("\n")[0]!;
       const match = /^# yaml-language-server: \$schema=(.+)$/.exec(first);
@@ -78,10 +102,42 @@ describe("examples", () => {
 
 describe("valid fixtures with warnings", () => {
   const cases: [string, { line: number; column: number; message: RegExp }[]][] = [
-    ["direct-on-delete-leave.yaml", [{ line: 8, column: 16, message: /cannot leave direct chats; removing this declaration will forget the chat/ }]],
-    ["small-group-leave.yaml", [{ line: 10, column: 16, message: /only leave groups with at least 4 members counting your line \(this one has 3\)/ }]],
-    ["share-card-without-card.yaml", [{ line: 5, column: 3, message: /no contact card is declared for that line/ }]],
-    ["unassigned-number.yaml", [{ line: 7, column: 36, message: /"\+1 111 555 0101" has a possible length but is not an assigned number for country code \+1/ }]],
+    [
+      "direct-on-delete-leave.yaml",
+      [
+        {
+          line: 8,
+          column: 16,
+          message: /cannot leave direct chats; removing this declaration will forget the chat/,
+        },
+      ],
+    ],
+    [
+      "small-group-leave.yaml",
+      [
+        {
+          line: 10,
+          column: 16,
+          message:
+            /only leave groups with at least 4 members counting your line \(this one has 3\)/,
+        },
+      ],
+    ],
+    [
+      "share-card-without-card.yaml",
+      [{ line: 5, column: 3, message: /no contact card is declared for that line/ }],
+    ],
+    [
+      "unassigned-number.yaml",
+      [
+        {
+          line: 7,
+          column: 36,
+          message:
+            /"\+1 111 555 0101" has a possible length but is not an assigned number for country code \+1/,
+        },
+      ],
+    ],
   ];
 
   it.each(cases)("%s loads, with its warning", async (name, warnings) => {
@@ -91,14 +147,21 @@ describe("valid fixtures with warnings", () => {
     expect(r.diagnostics).toHaveLength(warnings.length);
     warnings.forEach((w, i) => {
       const d = r.diagnostics[i]!;
-      expect({ file: d.file, line: d.line, column: d.column }).toEqual({ file: name, line: w.line, column: w.column });
+      expect({ file: d.file, line: d.line, column: d.column }).toEqual({
+        file: name,
+        line: w.line,
+        column: w.column,
+      });
       expect(d.message).toMatch(w.message);
     });
   });
 
   it("a possible but unassigned number is kept, normalized", async () => {
     const r = await loadConfig(["unassigned-number.yaml"], { cwd: validDir });
-    expect((r.state!.chats.eng as DesiredGroupChat).participants).toEqual(["+11115550101", "+14155550101"]);
+    expect((r.state!.chats.eng as DesiredGroupChat).participants).toEqual([
+      "+11115550101",
+      "+14155550101",
+    ]);
   });
 });
 
@@ -120,6 +183,8 @@ describe("default paths", () => {
   it("reports a clear error when a path does not exist", async () => {
     const r = await loadConfig(["nope.yaml"], { cwd: validDir });
     expect(r.state).toBeUndefined();
-    expect(r.diagnostics).toEqual([{ severity: "error", file: "nope.yaml", message: "no such file or folder", path: "" }]);
+    expect(r.diagnostics).toEqual([
+      { severity: "error", file: "nope.yaml", message: "no such file or folder", path: "" },
+    ]);
   });
 });

@@ -46,7 +46,9 @@ describe("chatsync validate", () => {
   });
 
   it("exits 1 with file:line:column, message and caret for an invalid file", () => {
-    const r = validate(["test/fixtures/invalid/unknown-top-level-key.yaml"], { env: { NO_COLOR: "1" } });
+    const r = validate(["test/fixtures/invalid/unknown-top-level-key.yaml"], {
+      env: { NO_COLOR: "1" },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
@@ -61,7 +63,10 @@ describe("chatsync validate", () => {
   });
 
   it("reports every diagnostic of every file, not just the first", () => {
-    const r = validate(["test/fixtures/invalid/webhook-unknown-event.yaml", "test/fixtures/invalid/group-with-to.yaml"]);
+    const r = validate([
+      "test/fixtures/invalid/webhook-unknown-event.yaml",
+      "test/fixtures/invalid/group-with-to.yaml",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr.match(/: error: /g)).toHaveLength(3);
     expect(r.stderr).toContain("3 errors;");
@@ -94,26 +99,41 @@ describe("chatsync validate", () => {
     const r = validate(["test/fixtures/valid/direct-on-delete-leave.yaml"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("1 chat, 0 webhooks, 0 contact cards\n");
-    expect(r.stderr).toMatch(/^test\/fixtures\/valid\/direct-on-delete-leave\.yaml:8:16: warning: /);
+    expect(r.stderr).toMatch(
+      /^test\/fixtures\/valid\/direct-on-delete-leave\.yaml:8:16: warning: /,
+    );
   });
 
   it("colours output unless NO_COLOR or --no-color", () => {
     const file = "test/fixtures/invalid/wrong-version.yaml";
     expect(validate([file], { env: { FORCE_COLOR: "1" } }).stderr).toContain("\u001b[");
-    expect(validate([file], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } }).stderr).not.toContain("\u001b[");
-    expect(validate(["--no-color", file], { env: { FORCE_COLOR: "1" } }).stderr).not.toContain("\u001b[");
+    expect(validate([file], { env: { FORCE_COLOR: "1", NO_COLOR: "1" } }).stderr).not.toContain(
+      "\u001b[",
+    );
+    expect(validate(["--no-color", file], { env: { FORCE_COLOR: "1" } }).stderr).not.toContain(
+      "\u001b[",
+    );
   });
 
   it("without PATH reads ./chatsync.yaml, else ./chatsync/", () => {
     const a = join(dir, "with-file");
     mkdirSync(a);
-    writeFileSync(join(a, "chatsync.yaml"), 'version: 1\ncontact_cards:\n  "+12025550100": { first_name: Acme }\n');
-    expect(validate([], { cwd: a })).toMatchObject({ code: 0, stdout: "0 chats, 0 webhooks, 1 contact card\n" });
+    writeFileSync(
+      join(a, "chatsync.yaml"),
+      'version: 1\ncontact_cards:\n  "+12025550100": { first_name: Acme }\n',
+    );
+    expect(validate([], { cwd: a })).toMatchObject({
+      code: 0,
+      stdout: "0 chats, 0 webhooks, 1 contact card\n",
+    });
 
     const b = join(dir, "with-folder");
     mkdirSync(join(b, "chatsync"), { recursive: true });
     writeFileSync(join(b, "chatsync", "x.yaml"), "version: 1\n");
-    expect(validate([], { cwd: b })).toMatchObject({ code: 0, stdout: "0 chats, 0 webhooks, 0 contact cards\n" });
+    expect(validate([], { cwd: b })).toMatchObject({
+      code: 0,
+      stdout: "0 chats, 0 webhooks, 0 contact cards\n",
+    });
 
     const c = join(dir, "empty");
     mkdirSync(c);

@@ -44,11 +44,15 @@ export function registerValidate(program: Command): void {
         const color = opts.color !== false && !process.env.NO_COLOR && pc.default.isColorSupported;
         for (const d of result.diagnostics) {
           const sourceText = d.file !== undefined ? result.sources.get(d.file) : undefined;
-          process.stderr.write(`${formatDiagnostic(d, { color, ...(sourceText !== undefined ? { sourceText } : {}) })}\n`);
+          process.stderr.write(
+            `${formatDiagnostic(d, { color, ...(sourceText !== undefined ? { sourceText } : {}) })}\n`,
+          );
         }
         if (failed) {
           const errors = result.diagnostics.filter((d) => d.severity === "error").length;
-          process.stderr.write(`${plural(errors, "error")}; nothing is valid until they are fixed.\n`);
+          process.stderr.write(
+            `${plural(errors, "error")}; nothing is valid until they are fixed.\n`,
+          );
         }
       }
       if (failed || !result.state) {

@@ -50,9 +50,7 @@ export function caretSnippet(sourceText: string, line: number, column: number): 
   const text = lines[line - 1];
   if (text === undefined) return undefined;
   const gutter = `${line} | `;
-  const pad = text
-    .slice(0, Math.max(0, column - 1))
-    .replace(/[^\t]/g, " ");
+  const pad = text.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, " ");
   return `${gutter}${text}\n${" ".repeat(gutter.length - 2)}| ${pad}^`;
 }
 

@@ -43,7 +43,9 @@ export class DocumentContext {
   /** "file:line:column", or "origin (/json/pointer)" without positions: used to name the other place of a duplicate. */
   placeOf(path: DocPath, at: Anchor = "key"): string {
     const pos = this.position(path, at);
-    return pos ? `${this.doc.origin}:${pos.line}:${pos.column}` : `${this.doc.origin} (${toJsonPointer(path) || "/"})`;
+    return pos
+      ? `${this.doc.origin}:${pos.line}:${pos.column}`
+      : `${this.doc.origin} (${toJsonPointer(path) || "/"})`;
   }
 
   report(severity: Severity, path: DocPath, message: string, at: Anchor = "value"): void {

@@ -9,12 +9,15 @@
  * fictional 555-01xx numbers used in examples and tests, e.g. +14155550101, are valid.)
  * Numbers without a leading "+" are rejected: there is no default country.
  */
-import { parsePhoneNumberWithError, ParseError, validatePhoneNumberLength } from "libphonenumber-js/max";
+import {
+  parsePhoneNumberWithError,
+  ParseError,
+  validatePhoneNumberLength,
+} from "libphonenumber-js/max";
 import { E164_PATTERN } from "../../api-wire/message-rules.js";
 
 export type Normalized =
-  | { ok: true; value: string; warning?: string }
-  | { ok: false; reason: string };
+  { ok: true; value: string; warning?: string } | { ok: false; reason: string };
 
 const LENGTH_REASONS: Record<string, string> = {
   TOO_SHORT: "it has too few digits for its country code",
@@ -47,7 +50,10 @@ export function normalizePhoneNumber(input: string): Normalized {
   }
   const lengthProblem = validatePhoneNumberLength(text);
   if (lengthProblem !== undefined) {
-    return { ok: false, reason: `"${input}" is not a valid phone number: ${reasonFor(lengthProblem)}` };
+    return {
+      ok: false,
+      reason: `"${input}" is not a valid phone number: ${reasonFor(lengthProblem)}`,
+    };
   }
   let parsed;
   try {
@@ -61,7 +67,9 @@ export function normalizePhoneNumber(input: string): Normalized {
     return { ok: false, reason: `"${input}" does not form an E.164 number (got "${e164}")` };
   }
   if (!parsed.isValid()) {
-    const region = parsed.country ? ` in ${parsed.country}` : ` for country code +${parsed.countryCallingCode}`;
+    const region = parsed.country
+      ? ` in ${parsed.country}`
+      : ` for country code +${parsed.countryCallingCode}`;
     return {
       ok: true,
       value: e164,

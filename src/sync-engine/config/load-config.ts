@@ -46,14 +46,21 @@ async function kindOf(path: string): Promise<"file" | "dir" | "missing" | "other
   }
 }
 
-async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic[]): Promise<string[]> {
+async function expandPaths(
+  paths: string[],
+  cwd: string,
+  diagnostics: Diagnostic[],
+): Promise<string[]> {
   if (paths.length === 0) {
     const file = join(cwd, DEFAULT_CONFIG_FILE);
     if ((await kindOf(file)) === "file") return [file];
     const dir = join(cwd, DEFAULT_CONFIG_DIR);
     if ((await kindOf(dir)) === "dir") return expandPaths([dir], cwd, diagnostics);
     diagnostics.push(
-      fail(undefined, `no ${DEFAULT_CONFIG_FILE} or ${DEFAULT_CONFIG_DIR}/ folder in ${cwd}; pass a file or folder, e.g. "chatsync validate examples/quickstart.yaml"`),
+      fail(
+        undefined,
+        `no ${DEFAULT_CONFIG_FILE} or ${DEFAULT_CONFIG_DIR}/ folder in ${cwd}; pass a file or folder, e.g. "chatsync validate examples/quickstart.yaml"`,
+      ),
     );
     return [];
   }
@@ -69,7 +76,9 @@ async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic
         .map((e) => e.name)
         .sort();
       if (names.length === 0) {
-        diagnostics.push(fail(displayName(cwd, abs), "this folder has no .yaml or .yml files to load"));
+        diagnostics.push(
+          fail(displayName(cwd, abs), "this folder has no .yaml or .yml files to load"),
+        );
       }
       files.push(...names.map((n) => join(abs, n)));
     } else if (kind === "missing") {
@@ -91,13 +100,19 @@ async function expandPaths(paths: string[], cwd: string, diagnostics: Diagnostic
   return unique;
 }
 
-async function readSource(file: string, shown: string): Promise<{ text?: string; error?: Diagnostic }> {
+async function readSource(
+  file: string,
+  shown: string,
+): Promise<{ text?: string; error?: Diagnostic }> {
   try {
     const { size } = await stat(file);
     // Checked before reading so a huge file costs nothing.
     if (size > MAX_CONFIG_FILE_BYTES) {
       return {
-        error: fail(shown, `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; chatsync files may be at most ${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB — split it into several files in a folder`),
+        error: fail(
+          shown,
+          `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; chatsync files may be at most ${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB — split it into several files in a folder`,
+        ),
       };
     }
     return { text: await readFile(file, "utf8") };
@@ -106,7 +121,10 @@ async function readSource(file: string, shown: string): Promise<{ text?: string;
   }
 }
 
-export async function loadConfig(paths: string[], opts: { cwd?: string } = {}): Promise<LoadResult> {
+export async function loadConfig(
+  paths: string[],
+  opts: { cwd?: string } = {},
+): Promise<LoadResult> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const diagnostics: Diagnostic[] = [];
   const files = await expandPaths(paths, cwd, diagnostics);
@@ -128,5 +146,10 @@ export async function loadConfig(paths: string[], opts: { cwd?: string } = {}): 
   diagnostics.push(...resolved.diagnostics);
   diagnostics.sort(compareDiagnostics);
   const failed = hasErrors(diagnostics) || files.length === 0;
-  return { ...(failed || !resolved.state ? {} : { state: resolved.state }), diagnostics, files, sources };
+  return {
+    ...(failed || !resolved.state ? {} : { state: resolved.state }),
+    diagnostics,
+    files,
+    sources,
+  };
 }

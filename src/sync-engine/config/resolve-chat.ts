@@ -10,7 +10,12 @@ import type { ResolvedDefaults } from "./resolve-defaults.js";
 
 type RawChat = Record<string, unknown>;
 
-function resolveFrom(ctx: DocumentContext, key: string, raw: RawChat, defaults: ResolvedDefaults): string | undefined {
+function resolveFrom(
+  ctx: DocumentContext,
+  key: string,
+  raw: RawChat,
+  defaults: ResolvedDefaults,
+): string | undefined {
   if (typeof raw.from === "string") {
     const n = normalizePhoneNumber(raw.from);
     if (!n.ok) {
@@ -37,7 +42,10 @@ function lowerFirst(text: string): string {
 
 function checkWelcomeMessage(ctx: DocumentContext, key: string, text: string): boolean {
   // One implementation with the emulator: the exact rule the API applies to POST /v3/chats.
-  const violation = checkMessageContent({ parts: [{ type: "text", value: text }] }, { firstMessage: true });
+  const violation = checkMessageContent(
+    { parts: [{ type: "text", value: text }] },
+    { firstMessage: true },
+  );
   if (!violation) return true;
   ctx.error(
     ["chats", key, "welcome_message"],
@@ -46,7 +54,12 @@ function checkWelcomeMessage(ctx: DocumentContext, key: string, text: string): b
   return false;
 }
 
-function resolveParticipants(ctx: DocumentContext, key: string, raw: unknown[], from: string | undefined): string[] | undefined {
+function resolveParticipants(
+  ctx: DocumentContext,
+  key: string,
+  raw: unknown[],
+  from: string | undefined,
+): string[] | undefined {
   let ok = true;
   const firstIndex = new Map<string, number>();
   for (const [i, item] of raw.entries()) {
@@ -81,21 +94,32 @@ function resolveParticipants(ctx: DocumentContext, key: string, raw: unknown[], 
   return [...firstIndex.keys()].sort();
 }
 
-export function resolveChat(ctx: DocumentContext, key: string, raw: RawChat, defaults: ResolvedDefaults): DesiredChat | undefined {
+export function resolveChat(
+  ctx: DocumentContext,
+  key: string,
+  raw: RawChat,
+  defaults: ResolvedDefaults,
+): DesiredChat | undefined {
   const from = resolveFrom(ctx, key, raw, defaults);
   const welcome = raw.welcome_message as string;
   const welcomeOk = checkWelcomeMessage(ctx, key, welcome);
   const common = {
     key,
     welcome_message: welcome,
-    share_contact_card: (raw.share_contact_card as boolean | undefined) ?? defaults.share_contact_card,
+    share_contact_card:
+      (raw.share_contact_card as boolean | undefined) ?? defaults.share_contact_card,
     prevent_destroy: (raw.prevent_destroy as boolean | undefined) ?? defaults.prevent_destroy,
   };
 
   if (raw.type === "group") {
     const participants = resolveParticipants(ctx, key, raw.participants as unknown[], from);
-    const onDelete = (raw.on_delete as DesiredGroupChat["on_delete"] | undefined) ?? defaults.on_delete;
-    if (participants && onDelete === "leave" && participants.length + 1 < GroupRules.minParticipantsForLeave) {
+    const onDelete =
+      (raw.on_delete as DesiredGroupChat["on_delete"] | undefined) ?? defaults.on_delete;
+    if (
+      participants &&
+      onDelete === "leave" &&
+      participants.length + 1 < GroupRules.minParticipantsForLeave
+    ) {
       const members = participants.length + 1;
       ctx.warning(
         raw.on_delete !== undefined ? ["chats", key, "on_delete"] : ["chats", key],
@@ -124,7 +148,10 @@ export function resolveChat(ctx: DocumentContext, key: string, raw: RawChat, def
   if (!n.ok) {
     ctx.error(["chats", key, "to"], `chats.${key}.to: ${n.reason}`);
   } else if (from !== undefined && n.value === from) {
-    ctx.error(["chats", key, "to"], `chats.${key}.to: ${JSON.stringify(raw.to)} is the chat's sending line ("from"); a direct chat needs another person`);
+    ctx.error(
+      ["chats", key, "to"],
+      `chats.${key}.to: ${JSON.stringify(raw.to)} is the chat's sending line ("from"); a direct chat needs another person`,
+    );
   } else {
     if (n.warning) ctx.warning(["chats", key, "to"], `chats.${key}.to: ${n.warning}`);
     to = n.value;

@@ -9,7 +9,11 @@ type RawCard = Record<string, unknown>;
 export function normalizeContactCardKey(ctx: DocumentContext, key: string): string | undefined {
   const n = normalizePhoneNumber(key);
   if (!n.ok) {
-    ctx.error(["contact_cards", key], `contact card key: ${n.reason}; a contact card is keyed by its line's phone number`, "key");
+    ctx.error(
+      ["contact_cards", key],
+      `contact card key: ${n.reason}; a contact card is keyed by its line's phone number`,
+      "key",
+    );
     return undefined;
   }
   if (n.warning) ctx.warning(["contact_cards", key], `contact card key: ${n.warning}`, "key");

@@ -26,7 +26,10 @@ export const BUILT_IN_DEFAULTS: ResolvedDefaults = {
 };
 
 /** `raw` has passed the schema (or is undefined). */
-export function resolveDefaults(ctx: DocumentContext | undefined, raw: Record<string, unknown> | undefined): ResolvedDefaults {
+export function resolveDefaults(
+  ctx: DocumentContext | undefined,
+  raw: Record<string, unknown> | undefined,
+): ResolvedDefaults {
   const out: ResolvedDefaults = { ...BUILT_IN_DEFAULTS };
   if (!raw || !ctx) return out;
   if (typeof raw.from === "string") {

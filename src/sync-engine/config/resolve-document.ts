@@ -58,7 +58,8 @@ class CheckedDocument {
 
   section(name: Section): Record<string, unknown> | undefined {
     const section = this.value?.[name];
-    if (!isRecord(section) || this.issues.some((i) => i.path.length <= 1 && i.path[0] === name)) return undefined;
+    if (!isRecord(section) || this.issues.some((i) => i.path.length <= 1 && i.path[0] === name))
+      return undefined;
     return section;
   }
 }
@@ -101,7 +102,10 @@ function mergeDefaults(docs: CheckedDocument[]): ResolvedDefaults {
 }
 
 /** Raw defaults with `from` replaced by its E.164 form, so spelling differences don't count. */
-function comparable(clean: Record<string, unknown>, resolved: ResolvedDefaults): Record<string, unknown> {
+function comparable(
+  clean: Record<string, unknown>,
+  resolved: ResolvedDefaults,
+): Record<string, unknown> {
   return resolved.from !== undefined ? { ...clean, from: resolved.from } : clean;
 }
 
@@ -171,7 +175,10 @@ function checkSharedContactCards(
   }
 }
 
-export function resolveDocuments(docs: SourceDocument[]): { state?: DesiredState; diagnostics: Diagnostic[] } {
+export function resolveDocuments(docs: SourceDocument[]): {
+  state?: DesiredState;
+  diagnostics: Diagnostic[];
+} {
   const diagnostics: Diagnostic[] = [];
   const checked = docs.map((doc) => {
     const ctx = new DocumentContext(doc, diagnostics);

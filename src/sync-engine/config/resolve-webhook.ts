@@ -20,14 +20,21 @@ function resolveSecretFile(key: string, raw: RawWebhook, baseDir: string | undef
   return resolve(baseDir, given);
 }
 
-export function resolveWebhook(ctx: DocumentContext, key: string, raw: RawWebhook): DesiredWebhook | undefined {
+export function resolveWebhook(
+  ctx: DocumentContext,
+  key: string,
+  raw: RawWebhook,
+): DesiredWebhook | undefined {
   let ok = true;
   const targetUrl = raw.target_url as string;
   try {
     const url = new URL(targetUrl);
     if (url.hostname === "") throw new Error("no host");
   } catch {
-    ctx.error(["webhooks", key, "target_url"], `webhooks.${key}.target_url: ${JSON.stringify(targetUrl)} is not a valid URL`);
+    ctx.error(
+      ["webhooks", key, "target_url"],
+      `webhooks.${key}.target_url: ${JSON.stringify(targetUrl)} is not a valid URL`,
+    );
     ok = false;
   }
 

@@ -78,7 +78,10 @@ function toDocPath(root: unknown, pointer: string): (string | number)[] {
   for (const seg of fromJsonPointer(pointer)) {
     const key: string | number = Array.isArray(cur) && /^\d+$/.test(seg) ? Number(seg) : seg;
     out.push(key);
-    cur = cur !== null && typeof cur === "object" ? (cur as Record<string | number, unknown>)[key] : undefined;
+    cur =
+      cur !== null && typeof cur === "object"
+        ? (cur as Record<string | number, unknown>)[key]
+        : undefined;
   }
   return out;
 }
@@ -114,7 +117,9 @@ function misplacedChatKey(key: string, chatType: unknown): string {
   if (key === "display_name" || key === "icon") {
     return `"${key}" is only allowed on group chats (the API cannot rename or set an icon on a direct chat)`;
   }
-  return GROUP_ONLY.has(key) ? `"${key}" is only allowed on group chats` : `"${key}" is not allowed here`;
+  return GROUP_ONLY.has(key)
+    ? `"${key}" is only allowed on group chats`
+    : `"${key}" is not allowed here`;
 }
 
 function missingMessage(parent: DocPath, missing: string): string {
@@ -157,7 +162,11 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
         message: `${noun} key ${JSON.stringify(key)} is not address-safe: use lower-case letters, digits, "-" and "_", starting with a letter or digit (it becomes the address ${noun}.<key>)`,
       };
     }
-    return { path: keyPath, at: "key", message: `${describePath(keyPath)}: invalid key ${JSON.stringify(key)}` };
+    return {
+      path: keyPath,
+      at: "key",
+      message: `${describePath(keyPath)}: invalid key ${JSON.stringify(key)}`,
+    };
   }
 
   switch (err.keyword) {
@@ -179,7 +188,11 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
     case "false schema": {
       const key = String(path[path.length - 1]);
       const chat = valueAt(root, path.slice(0, -1)) as Record<string, unknown> | undefined;
-      return { path, at: "key", message: `${describePath(path.slice(0, -1))}: ${misplacedChatKey(key, chat?.type)}` };
+      return {
+        path,
+        at: "key",
+        message: `${describePath(path.slice(0, -1))}: ${misplacedChatKey(key, chat?.type)}`,
+      };
     }
     case "required":
       return {
@@ -189,7 +202,11 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
       };
     case "type": {
       if (path.length === 0) {
-        return { path, at: "value", message: `a chatsync file must be a mapping with "version: 1" and chats, webhooks or contact_cards; got ${kindOf(value)}` };
+        return {
+          path,
+          at: "value",
+          message: `a chatsync file must be a mapping with "version: 1" and chats, webhooks or contact_cards; got ${kindOf(value)}`,
+        };
       }
       // The classic YAML trap: an unquoted +14155550101 is read as a number.
       const quoteHint =
@@ -200,13 +217,25 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
             : typeof value === "boolean"
               ? "; put it in quotes"
               : "";
-      return { path, at: "value", message: `${where} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}, got ${kindOf(value)}${quoteHint}` };
+      return {
+        path,
+        at: "value",
+        message: `${where} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}, got ${kindOf(value)}${quoteHint}`,
+      };
     }
     case "const":
       if (path.length === 1 && path[0] === "version") {
-        return { path, at: "value", message: `version must be 1, got ${kindOf(value)}; this chatsync understands format version 1 only` };
+        return {
+          path,
+          at: "value",
+          message: `version must be 1, got ${kindOf(value)}; this chatsync understands format version 1 only`,
+        };
       }
-      return { path, at: "value", message: `${where} must be ${JSON.stringify(params.allowedValue)}, got ${kindOf(value)}` };
+      return {
+        path,
+        at: "value",
+        message: `${where} must be ${JSON.stringify(params.allowedValue)}, got ${kindOf(value)}`,
+      };
     case "enum": {
       const allowed = ((parentSchema.enum as unknown[]) ?? []).map(String);
       if (path[0] === "webhooks" && path[2] === "events") {
@@ -232,9 +261,17 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
         };
       }
       if (path[0] === "webhooks" && path[2] === "events") {
-        return { path, at: "value", message: `${where} is empty; a webhook needs at least one event` };
+        return {
+          path,
+          at: "value",
+          message: `${where} is empty; a webhook needs at least one event`,
+        };
       }
-      return { path, at: "value", message: `${where} needs at least ${String(params.limit)} items` };
+      return {
+        path,
+        at: "value",
+        message: `${where} needs at least ${String(params.limit)} items`,
+      };
     case "maxItems":
       if (path[0] === "chats" && path[2] === "participants") {
         const n = Array.isArray(value) ? value.length : 0;
@@ -244,7 +281,11 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
           message: `${describePath(path.slice(0, 2))} has ${n} participants; the API allows at most 31 besides the sending line`,
         };
       }
-      return { path, at: "value", message: `${where} may have at most ${String(params.limit)} items` };
+      return {
+        path,
+        at: "value",
+        message: `${where} may have at most ${String(params.limit)} items`,
+      };
     case "uniqueItems": {
       // ajv names the pair (i, j) with i > j; point at the later item.
       const later = Math.max(Number(params.i), Number(params.j));
@@ -258,16 +299,32 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
     }
     case "pattern":
       if (params.pattern === "^https://") {
-        return { path, at: "value", message: `${where} must be an https:// URL, got ${kindOf(value)}` };
+        return {
+          path,
+          at: "value",
+          message: `${where} must be an https:// URL, got ${kindOf(value)}`,
+        };
       }
-      return { path, at: "value", message: `${where} must match ${String(params.pattern)}, got ${kindOf(value)}` };
+      return {
+        path,
+        at: "value",
+        message: `${where} must match ${String(params.pattern)}, got ${kindOf(value)}`,
+      };
     case "format":
-      return { path, at: "value", message: `${where} must be a valid absolute URL, got ${kindOf(value)}` };
+      return {
+        path,
+        at: "value",
+        message: `${where} must be a valid absolute URL, got ${kindOf(value)}`,
+      };
     case "minLength":
       return { path, at: "value", message: `${where} must not be empty` };
     case "maxLength": {
       const n = typeof value === "string" ? value.length : 0;
-      return { path, at: "value", message: `${where} may be at most ${String(params.limit)} characters long (got ${n})` };
+      return {
+        path,
+        at: "value",
+        message: `${where} may be at most ${String(params.limit)} characters long (got ${n})`,
+      };
     }
     default:
       return { path, at: "value", message: `${where}: ${err.message ?? err.keyword}` };
@@ -285,10 +342,16 @@ export function validateAgainstSchema(value: unknown): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const all = (validate.errors ?? []).map((err) => ({ err, issue: issueFor(err, value) }));
   // A key that is not allowed at all makes every other complaint about its value noise.
-  const misplaced = all.filter((x) => x.err.keyword === "false schema").map((x) => x.issue?.path ?? []);
+  const misplaced = all
+    .filter((x) => x.err.keyword === "false schema")
+    .map((x) => x.issue?.path ?? []);
   for (const { err, issue } of all) {
     if (!issue) continue;
-    if (err.keyword !== "false schema" && misplaced.some((p) => p.every((seg, i) => issue.path[i] === seg))) continue;
+    if (
+      err.keyword !== "false schema" &&
+      misplaced.some((p) => p.every((seg, i) => issue.path[i] === seg))
+    )
+      continue;
     const id = `${issue.at}:${JSON.stringify(issue.path)}`;
     if (seen.has(id)) continue;
     seen.add(id);

@@ -35,8 +35,19 @@ function positionAt(lc: LineCounter, offset: number): Position {
   return { line, column: col };
 }
 
-function problem(origin: string, pos: Position | undefined, message: string, path = ""): Diagnostic {
-  return { severity: "error", message, file: origin, ...(pos ? { line: pos.line, column: pos.column } : {}), path };
+function problem(
+  origin: string,
+  pos: Position | undefined,
+  message: string,
+  path = "",
+): Diagnostic {
+  return {
+    severity: "error",
+    message,
+    file: origin,
+    ...(pos ? { line: pos.line, column: pos.column } : {}),
+    path,
+  };
 }
 
 function describeYamlError(e: YAMLError, source: string): string {
@@ -62,7 +73,10 @@ function keyMatches(key: unknown, segment: string | number): boolean {
 }
 
 /** Walks the AST along a data path; aliases are followed to their anchors. */
-function nodeAt(doc: Document, path: readonly (string | number)[]): { node?: Node; keyNode?: Node } {
+function nodeAt(
+  doc: Document,
+  path: readonly (string | number)[],
+): { node?: Node; keyNode?: Node } {
   let node: unknown = doc.contents;
   let keyNode: Node | undefined;
   for (const seg of path) {
@@ -90,14 +104,24 @@ function rangeStart(node: Node | undefined): number | undefined {
 }
 
 /** AST checks that the data alone cannot show. */
-function checkNodes(doc: Document, lc: LineCounter, origin: string): { diagnostics: Diagnostic[]; fatal: boolean } {
+function checkNodes(
+  doc: Document,
+  lc: LineCounter,
+  origin: string,
+): { diagnostics: Diagnostic[]; fatal: boolean } {
   const out: Diagnostic[] = [];
   let fatal = false;
   visit(doc, {
     Pair(_, pair) {
       if (!isPair(pair) || !isScalar(pair.key)) {
         const start = rangeStart(pair.key as Node | undefined);
-        out.push(problem(origin, start === undefined ? undefined : positionAt(lc, start), "mapping keys must be plain strings, not lists or mappings"));
+        out.push(
+          problem(
+            origin,
+            start === undefined ? undefined : positionAt(lc, start),
+            "mapping keys must be plain strings, not lists or mappings",
+          ),
+        );
         fatal = true;
         return;
       }
@@ -105,11 +129,23 @@ function checkNodes(doc: Document, lc: LineCounter, origin: string): { diagnosti
       const start = rangeStart(key as Node);
       const pos = start === undefined ? undefined : positionAt(lc, start);
       if (key.value === "__proto__") {
-        out.push(problem(origin, pos, 'the key "__proto__" is not allowed (it could alter object prototypes)'));
+        out.push(
+          problem(
+            origin,
+            pos,
+            'the key "__proto__" is not allowed (it could alter object prototypes)',
+          ),
+        );
         fatal = true;
       } else if (typeof key.value === "number" && /^\s*\+/.test(key.source ?? "")) {
         const written = (key.source ?? "").trim();
-        out.push(problem(origin, pos, `the key ${written} is read by YAML as the number ${key.value}; quote it: "${written}"`));
+        out.push(
+          problem(
+            origin,
+            pos,
+            `the key ${written} is read by YAML as the number ${key.value}; quote it: "${written}"`,
+          ),
+        );
         // Keep the key as written so the rest of the file is still checked without a
         // second, confusing error about the number.
         key.value = written;
@@ -136,14 +172,26 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   });
   const list = Array.isArray(docs) ? docs : [];
   if (list.length === 0) {
-    return { diagnostics: [problem(origin, { line: 1, column: 1 }, 'the file is empty; a chatsync file starts with "version: 1"')] };
+    return {
+      diagnostics: [
+        problem(
+          origin,
+          { line: 1, column: 1 },
+          'the file is empty; a chatsync file starts with "version: 1"',
+        ),
+      ],
+    };
   }
   const diagnostics: Diagnostic[] = [];
   if (list.length > 1) {
     const second = list[1] as Document;
     const start = second.range?.[0] ?? 0;
     diagnostics.push(
-      problem(origin, positionAt(lc, start), "a chatsync file holds one YAML document; split multiple documents (---) into separate files"),
+      problem(
+        origin,
+        positionAt(lc, start),
+        "a chatsync file holds one YAML document; split multiple documents (---) into separate files",
+      ),
     );
     return { diagnostics };
   }
@@ -153,7 +201,15 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    return { diagnostics: [problem(origin, { line: 1, column: 1 }, 'the file is empty; a chatsync file starts with "version: 1"')] };
+    return {
+      diagnostics: [
+        problem(
+          origin,
+          { line: 1, column: 1 },
+          'the file is empty; a chatsync file starts with "version: 1"',
+        ),
+      ],
+    };
   }
   const nodeProblems = checkNodes(doc, lc, origin);
   diagnostics.push(...nodeProblems.diagnostics);

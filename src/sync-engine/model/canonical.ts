@@ -30,7 +30,10 @@ function write(value: unknown, path: string, out: string[]): void {
       return;
     case "number":
       if (!Number.isFinite(value)) {
-        throw new CanonicalJsonError(`canonicalJson: ${value} at ${path || "/"} has no JSON form`, path);
+        throw new CanonicalJsonError(
+          `canonicalJson: ${value} at ${path || "/"} has no JSON form`,
+          path,
+        );
       }
       // JSON.stringify(-0) is "0", which is what we want: -0 and 0 are the same data.
       out.push(JSON.stringify(value));

@@ -15,17 +15,44 @@ type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 type Assert<T extends true> = T;
 
 export const GROUP_CHAT_FIELDS = [
-  "key", "type", "from", "welcome_message", "share_contact_card", "prevent_destroy", "on_delete",
-  "display_name", "icon", "participants", "roster", "readd_left",
+  "key",
+  "type",
+  "from",
+  "welcome_message",
+  "share_contact_card",
+  "prevent_destroy",
+  "on_delete",
+  "display_name",
+  "icon",
+  "participants",
+  "roster",
+  "readd_left",
 ] as const;
 export const DIRECT_CHAT_FIELDS = [
-  "key", "type", "from", "welcome_message", "share_contact_card", "prevent_destroy", "on_delete",
-  "to", "location_request",
+  "key",
+  "type",
+  "from",
+  "welcome_message",
+  "share_contact_card",
+  "prevent_destroy",
+  "on_delete",
+  "to",
+  "location_request",
 ] as const;
 export const WEBHOOK_FIELDS = [
-  "key", "target_url", "events", "phone_numbers", "active", "secret_file",
+  "key",
+  "target_url",
+  "events",
+  "phone_numbers",
+  "active",
+  "secret_file",
 ] as const;
-export const CONTACT_CARD_FIELDS = ["phone_number", "first_name", "last_name", "image_url"] as const;
+export const CONTACT_CARD_FIELDS = [
+  "phone_number",
+  "first_name",
+  "last_name",
+  "image_url",
+] as const;
 
 /**
  * Model fields that come from the map key rather than from a property of the entry
@@ -38,7 +65,15 @@ export const FIELDS_FROM_MAP_KEY = {
 } as const;
 
 // Compile-time proofs that each list names every field of its type, and nothing else.
-export type GroupChatFieldsComplete = Assert<SameKeys<(typeof GROUP_CHAT_FIELDS)[number], keyof DesiredGroupChat>>;
-export type DirectChatFieldsComplete = Assert<SameKeys<(typeof DIRECT_CHAT_FIELDS)[number], keyof DesiredDirectChat>>;
-export type WebhookFieldsComplete = Assert<SameKeys<(typeof WEBHOOK_FIELDS)[number], keyof DesiredWebhook>>;
-export type ContactCardFieldsComplete = Assert<SameKeys<(typeof CONTACT_CARD_FIELDS)[number], keyof DesiredContactCard>>;
+export type GroupChatFieldsComplete = Assert<
+  SameKeys<(typeof GROUP_CHAT_FIELDS)[number], keyof DesiredGroupChat>
+>;
+export type DirectChatFieldsComplete = Assert<
+  SameKeys<(typeof DIRECT_CHAT_FIELDS)[number], keyof DesiredDirectChat>
+>;
+export type WebhookFieldsComplete = Assert<
+  SameKeys<(typeof WEBHOOK_FIELDS)[number], keyof DesiredWebhook>
+>;
+export type ContactCardFieldsComplete = Assert<
+  SameKeys<(typeof CONTACT_CARD_FIELDS)[number], keyof DesiredContactCard>
+>;
