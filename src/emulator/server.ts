@@ -92,13 +92,17 @@ export class EmulatorServer {
     this.http.keepAliveTimeout = 5_000;
   }
 
-  async close(): Promise<void> {
-    this.dispatcher.close();
-    this.operations.close();
-    await new Promise<void>((resolve) => {
+  private closing: Promise<void> | undefined;
+
+  /** Stops deliveries, queued-operation timers and the listener; safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.dispatcher.close();
+      this.operations.close();
       this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+    return this.closing;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
