@@ -4,7 +4,7 @@
  * idempotent sends.
  */
 import { describe, expect, it } from "vitest";
-import { BadRequestError, NotFoundError } from "@linqapp/sdk";
+import { BadRequestError, NotFoundError, RateLimitError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import type { MessageSendParams } from "@linqapp/sdk/resources/chats/messages";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
@@ -150,6 +150,48 @@ describe("conformance: message content rules (§7.3)", () => {
     );
   });
 
+  it("refuses a text part over 10,000 characters with 400/1004", async () => {
+    await expectRefused([TEXT("x".repeat(10_001))], 1004);
+  });
+
+  it("refuses a link URL over 2,048 characters with 400/1004 (inferred)", async () => {
+    await expectRefused([{ type: "link", value: `https://example.com/${"a".repeat(2048)}` }], 1004);
+  });
+
+  it("refuses a non-HTTPS media url with 400/1004 (inferred)", async () => {
+    await expectRefused([MEDIA("http://cdn.example.com/a.png")], 1004);
+  });
+
+  it("refuses an idempotency_key over 255 characters with 400/1005", async () => {
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    await expectApiError(
+      sdk.chats.messages.send(dm.id, {
+        message: { parts: [TEXT("hi")], idempotency_key: "k".repeat(256) },
+      }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
+  it("refuses an unknown effect name with 400/1005 and accepts a known one (§7.4)", async () => {
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    await expectApiError(
+      sdk.chats.messages.send(dm.id, {
+        message: { parts: [TEXT("hi")], effect: { type: "screen", name: "slam" } },
+      }),
+      BadRequestError,
+      400,
+      1005,
+    );
+    const ok = await sdk.chats.messages.send(dm.id, {
+      message: { parts: [TEXT("hi")], effect: { type: "screen", name: "confetti" } },
+    });
+    expect(ok.message.effect).toEqual({ type: "screen", name: "confetti" });
+  });
+
   it("refuses a message without parts with 400/1001", async () => {
     const { sdk, lineA } = ctx();
     const dm = await createChat(sdk, lineA, [recipient(1)]);
@@ -289,5 +331,30 @@ describe("conformance: GET /v3/messages/{messageId}", () => {
 
   it("answers an unknown message id with NotFoundError 404/2002", async () => {
     await expectApiError(ctx().sdk.messages.retrieve(UNKNOWN_UUID), NotFoundError, 404, 2002);
+  });
+});
+
+describe("conformance: per sender→recipient pair limit (§2.5: 30 messages per rolling 60 s)", () => {
+  const ctx = useConformanceEmulator();
+
+  it("refuses the 31st message to the same recipient within a minute with RateLimitError 429/1007 and Retry-After", async () => {
+    const { sdk, lineA } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]); // message 1 of the pair
+    for (let i = 2; i <= 30; i++) {
+      await sdk.chats.messages.send(dm.id, { message: { parts: [TEXT(`message ${i}`)] } });
+    }
+    const { error, envelope } = await expectApiError(
+      sdk.chats.messages.send(dm.id, { message: { parts: [TEXT("message 31")] } }),
+      RateLimitError,
+      429,
+      1007,
+    );
+    expect(Number(error.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(envelope.error.retry_after).toBe(Number(error.headers?.get("retry-after")));
+    // The limit is per pair: another recipient from the same line is unaffected.
+    const other = await createChat(sdk, lineA, [recipient(2)]);
+    await expect(
+      sdk.chats.messages.send(other.id, { message: { parts: [TEXT("fine")] } }),
+    ).resolves.toHaveProperty("message");
   });
 });
