@@ -24,7 +24,10 @@ export interface QuickstartOptions {
   readonly baseDir?: string;
 }
 
-export function declareQuickstartChats(scope: Construct, options: QuickstartOptions = {}): ChatSync {
+export function declareQuickstartChats(
+  scope: Construct,
+  options: QuickstartOptions = {},
+): ChatSync {
   // The line chats are sent from; it must belong to your API token.
   const line = Handle.phone("+12025550100");
 

@@ -33,7 +33,11 @@ export interface RunAppOptions {
   output?: NodeJS.WritableStream;
 }
 
-function runShell(command: string, opts: Required<RunAppOptions>, manifestOut: string): Promise<number | string> {
+function runShell(
+  command: string,
+  opts: Required<RunAppOptions>,
+  manifestOut: string,
+): Promise<number | string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, {
       cwd: opts.cwd,
@@ -53,7 +57,10 @@ function runShell(command: string, opts: Required<RunAppOptions>, manifestOut: s
  * `AppCommandError` when the command fails or writes nothing, and `ManifestError` when what it
  * wrote is not a valid manifest.
  */
-export async function desiredStateFromApp(command: string, options: RunAppOptions = {}): Promise<DesiredState> {
+export async function desiredStateFromApp(
+  command: string,
+  options: RunAppOptions = {},
+): Promise<DesiredState> {
   const opts: Required<RunAppOptions> = {
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,

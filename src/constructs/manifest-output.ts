@@ -26,7 +26,10 @@ export function writeManifest(scope: IConstruct, file: string): string {
  * writes the manifest there and returns the path; otherwise does nothing and returns undefined.
  * Call it once, after the tree is complete.
  */
-export function emitManifest(scope: IConstruct, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function emitManifest(
+  scope: IConstruct,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const target = env[MANIFEST_OUT_ENV];
   if (target === undefined || target === "") return undefined;
   return writeManifest(scope, target);

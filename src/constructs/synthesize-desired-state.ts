@@ -15,7 +15,11 @@ import type {
   DesiredState,
   DesiredWebhook,
 } from "../sync-engine/model/desired-state.js";
-import { chatAddress, contactCardAddress, webhookAddress } from "../sync-engine/model/desired-state.js";
+import {
+  chatAddress,
+  contactCardAddress,
+  webhookAddress,
+} from "../sync-engine/model/desired-state.js";
 import { ChatSync } from "./chat-sync.js";
 import { ManagedObject } from "./managed-object.js";
 
@@ -76,7 +80,10 @@ function objectDocument(obj: ManagedObject): SourceDocument {
   };
 }
 
-function resolvedAddress(obj: ManagedObject): { address: Address; lookup: (s: DesiredState) => SynthesizedObject["spec"] | undefined } {
+function resolvedAddress(obj: ManagedObject): {
+  address: Address;
+  lookup: (s: DesiredState) => SynthesizedObject["spec"] | undefined;
+} {
   const { section, key } = obj.toDocumentFragment();
   switch (section) {
     case "chats":
@@ -113,7 +120,9 @@ export function synthesizeDesiredState(scope: IConstruct): SynthesisResult {
     const spec = lookup(state);
     if (spec === undefined) {
       // The resolver accepted the document but produced no object for it: a broken invariant.
-      throw new Error(`chatsync: ${construct.node.path} resolved without an object at ${address}; please report this`);
+      throw new Error(
+        `chatsync: ${construct.node.path} resolved without an object at ${address}; please report this`,
+      );
     }
     return { construct, address, spec };
   });

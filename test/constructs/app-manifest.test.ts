@@ -27,7 +27,10 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 describe("desiredStateFromApp (--app)", () => {
   it("runs the example CDK app and reads the manifest it writes (npm run build first)", async () => {
     const out = sink();
-    const state = await desiredStateFromApp(`${node} dist/examples-cdk/main.js`, { cwd: repoRoot, output: out.stream });
+    const state = await desiredStateFromApp(`${node} dist/examples-cdk/main.js`, {
+      cwd: repoRoot,
+      output: out.stream,
+    });
     const yaml = await loadConfig(["examples/quickstart.yaml"], { cwd: repoRoot });
     expect(yaml.state).toBeDefined();
     expect(manifestJson(state)).toBe(manifestJson(yaml.state!));
@@ -42,7 +45,9 @@ describe("desiredStateFromApp (--app)", () => {
   });
 
   it("reports a failing command with its exit code", async () => {
-    const err = await failure(desiredStateFromApp(`${node} -e "process.exit(3)"`, { output: sink().stream }));
+    const err = await failure(
+      desiredStateFromApp(`${node} -e "process.exit(3)"`, { output: sink().stream }),
+    );
     expect(err).toBeInstanceOf(AppCommandError);
     expect((err as AppCommandError).code).toBe("CHATSYNC_APP_FAILED");
     expect(err.message).toMatch(/failed \(exit code 3\)/);

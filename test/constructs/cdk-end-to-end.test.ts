@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -30,17 +38,33 @@ let emulator: RunningEmulator;
 let work: string;
 
 function apiEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, LINQ_API_TOKEN: emulator.token, LINQ_API_BASE_URL: emulator.baseUrl, NO_COLOR: "1" };
+  return {
+    ...process.env,
+    LINQ_API_TOKEN: emulator.token,
+    LINQ_API_BASE_URL: emulator.baseUrl,
+    NO_COLOR: "1",
+  };
 }
 
 /** Runs the chatsync binary; never throws, so failures show stderr in the assertion. */
-async function chatsync(args: string[], cwd = work): Promise<{ code: number; stdout: string; stderr: string }> {
+async function chatsync(
+  args: string[],
+  cwd = work,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [cli, ...args], { cwd, env: apiEnv(), maxBuffer: 16 << 20 });
+    const r = await run(process.execPath, [cli, ...args], {
+      cwd,
+      env: apiEnv(),
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
+    return {
+      code: typeof e.code === "number" ? e.code : 1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? String(err),
+    };
   }
 }
 
@@ -59,7 +83,11 @@ async function shell(command: string, cwd: string): Promise<{ code: number; stde
   }
 }
 
-async function emulatorState(): Promise<{ chats: unknown[]; subscriptions?: unknown[]; webhook_subscriptions?: unknown[] }> {
+async function emulatorState(): Promise<{
+  chats: unknown[];
+  subscriptions?: unknown[];
+  webhook_subscriptions?: unknown[];
+}> {
   const res = await fetch(`${emulator.origin}/__emulator/state`);
   return (await res.json()) as { chats: unknown[] };
 }
@@ -132,9 +160,15 @@ describe("YAML quickstart and CDK example are the same declaration", () => {
     const app = `${JSON.stringify(process.execPath)} app.mjs`;
     const state = join(dir, "state.json");
 
-    const yamlPlan = await chatsync(["plan", yamlFile, "--state", state, "--out", join(dir, "yaml.plan.json")], dir);
+    const yamlPlan = await chatsync(
+      ["plan", yamlFile, "--state", state, "--out", join(dir, "yaml.plan.json")],
+      dir,
+    );
     expect(yamlPlan.code, yamlPlan.stderr).toBe(0);
-    const appPlan = await chatsync(["plan", "--app", app, "--state", state, "--out", join(dir, "app.plan.json")], dir);
+    const appPlan = await chatsync(
+      ["plan", "--app", app, "--state", state, "--out", join(dir, "app.plan.json")],
+      dir,
+    );
     expect(appPlan.code, appPlan.stderr).toBe(0);
     const a = JSON.parse(readFileSync(join(dir, "yaml.plan.json"), "utf8")) as PlanJson;
     const b = JSON.parse(readFileSync(join(dir, "app.plan.json"), "utf8")) as PlanJson;
@@ -144,7 +178,10 @@ describe("YAML quickstart and CDK example are the same declaration", () => {
     // Applied from YAML, the account is exactly what the CDK app declares.
     const applied = await chatsync(["apply", yamlFile, "--state", state, "--auto-approve"], dir);
     expect(applied.code, applied.stderr).toBe(0);
-    const after = await chatsync(["plan", "--app", app, "--state", state, "--detailed-exitcode"], dir);
+    const after = await chatsync(
+      ["plan", "--app", app, "--state", state, "--detailed-exitcode"],
+      dir,
+    );
     expect(after.code, after.stdout + after.stderr).toBe(0);
   });
 });
@@ -162,7 +199,15 @@ describe("synthesized provisioner commands, run as Terraform runs them", () => {
 
     const stackDir = join(outdir, "stacks", "chatsync-quickstart");
     const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
-      resource: { null_resource: Record<string, { triggers: Record<string, string>; provisioner: { "local-exec": { command: string; when?: string } }[] }> };
+      resource: {
+        null_resource: Record<
+          string,
+          {
+            triggers: Record<string, string>;
+            provisioner: { "local-exec": { command: string; when?: string } }[];
+          }
+        >;
+      };
     };
     const resources = Object.values(tf.resource.null_resource);
     // `${self.triggers.X}` is all a provisioner command says; resolve it like Terraform.
@@ -172,7 +217,9 @@ describe("synthesized provisioner commands, run as Terraform runs them", () => {
       return field === undefined ? undefined : evaluateLiteral(r.triggers[field] ?? "");
     };
     const applies = resources.map((r) => commandOf(r)).filter((c): c is string => c !== undefined);
-    const destroys = resources.map((r) => commandOf(r, "destroy")).filter((c): c is string => c !== undefined);
+    const destroys = resources
+      .map((r) => commandOf(r, "destroy"))
+      .filter((c): c is string => c !== undefined);
     expect(applies).toHaveLength(4);
     expect(destroys).toHaveLength(4);
 
@@ -183,10 +230,18 @@ describe("synthesized provisioner commands, run as Terraform runs them", () => {
     const live = await emulatorState();
     expect(JSON.stringify(live)).toContain("Eng On-Call");
     expect(JSON.stringify(live)).toContain("https://hooks.example.com/linq/location");
-    expect(existsSync(join(work, "bridge", ".chatsync", "secrets", "location-events.whsec"))).toBe(true);
+    expect(existsSync(join(work, "bridge", ".chatsync", "secrets", "location-events.whsec"))).toBe(
+      true,
+    );
 
     // Nothing is left to do: the engine's own plan over the same manifest and state agrees.
-    const noop = await chatsync(["plan", join(stackDir, "chatsync.manifest.json"), "--state", stateFile, "--detailed-exitcode"]);
+    const noop = await chatsync([
+      "plan",
+      join(stackDir, "chatsync.manifest.json"),
+      "--state",
+      stateFile,
+      "--detailed-exitcode",
+    ]);
     expect(noop.code, noop.stdout + noop.stderr).toBe(0);
 
     for (const command of destroys) {

@@ -48,7 +48,11 @@ async function yamlMessages(yaml: string): Promise<string[]> {
 describe("construct model → desired state", () => {
   it("applies ChatSync defaults and normalizes handles like the YAML path", () => {
     const app = root();
-    const chats = new ChatSync(app, "chats", { from: "+1 (202) 555-0100", roster: "additive", onDelete: "leave" });
+    const chats = new ChatSync(app, "chats", {
+      from: "+1 (202) 555-0100",
+      roster: "additive",
+      onDelete: "leave",
+    });
     new GroupChat(chats, "eng", {
       participants: ["+1 415 555 0102", "Bob@Example.com"],
       welcomeMessage: "Welcome",
@@ -67,14 +71,25 @@ describe("construct model → desired state", () => {
       prevent_destroy: false,
       on_delete: "leave",
     });
-    expect(state.chats.alice).toMatchObject({ type: "direct", to: "alice@example.com", from: LINE });
+    expect(state.chats.alice).toMatchObject({
+      type: "direct",
+      to: "alice@example.com",
+      from: LINE,
+    });
   });
 
   it("uses the construct id as the key unless key is given", () => {
     const app = root();
     const chats = new ChatSync(app, "chats", { from: LINE });
-    const a = new GroupChat(chats, "eng", { participants: ["+14155550101", "+14155550102"], welcomeMessage: "x" });
-    const b = new GroupChat(chats, "Ops Team", { key: "ops", participants: ["+14155550101", "+14155550102"], welcomeMessage: "x" });
+    const a = new GroupChat(chats, "eng", {
+      participants: ["+14155550101", "+14155550102"],
+      welcomeMessage: "x",
+    });
+    const b = new GroupChat(chats, "Ops Team", {
+      key: "ops",
+      participants: ["+14155550101", "+14155550102"],
+      welcomeMessage: "x",
+    });
     expect([a.address, b.address]).toEqual(["chat.eng", "chat.ops"]);
     expect(Object.keys(synthesizeDesiredState(app).state.chats)).toEqual(["eng", "ops"]);
   });
@@ -91,8 +106,12 @@ describe("construct model → desired state", () => {
     team.addMember("+14155550102", "carol@example.com");
     snapshot.addParticipant("+14155550108");
     const { state } = synthesizeDesiredState(app);
-    expect(state.chats.live).toMatchObject({ participants: ["+14155550101", "+14155550102", "carol@example.com"] });
-    expect(state.chats.snapshot).toMatchObject({ participants: ["+14155550101", "+14155550108", "+14155550109"] });
+    expect(state.chats.live).toMatchObject({
+      participants: ["+14155550101", "+14155550102", "carol@example.com"],
+    });
+    expect(state.chats.snapshot).toMatchObject({
+      participants: ["+14155550101", "+14155550108", "+14155550109"],
+    });
   });
 
   it("adds participant sources with addParticipant", () => {
@@ -116,7 +135,10 @@ describe("construct model → desired state", () => {
       active: false,
       secretFile: "/etc/chatsync/messages.whsec",
     });
-    const card = new ContactCard(chats, "card", { phoneNumber: "+1 (202) 555-0100", firstName: "Acme" });
+    const card = new ContactCard(chats, "card", {
+      phoneNumber: "+1 (202) 555-0100",
+      firstName: "Acme",
+    });
     const { state, objects } = synthesizeDesiredState(app);
     expect(state.webhooks.location).toEqual({
       key: "location",
@@ -126,7 +148,11 @@ describe("construct model → desired state", () => {
       active: true,
       secret_file: "/srv/app/.chatsync/secrets/location.whsec",
     });
-    expect(state.webhooks.messages).toMatchObject({ active: false, phone_numbers: [LINE], secret_file: "/etc/chatsync/messages.whsec" });
+    expect(state.webhooks.messages).toMatchObject({
+      active: false,
+      phone_numbers: [LINE],
+      secret_file: "/etc/chatsync/messages.whsec",
+    });
     expect(state.contact_cards[LINE]).toEqual({ phone_number: LINE, first_name: "Acme" });
     // The synthesized address is the normalized one, whatever spelling the props used.
     expect(objects.find((o) => o.construct === card)?.address).toBe(`contact_card.${LINE}`);
@@ -166,13 +192,21 @@ describe("validation: the YAML path's rules and messages, naming the construct p
 
   it("refuses a bad participant and a missing sending line with the YAML messages", async () => {
     const app = root();
-    new GroupChat(app, "eng", { participants: ["4155550101", "+14155550102"], welcomeMessage: "x" });
+    new GroupChat(app, "eng", {
+      participants: ["4155550101", "+14155550102"],
+      welcomeMessage: "x",
+    });
     const err = validationError(() => synthesizeDesiredState(app));
     const yaml = await yamlMessages(
       `version: 1\nchats:\n  eng:\n    type: group\n    participants: ["4155550101", "+14155550102"]\n    welcome_message: x\n`,
     );
     expect(yaml.length).toBeGreaterThan(0);
-    expect(err.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).sort()).toEqual([...yaml].sort());
+    expect(
+      err.diagnostics
+        .filter((d) => d.severity === "error")
+        .map((d) => d.message)
+        .sort(),
+    ).toEqual([...yaml].sort());
   });
 
   it("refuses a schema violation (too few participants) with the YAML message", async () => {
@@ -182,14 +216,20 @@ describe("validation: the YAML path's rules and messages, naming the construct p
     const yaml = await yamlMessages(
       `version: 1\nchats:\n  eng:\n    type: group\n    from: "${LINE}"\n    participants: ["+14155550101"]\n    welcome_message: x\n`,
     );
-    expect(err.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual(yaml);
+    expect(err.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual(
+      yaml,
+    );
   });
 
   it("names both construct paths when a key is declared twice", () => {
     const app = root();
     const chats = new ChatSync(app, "chats", { from: LINE });
     new DirectChat(chats, "first", { key: "alice", to: "alice@example.com", welcomeMessage: "Hi" });
-    new DirectChat(chats, "second", { key: "alice", to: "alice@example.com", welcomeMessage: "Hi" });
+    new DirectChat(chats, "second", {
+      key: "alice",
+      to: "alice@example.com",
+      welcomeMessage: "Hi",
+    });
     const err = validationError(() => synthesizeDesiredState(app));
     expect(err.diagnostics).toHaveLength(1);
     expect(err.diagnostics[0]?.file).toBe("chats/second");
@@ -232,12 +272,19 @@ describe("value helpers", () => {
     })();
     expect(phone).toBeInstanceOf(InvalidHandleError);
     expect((phone as InvalidHandleError).code).toBe("CHATSYNC_INVALID_HANDLE");
-    expect((phone as Error).message).toMatch(/^Handle\.phone: "415 555 0101" is not in international format/);
-    expect(() => Handle.email("not-an-email")).toThrow(/Handle\.email: "not-an-email" is not a valid email address/);
+    expect((phone as Error).message).toMatch(
+      /^Handle\.phone: "415 555 0101" is not in international format/,
+    );
+    expect(() => Handle.email("not-an-email")).toThrow(
+      /Handle\.email: "not-an-email" is not a valid email address/,
+    );
   });
 
   it("WebhookEvents groups name catalogue events only", () => {
-    expect(WebhookEvents.LOCATION).toEqual(["location.sharing.started", "location.sharing.stopped"]);
+    expect(WebhookEvents.LOCATION).toEqual([
+      "location.sharing.started",
+      "location.sharing.stopped",
+    ]);
     expect(WebhookEvents.PARTICIPANTS).toEqual(["participant.added", "participant.removed"]);
     expect(WebhookEvents.ALL).toHaveLength(27);
     for (const e of [...WebhookEvents.MESSAGES, ...WebhookEvents.CHATS, ...WebhookEvents.CALLS]) {
@@ -252,7 +299,9 @@ describe("independence from cdktf", () => {
     const offenders = readdirSync(dir)
       .filter((f) => f.endsWith(".ts") && f !== "terraform-bridge.ts")
       .filter((f) =>
-        /from\s+["'](cdktf|@cdktf\/[^"']+|\.\/terraform-bridge\.js)["']/.test(readFileSync(new URL(f, dir), "utf8")),
+        /from\s+["'](cdktf|@cdktf\/[^"']+|\.\/terraform-bridge\.js)["']/.test(
+          readFileSync(new URL(f, dir), "utf8"),
+        ),
       );
     expect(offenders).toEqual([]);
     expect(readFileSync(new URL("terraform-bridge.ts", dir), "utf8")).toMatch(/from "cdktf"/);

@@ -23,8 +23,15 @@ function declare(): Construct {
   const app = new Construct(undefined as never, "");
   const chats = new ChatSync(app, "chats", { from: LINE, baseDir: "/srv/app" });
   new ContactCard(chats, "card", { phoneNumber: LINE, firstName: "Acme" });
-  new GroupChat(chats, "eng", { participants: ["+14155550102", "+14155550101"], welcomeMessage: "Hello" });
-  new DirectChat(chats, "alice", { to: "alice@example.com", welcomeMessage: "Hi", locationRequest: true });
+  new GroupChat(chats, "eng", {
+    participants: ["+14155550102", "+14155550101"],
+    welcomeMessage: "Hello",
+  });
+  new DirectChat(chats, "alice", {
+    to: "alice@example.com",
+    welcomeMessage: "Hi",
+    locationRequest: true,
+  });
   new LocationSharingWebhook(chats, "loc", { targetUrl: "https://hooks.example.com/loc" });
   return app;
 }
@@ -49,10 +56,15 @@ describe("manifestJson", () => {
   it("is canonical: same state, same bytes, whatever the key order", () => {
     const { state } = synthesizeDesiredState(declare());
     const reordered = JSON.parse(JSON.stringify(state), (_k, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).reverse())
+        : v,
     ) as DesiredState;
     expect(manifestJson(reordered)).toBe(manifestJson(state));
-    const parsed = JSON.parse(manifestJson(state)) as { manifest_version: number; desired: DesiredState };
+    const parsed = JSON.parse(manifestJson(state)) as {
+      manifest_version: number;
+      desired: DesiredState;
+    };
     expect(parsed.manifest_version).toBe(1);
     expect(parsed.desired).toEqual(state);
     expect(manifestJson(state)).not.toMatch(/\s\n|\n/);
@@ -79,8 +91,12 @@ describe("readManifest", () => {
   });
 
   it("refuses an unsupported manifest_version and a missing desired state", async () => {
-    const v2 = await manifestError(tempFile("m.json", JSON.stringify({ manifest_version: 2, desired: {} })));
-    expect(v2.message).toMatch(/manifest_version 2 is not supported; this chatsync reads manifest_version 1/);
+    const v2 = await manifestError(
+      tempFile("m.json", JSON.stringify({ manifest_version: 2, desired: {} })),
+    );
+    expect(v2.message).toMatch(
+      /manifest_version 2 is not supported; this chatsync reads manifest_version 1/,
+    );
     const none = await manifestError(tempFile("m.json", JSON.stringify({ manifest_version: 1 })));
     expect(none.code).toBe("CHATSYNC_MANIFEST_MALFORMED");
     expect(none.message).toMatch(/"desired" must be an object/);
@@ -91,17 +107,24 @@ describe("readManifest", () => {
     const broken = { ...state, chats: { ...state.chats, eng: { ...state.chats.eng, key: "ops" } } };
     const err = await manifestError(tempFile("m.json", manifestJson(broken as DesiredState)));
     expect(err.code).toBe("CHATSYNC_MANIFEST_MALFORMED");
-    expect(err.message).toMatch(/desired\.chats\["eng"\]\.key is "ops"; it must equal the map key "eng"/);
+    expect(err.message).toMatch(
+      /desired\.chats\["eng"\]\.key is "ops"; it must equal the map key "eng"/,
+    );
   });
 
   it("re-runs the rules: a hand-edited welcome message with a URL is refused", async () => {
     const state = synthesizeDesiredState(declare()).state;
     const eng = state.chats.eng as NonNullable<DesiredState["chats"][string]>;
-    const edited = { ...state, chats: { ...state.chats, eng: { ...eng, welcome_message: "see https://example.com" } } };
+    const edited = {
+      ...state,
+      chats: { ...state.chats, eng: { ...eng, welcome_message: "see https://example.com" } },
+    };
     const file = tempFile("m.json", manifestJson(edited as DesiredState));
     const err = await manifestError(file);
     expect(err.code).toBe("CHATSYNC_MANIFEST_INVALID");
-    expect(err.diagnostics.some((d) => d.file === file && d.path === "/chats/eng/welcome_message")).toBe(true);
+    expect(
+      err.diagnostics.some((d) => d.file === file && d.path === "/chats/eng/welcome_message"),
+    ).toBe(true);
     expect(err.message).toMatch(/may not contain a URL/);
   });
 });

@@ -38,23 +38,34 @@ function declare(scope: Construct): { chat: GroupChat } {
     participants: ["+14155550101", "+14155550102"],
     welcomeMessage: "Welcome to ${team}",
   });
-  new LocationSharingWebhook(chats, "location-events", { targetUrl: "https://hooks.example.com/loc" });
+  new LocationSharingWebhook(chats, "location-events", {
+    targetUrl: "https://hooks.example.com/loc",
+  });
   new ContactCard(chats, "card", { phoneNumber: "+1 202 555 0100", firstName: "Acme" });
   return { chat };
 }
 
-function byAddress(json: TerraformJson, address: string): { apply: NullResourceJson; teardown: NullResourceJson } {
-  const entries = Object.entries(json.resource.null_resource).filter(([, r]) => r.triggers.address === address);
+function byAddress(
+  json: TerraformJson,
+  address: string,
+): { apply: NullResourceJson; teardown: NullResourceJson } {
+  const entries = Object.entries(json.resource.null_resource).filter(
+    ([, r]) => r.triggers.address === address,
+  );
   const apply = entries.find(([, r]) => r.triggers.apply_command !== undefined);
   const teardown = entries.find(([, r]) => r.triggers.destroy_command !== undefined);
-  if (!apply || !teardown || entries.length !== 2) throw new Error(`expected two resources for ${address}`);
+  if (!apply || !teardown || entries.length !== 2)
+    throw new Error(`expected two resources for ${address}`);
   return { apply: apply[1], teardown: teardown[1] };
 }
 
 describe("ChatSyncTerraformBridge synthesis", () => {
   const synthesized = Testing.synthScope((stack) => {
     declare(stack);
-    new ChatSyncTerraformBridge(stack, "bridge", { chatsyncCommand: "npx --no-install chatsync", stateFile: "/var/lib/chatsync/state.json" });
+    new ChatSyncTerraformBridge(stack, "bridge", {
+      chatsyncCommand: "npx --no-install chatsync",
+      stateFile: "/var/lib/chatsync/state.json",
+    });
   });
   const json = JSON.parse(synthesized) as TerraformJson;
 
@@ -93,7 +104,9 @@ describe("ChatSyncTerraformBridge synthesis", () => {
 
   it("applies the address through the engine at create time", () => {
     const { apply, teardown } = byAddress(json, "chat.eng-oncall");
-    expect(apply.provisioner).toEqual([{ "local-exec": { command: "${self.triggers.apply_command}" } }]);
+    expect(apply.provisioner).toEqual([
+      { "local-exec": { command: "${self.triggers.apply_command}" } },
+    ]);
     expect(apply.triggers.apply_command).toBe(
       "npx --no-install chatsync apply chatsync.manifest.json --state /var/lib/chatsync/state.json --target chat.eng-oncall --auto-approve",
     );
@@ -133,14 +146,20 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     resource?.addOverride("provisioner.0.local-exec.environment", { CHATSYNC_PROFILE: "ci" });
     const again = JSON.parse(Testing.synth(stack)) as TerraformJson;
     const { apply } = byAddress(again, "chat.eng-oncall");
-    expect(apply.provisioner[0]?.["local-exec"]).toMatchObject({ environment: { CHATSYNC_PROFILE: "ci" } });
+    expect(apply.provisioner[0]?.["local-exec"]).toMatchObject({
+      environment: { CHATSYNC_PROFILE: "ci" },
+    });
   });
 
   it("includes objects declared after the bridge", () => {
     const out = JSON.parse(
       Testing.synthScope((stack) => {
         new ChatSyncTerraformBridge(stack, "bridge");
-        new GroupChat(stack, "late", { from: LINE, participants: ["+14155550101", "+14155550102"], welcomeMessage: "x" });
+        new GroupChat(stack, "late", {
+          from: LINE,
+          participants: ["+14155550101", "+14155550102"],
+          welcomeMessage: "x",
+        });
       }),
     ) as TerraformJson;
     expect(byAddress(out, "chat.late").apply.triggers.apply_command).toMatch(/^chatsync apply /);
@@ -150,7 +169,11 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
     new ChatSyncTerraformBridge(stack, "bridge");
-    new GroupChat(stack, "eng", { from: LINE, participants: ["+14155550101", "+14155550102"], welcomeMessage: "see www.example.com" });
+    new GroupChat(stack, "eng", {
+      from: LINE,
+      participants: ["+14155550101", "+14155550102"],
+      welcomeMessage: "see www.example.com",
+    });
     let error: unknown;
     try {
       Testing.synth(stack);
@@ -180,7 +203,10 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     expect(manifest).toBe(synthesizeManifest(stack));
     const tf = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
     const command = byAddress(tf, "chat.eng-oncall").apply.triggers.apply_command ?? "";
-    const match = /^node (\S+) apply chatsync\.manifest\.json --state (\S+) --target chat\.eng-oncall --auto-approve$/.exec(command);
+    const match =
+      /^node (\S+) apply chatsync\.manifest\.json --state (\S+) --target chat\.eng-oncall --auto-approve$/.exec(
+        command,
+      );
     expect(match).not.toBeNull();
     // The relative entry point, seen from the stack's working directory, is the same file.
     expect(isAbsolute(match?.[1] ?? "")).toBe(false);

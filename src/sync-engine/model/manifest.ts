@@ -21,7 +21,8 @@ export const MANIFEST_OUT_ENV = "CHATSYNC_MANIFEST_OUT";
 
 export class ManifestError extends Error {
   constructor(
-    readonly code: "CHATSYNC_MANIFEST_UNREADABLE" | "CHATSYNC_MANIFEST_MALFORMED" | "CHATSYNC_MANIFEST_INVALID",
+    readonly code:
+      "CHATSYNC_MANIFEST_UNREADABLE" | "CHATSYNC_MANIFEST_MALFORMED" | "CHATSYNC_MANIFEST_INVALID",
     message: string,
     readonly file: string,
     readonly diagnostics: readonly Diagnostic[] = [],
@@ -45,7 +46,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The desired state as a YAML-format document: the model keeps each object's map key inside
  * the object too (`key`, `phone_number`), which the format has only as the map key.
  */
-function toDocument(desired: Record<string, unknown>, malformed: (msg: string) => never): Record<string, unknown> {
+function toDocument(
+  desired: Record<string, unknown>,
+  malformed: (msg: string) => never,
+): Record<string, unknown> {
   const doc: Record<string, unknown> = { version: desired.version };
   const sections = [
     ["chats", "key"],
@@ -61,7 +65,9 @@ function toDocument(desired: Record<string, unknown>, malformed: (msg: string) =
       if (!isRecord(entry)) malformed(`desired.${section}["${key}"] must be an object`);
       const { [keyField]: inner, ...rest } = entry;
       if (inner !== key) {
-        malformed(`desired.${section}["${key}"].${keyField} is ${JSON.stringify(inner)}; it must equal the map key "${key}"`);
+        malformed(
+          `desired.${section}["${key}"].${keyField} is ${JSON.stringify(inner)}; it must equal the map key "${key}"`,
+        );
       }
       out[key] = rest;
     }
@@ -71,7 +77,11 @@ function toDocument(desired: Record<string, unknown>, malformed: (msg: string) =
 }
 
 /** Checks and resolves parsed manifest JSON; `origin` names it in messages. */
-export function desiredStateFromManifest(parsed: unknown, origin: string, baseDir?: string): DesiredState {
+export function desiredStateFromManifest(
+  parsed: unknown,
+  origin: string,
+  baseDir?: string,
+): DesiredState {
   const malformed = (msg: string): never => {
     throw new ManifestError(
       "CHATSYNC_MANIFEST_MALFORMED",
@@ -91,7 +101,8 @@ export function desiredStateFromManifest(parsed: unknown, origin: string, baseDi
     }
     malformed(`"manifest_version": ${MANIFEST_VERSION} is missing`);
   }
-  if (!isRecord(manifest.desired)) malformed(`"desired" must be an object holding the desired state`);
+  if (!isRecord(manifest.desired))
+    malformed(`"desired" must be an object holding the desired state`);
   const document = toDocument(manifest.desired as Record<string, unknown>, malformed);
   const result = resolveDocuments([{ value: document, origin, ...(baseDir ? { baseDir } : {}) }]);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
