@@ -149,6 +149,24 @@ describe("conformance: request validation", () => {
     await expectApiError(ctx().sdk.chats.listChats({ limit: 101 }), BadRequestError, 400, 1005);
   });
 
+  it("refuses a chat-list limit of 0 with 400/1005 (§3: limit 1–100)", async () => {
+    await expectApiError(ctx().sdk.chats.listChats({ limit: 0 }), BadRequestError, 400, 1005);
+  });
+
+  it("refuses a message-list limit above 100 with 400/1005", async () => {
+    const { chat } = await ctx().sdk.chats.create({
+      from: ctx().lineA,
+      to: [recipient(1)],
+      message: { parts: [TEXT("hi")] },
+    });
+    await expectApiError(
+      ctx().sdk.chats.messages.list(chat.id, { limit: 101 }),
+      BadRequestError,
+      400,
+      1005,
+    );
+  });
+
   it("creates nothing when a request is refused", async () => {
     await expectApiError(
       ctx().sdk.chats.create({
@@ -224,6 +242,17 @@ describe("conformance: response headers", () => {
     expect(first.headers.get("x-trace-id")).toMatch(TRACE_ID_PATTERN);
     expect(second.headers.get("x-trace-id")).toMatch(TRACE_ID_PATTERN);
     expect(first.headers.get("x-trace-id")).not.toBe(second.headers.get("x-trace-id"));
+  });
+
+  it("sends X-Trace-ID on 201 and 204 responses as well", async () => {
+    const { sdk, lineA } = ctx();
+    const created = await sdk.chats
+      .create({ from: lineA, to: [recipient(1)], message: { parts: [TEXT("hi")] } })
+      .withResponse();
+    expect(created.response.headers.get("x-trace-id")).toMatch(TRACE_ID_PATTERN);
+    const read = await sdk.chats.markAsRead(created.data.chat.id).asResponse();
+    expect(read.status).toBe(204);
+    expect(read.headers.get("x-trace-id")).toMatch(TRACE_ID_PATTERN);
   });
 
   it("ignores a client traceparent and starts a fresh trace (§1.3)", async () => {

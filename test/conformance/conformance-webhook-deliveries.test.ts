@@ -212,6 +212,23 @@ describe("conformance: webhook deliveries", () => {
     expect(left?.left_at).toMatch(ISO_DATE);
   });
 
+  it("delivers participant.added for someone added on a device (simulate participant.added)", async () => {
+    const sub = await subscribe("/all", ["participant.added"]);
+    const { sdk, lineA, control } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2)]);
+    await control.simulate({ type: "participant.added", chat_id: group.id, handle: recipient(5) });
+    const delivery = await receiver.waitFor(
+      "participant.added",
+      matching("/all", "participant.added", (d) => d.handle === recipient(5)),
+    );
+    expect(verifyDelivery(ctx(), delivery, sub).data).toMatchObject({
+      handle: recipient(5),
+      chat_id: group.id,
+    });
+    const roster = (await sdk.chats.retrieve(group.id)).handles.map((h) => h.handle);
+    expect(roster).toContain(recipient(5));
+  });
+
   it("delivers participant.added for a participant added through the API", async () => {
     const sub = await subscribe("/all", ["participant.added"]);
     const { sdk, lineA } = ctx();
