@@ -138,9 +138,25 @@ describe("valid fixtures with warnings", () => {
         },
       ],
     ],
+    [
+      "webhook-payload-version.yaml",
+      [
+        {
+          line: 4,
+          column: 17,
+          message: /message\.edited is only delivered to 2026-02-03 subscriptions/,
+        },
+        {
+          line: 7,
+          column: 17,
+          message:
+            /unknown payload version "2026-02-30"; the known versions are 2025-01-01 and 2026-02-03/,
+        },
+      ],
+    ],
   ];
 
-  it.each(cases)("%s loads, with its warning", async (name, warnings) => {
+  it.each(cases)("%s loads, with its warnings", async (name, warnings) => {
     const r = await loadConfig([name], { cwd: validDir });
     expect(r.state).toBeDefined();
     expect(r.diagnostics.every((d) => d.severity === "warning")).toBe(true);

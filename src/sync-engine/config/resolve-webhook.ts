@@ -20,6 +20,30 @@ function resolveSecretFile(key: string, raw: RawWebhook, baseDir: string | undef
   return resolve(baseDir, given);
 }
 
+/** Payload versions chosen with `?version=` on the target URL (linq-api-v3.md §9.5). */
+export const KNOWN_PAYLOAD_VERSIONS = ["2025-01-01", "2026-02-03"] as const;
+
+/**
+ * What the API does with an unknown `?version=` is UNSETTLED (§12.6). Decision: warn, since
+ * the API may refuse it or fall back to another format; it is not provably an error.
+ */
+function checkPayloadVersion(ctx: DocumentContext, key: string, url: URL, events: string[]): void {
+  const version = url.searchParams.get("version");
+  const path = ["webhooks", key, "target_url"];
+  if (version !== null && !(KNOWN_PAYLOAD_VERSIONS as readonly string[]).includes(version)) {
+    ctx.warning(
+      path,
+      `webhooks.${key}.target_url: unknown payload version "${version}"; the known versions are ${KNOWN_PAYLOAD_VERSIONS.join(" and ")}`,
+    );
+  }
+  if (version === "2025-01-01" && events.includes("message.edited")) {
+    ctx.warning(
+      path,
+      `webhooks.${key}: message.edited is only delivered to 2026-02-03 subscriptions, and this target_url pins version 2025-01-01`,
+    );
+  }
+}
+
 export function resolveWebhook(
   ctx: DocumentContext,
   key: string,
@@ -27,8 +51,9 @@ export function resolveWebhook(
 ): DesiredWebhook | undefined {
   let ok = true;
   const targetUrl = raw.target_url as string;
+  let url: URL | undefined;
   try {
-    const url = new URL(targetUrl);
+    url = new URL(targetUrl);
     if (url.hostname === "") throw new Error("no host");
   } catch {
     ctx.error(
@@ -37,6 +62,7 @@ export function resolveWebhook(
     );
     ok = false;
   }
+  if (url) checkPayloadVersion(ctx, key, url, raw.events as string[]);
 
   const phones: string[] = [];
   const firstIndex = new Map<string, number>();

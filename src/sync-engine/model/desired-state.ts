@@ -19,7 +19,11 @@ interface ChatCommon {
   share_contact_card: boolean;
   /** Refuse any plan that would leave or forget this chat. */
   prevent_destroy: boolean;
-  /** What removing the declaration does: leave the chat (when the API allows) or forget it. */
+  /**
+   * What removing the declaration does: leave the chat (when the API allows) or forget it.
+   * Always "forget" on direct chats: the API cannot leave them (the loader warns if "leave"
+   * was written). Built-in default when neither the chat nor `defaults` sets it: "forget".
+   */
   on_delete: OnDelete;
 }
 
