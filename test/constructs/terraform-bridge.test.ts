@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, App, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import {
   ChatSync,
@@ -163,6 +163,24 @@ describe("ChatSyncTerraformBridge synthesis", () => {
       }),
     ) as TerraformJson;
     expect(byAddress(out, "chat.late").apply.triggers.apply_command).toMatch(/^chatsync apply /);
+  });
+
+  it("reports the rules' warnings as cdktf warning annotations on the construct", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    new ChatSyncTerraformBridge(stack, "bridge");
+    const chat = new GroupChat(stack, "eng", {
+      from: LINE,
+      participants: ["+14155550101", "+14155550102"],
+      welcomeMessage: "x",
+      shareContactCard: true,
+    });
+    Testing.synth(stack);
+    const warnings = chat.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN);
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.data)).toContain(
+      `chat "eng" shares the contact card of ${LINE}, but no contact card is declared for that line`,
+    );
   });
 
   it("fails synthesis on invalid props with the YAML path's message naming the construct", () => {
