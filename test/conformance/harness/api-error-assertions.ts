@@ -55,25 +55,3 @@ export async function expectApiError(
   expect(error.headers?.get("x-trace-id")).toBe(envelope.trace_id);
   return { error, envelope };
 }
-
-/**
- * For rules whose error code the reference leaves UNSETTLED: the call must be refused with a
- * 4xx SDK error and a well-formed envelope; returns it so the caller can check more.
- */
-export async function expectClientError(
-  call: PromiseLike<unknown>,
-): Promise<{ error: APIError; envelope: ErrorEnvelope }> {
-  let caught: unknown;
-  try {
-    await call;
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, "expected the call to be refused with a 4xx").toBeInstanceOf(APIError);
-  const error = caught as APIError;
-  expect(error.status).toBeGreaterThanOrEqual(400);
-  expect(error.status).toBeLessThan(500);
-  const envelope = error.error as ErrorEnvelope;
-  expectErrorEnvelope(envelope, error.status as number, envelope?.error?.code);
-  return { error, envelope };
-}
