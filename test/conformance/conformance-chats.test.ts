@@ -7,7 +7,7 @@ import { BadRequestError, ConflictError, NotFoundError } from "@linqapp/sdk";
 import type LinqAPIV3 from "@linqapp/sdk";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { recipient, TEXT } from "./harness/sample-handles.js";
+import { recipient, TEXT } from "./harness/sample-values.js";
 import { createChat } from "./harness/chat-factory.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

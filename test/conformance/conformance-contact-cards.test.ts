@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { BadRequestError, ConflictError, NotFoundError, PermissionDeniedError } from "@linqapp/sdk";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { FOREIGN_LINE } from "./harness/sample-handles.js";
+import { FOREIGN_LINE } from "./harness/sample-values.js";
 
 describe("conformance: POST /v3/contact_card", () => {
   const ctx = useConformanceEmulator();

@@ -22,7 +22,7 @@ import {
   expectErrorEnvelope,
   TRACE_ID_PATTERN,
 } from "./harness/api-error-assertions.js";
-import { FOREIGN_LINE, recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-handles.js";
+import { FOREIGN_LINE, recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-values.js";
 
 describe("conformance: authentication (401/2004)", () => {
   const ctx = useConformanceEmulator();

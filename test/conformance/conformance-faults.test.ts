@@ -8,7 +8,7 @@ import { APIConnectionError, InternalServerError } from "@linqapp/sdk";
 
 import { chatsInState, useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { recipient, TEXT } from "./harness/sample-handles.js";
+import { recipient, TEXT } from "./harness/sample-values.js";
 
 describe("conformance: injected faults", () => {
   const ctx = useConformanceEmulator();

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "@linqapp/sdk";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { recipient, UNKNOWN_UUID } from "./harness/sample-handles.js";
+import { recipient, UNKNOWN_UUID } from "./harness/sample-values.js";
 import { createChat } from "./harness/chat-factory.js";
 
 describe("conformance: POST /v3/chats/{chatId}/location/request", () => {

@@ -9,7 +9,7 @@ import type LinqAPIV3 from "@linqapp/sdk";
 import type { MessageSendParams } from "@linqapp/sdk/resources/chats/messages";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-handles.js";
+import { recipient, TEXT, UNKNOWN_UUID } from "./harness/sample-values.js";
 import { createChat } from "./harness/chat-factory.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

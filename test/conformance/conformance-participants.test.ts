@@ -8,7 +8,7 @@ import type LinqAPIV3 from "@linqapp/sdk";
 import { GroupRules } from "../../src/api-wire/index.js";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
 import { expectApiError } from "./harness/api-error-assertions.js";
-import { recipient } from "./harness/sample-handles.js";
+import { recipient } from "./harness/sample-values.js";
 import { createChat } from "./harness/chat-factory.js";
 
 async function activeHandles(sdk: LinqAPIV3, chatId: string): Promise<string[]> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BadRequestError, NotFoundError, RateLimitError } from "@linqapp/sdk";
 import { expectApiError } from "./harness/api-error-assertions.js";
 import { useConformanceEmulator } from "./harness/conformance-emulator.js";
-import { recipient, UNKNOWN_UUID } from "./harness/sample-handles.js";
+import { recipient, UNKNOWN_UUID } from "./harness/sample-values.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -14,7 +14,7 @@ import {
   type WebhookReceiver,
 } from "../support/webhook-receiver.js";
 import { useConformanceEmulator, type ConformanceContext } from "./harness/conformance-emulator.js";
-import { recipient } from "./harness/sample-handles.js";
+import { recipient } from "./harness/sample-values.js";
 import { createChat } from "./harness/chat-factory.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

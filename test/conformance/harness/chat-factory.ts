@@ -1,6 +1,6 @@
 /** Short ways to make the chats tests start from, through the official SDK. */
 import type LinqAPIV3 from "@linqapp/sdk";
-import { TEXT } from "./sample-handles.js";
+import { TEXT } from "./sample-values.js";
 
 export type CreatedChat = Awaited<ReturnType<LinqAPIV3["chats"]["create"]>>["chat"];
 

@@ -1,4 +1,4 @@
-/** Recipient handles for tests: valid E.164 numbers that are never one of the emulator's lines. */
+/** Sample values for tests: recipient handles that are never an emulator line, ids, parts. */
 export function recipient(n: number): string {
   return `+1415555${String(1000 + n).padStart(4, "0")}`;
 }
