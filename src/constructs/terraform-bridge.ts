@@ -26,6 +26,7 @@ import {
   App,
   Aspects,
   Manifest,
+  TerraformProvider,
   TerraformStack,
   type IAspect,
   type ISynthesisSession,
@@ -109,7 +110,6 @@ export class ChatSyncTerraformBridge extends Construct {
         `${this.node.path}: chatsyncCommand is empty; give the command that runs chatsync (e.g. "npx --no-install chatsync") or leave it out`,
       );
     }
-    new nullProvider.NullProvider(this, "null");
 
     // Resources are added at synthesis (first aspect visit), not now, so objects declared after
     // the bridge are included and the rules run once over the finished tree.
@@ -180,6 +180,12 @@ export class ChatSyncTerraformBridge extends Construct {
     const source = this.props.source ?? this.stack;
     const result = synthesizeDesiredState(source);
     this.synthesized = result;
+    // One `null` provider per stack: reuse the app's own if it declared one (a second
+    // unaliased configuration is a Terraform error).
+    const hasNullProvider = this.stack.node
+      .findAll()
+      .some((c) => c instanceof TerraformProvider && c.terraformResourceType === "null");
+    if (!hasNullProvider) new nullProvider.NullProvider(this, "null");
     for (const warning of result.warnings) {
       const at = source.node.findAll().find((c) => c.node.path === warning.file) ?? this;
       Annotations.of(at).addWarning(formatDiagnostic(warning));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { AnnotationMetadataEntryType, App, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
+import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import {
   ChatSync,
   ChatSyncValidationError,
@@ -28,7 +29,7 @@ interface NullResourceJson {
   lifecycle?: { ignore_changes?: string[] };
 }
 interface TerraformJson {
-  provider: Record<string, unknown>;
+  provider: Record<string, unknown[]>;
   resource: { null_resource: Record<string, NullResourceJson> };
 }
 
@@ -71,6 +72,7 @@ describe("ChatSyncTerraformBridge synthesis", () => {
 
   it("declares the null provider and two null_resources per managed object", () => {
     expect(Testing.toHaveProvider(synthesized, "null")).toBe(true);
+    expect(json.provider.null).toHaveLength(1);
     expect(Object.keys(json.resource.null_resource)).toHaveLength(6);
     for (const address of ["chat.eng-oncall", "webhook.location-events", `contact_card.${LINE}`]) {
       expect(() => byAddress(json, address)).not.toThrow();
@@ -149,6 +151,17 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     expect(apply.provisioner[0]?.["local-exec"]).toMatchObject({
       environment: { CHATSYNC_PROFILE: "ci" },
     });
+  });
+
+  it("reuses a null provider the app declared itself", () => {
+    const out = JSON.parse(
+      Testing.synthScope((stack) => {
+        new ChatSyncTerraformBridge(stack, "bridge");
+        new NullProvider(stack, "own-null", {});
+        declare(stack);
+      }),
+    ) as TerraformJson;
+    expect(out.provider.null).toHaveLength(1);
   });
 
   it("includes objects declared after the bridge", () => {
