@@ -131,7 +131,9 @@ export interface AccountState {
 export class DataFileError extends Error {
   readonly code = "EMULATOR_DATA_FILE";
   constructor(file: string, detail: string) {
-    super(`Emulator data file ${file}: ${detail}. Fix or delete the file, or start without --data.`);
+    super(
+      `Emulator data file ${file}: ${detail}. Fix or delete the file, or start without --data.`,
+    );
     this.name = "DataFileError";
   }
 }
@@ -150,7 +152,11 @@ function emptyState(tokens: string[], phoneNumbers: string[]): AccountState {
   return {
     version: DATA_FILE_VERSION,
     tokens,
-    lines: phoneNumbers.map((phone_number) => ({ id: randomUUID(), phone_number, forwarding_number: null })),
+    lines: phoneNumbers.map((phone_number) => ({
+      id: randomUUID(),
+      phone_number,
+      forwarding_number: null,
+    })),
     chats: [],
     messages: [],
     subscriptions: [],
@@ -178,19 +184,30 @@ export class AccountStore {
    * over the file's; otherwise the file's are reused, so a second process on the same file
    * answers to the same token. Without either, fresh ones are generated.
    */
-  static open(opts: { dataFile?: string; tokens?: string[]; phoneNumbers?: string[] }): AccountStore {
+  static open(opts: {
+    dataFile?: string;
+    tokens?: string[];
+    phoneNumbers?: string[];
+  }): AccountStore {
     let loaded: AccountState | undefined;
     if (opts.dataFile !== undefined && existsSync(opts.dataFile)) {
       loaded = readDataFile(opts.dataFile);
     }
     const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
-    const phoneNumbers = nonEmpty(opts.phoneNumbers) ?? loaded?.lines.map((l) => l.phone_number) ?? generatePhoneNumbers(2);
+    const phoneNumbers =
+      nonEmpty(opts.phoneNumbers) ??
+      loaded?.lines.map((l) => l.phone_number) ??
+      generatePhoneNumbers(2);
     const state = loaded ?? emptyState(tokens, phoneNumbers);
     state.tokens = tokens;
     // Keep ids (and forwarding) of lines that survive; add new lines; drop the rest.
     state.lines = phoneNumbers.map(
       (phone_number) =>
-        state.lines.find((l) => l.phone_number === phone_number) ?? { id: randomUUID(), phone_number, forwarding_number: null },
+        state.lines.find((l) => l.phone_number === phone_number) ?? {
+          id: randomUUID(),
+          phone_number,
+          forwarding_number: null,
+        },
     );
     const store = new AccountStore(state, opts.dataFile);
     store.commit();
@@ -232,8 +249,16 @@ function readDataFile(file: string): AccountState {
     throw new DataFileError(file, `is not valid JSON (${(err as Error).message})`);
   }
   const state = parsed as Partial<AccountState> | null;
-  if (state === null || typeof state !== "object" || state.version !== DATA_FILE_VERSION || !Array.isArray(state.chats)) {
-    throw new DataFileError(file, `is not a chatsync emulator account (expected version ${DATA_FILE_VERSION})`);
+  if (
+    state === null ||
+    typeof state !== "object" ||
+    state.version !== DATA_FILE_VERSION ||
+    !Array.isArray(state.chats)
+  ) {
+    throw new DataFileError(
+      file,
+      `is not a chatsync emulator account (expected version ${DATA_FILE_VERSION})`,
+    );
   }
   return state as AccountState;
 }

@@ -40,7 +40,11 @@ export function chatNotFound(chatId: string): ApiError {
 }
 
 export function chatUnavailable(chatId: string): ApiError {
-  return new ApiError(409, ErrorCode.ChatUnavailable, `This chat is unavailable: you left chat ${chatId}`);
+  return new ApiError(
+    409,
+    ErrorCode.ChatUnavailable,
+    `This chat is unavailable: you left chat ${chatId}`,
+  );
 }
 
 export function phoneNotOwned(field: string, phone: string): ApiError {

@@ -13,7 +13,11 @@ export function readableChat(ctx: ApiContext, chatId: string): ChatRecord {
   const chat = ctx.store.findChat(chatId);
   if (chat === undefined) throw chatNotFound(chatId);
   if (!ctx.lines.has(chat.line)) {
-    throw new ApiError(403, ErrorCode.AccessDenied, `Access denied - chat ${chatId} is on a line this token does not own`);
+    throw new ApiError(
+      403,
+      ErrorCode.AccessDenied,
+      `Access denied - chat ${chatId} is on a line this token does not own`,
+    );
   }
   return chat;
 }

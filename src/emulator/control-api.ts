@@ -4,6 +4,7 @@
  */
 import type { ServiceType } from "../api-wire/index.js";
 import type { AccountStore } from "./account-store.js";
+import type { CapabilityGate } from "./capability-gate.js";
 import type { ApiRequest } from "./api-context.js";
 import { ApiError, invalidParameter, missingField } from "./api-error.js";
 import { FaultSettingsError, parseFaultSettings, type FaultInjector } from "./fault-injector.js";
@@ -26,7 +27,7 @@ export interface ControlTargets {
   limiter: PerTokenRateLimiter;
   dispatcher: WebhookDispatcher;
   operations: OperationQueue;
-  capability: { intervalMs: number; reset(): void };
+  capability: CapabilityGate;
   /** Back to the start-up faults and rate limit (used by reset). */
   restoreStartupSettings(): void;
 }
@@ -67,18 +68,27 @@ export const controlRouter = new Router<ControlHandler>()
     const body = objectBody(req.body);
     const rps = body.rps ?? 0;
     const burst = body.burst;
-    if (typeof rps !== "number" || rps < 0) throw invalidParameter("rps must be a number >= 0 (0 removes the limit)");
-    if (burst !== undefined && (typeof burst !== "number" || burst < 1)) throw invalidParameter("burst must be a number >= 1");
+    if (typeof rps !== "number" || rps < 0)
+      throw invalidParameter("rps must be a number >= 0 (0 removes the limit)");
+    if (burst !== undefined && (typeof burst !== "number" || burst < 1))
+      throw invalidParameter("burst must be a number >= 1");
     t.limiter.configure({ rps, ...(burst === undefined ? {} : { burst: burst as number }) });
     if (body.capability_interval_ms !== undefined) {
       const ms = body.capability_interval_ms;
-      if (typeof ms !== "number" || ms < 0) throw invalidParameter("capability_interval_ms must be a number >= 0");
+      if (typeof ms !== "number" || ms < 0)
+        throw invalidParameter("capability_interval_ms must be a number >= 0");
       t.capability.intervalMs = ms;
       t.capability.reset();
     }
-    return { status: 200, body: { rps, burst: burst ?? null, capability_interval_ms: t.capability.intervalMs } };
+    return {
+      status: 200,
+      body: { rps, burst: burst ?? null, capability_interval_ms: t.capability.intervalMs },
+    };
   })
-  .add("POST", "/__emulator/simulate", (req, t, traceId) => ({ status: 200, body: simulate(t.store, t.dispatcher, req.body, traceId) }))
+  .add("POST", "/__emulator/simulate", (req, t, traceId) => ({
+    status: 200,
+    body: simulate(t.store, t.dispatcher, req.body, traceId),
+  }))
   .add("PUT", "/__emulator/handles", (req, t) => {
     const body = objectBody(req.body);
     if (body.handle === undefined) throw missingField("handle");
@@ -113,7 +123,10 @@ function snapshot(t: ControlTargets): unknown {
     lines: s.lines,
     chats: s.chats.map((c) => ({ ...toChat(c), line: c.line })),
     messages: s.messages,
-    subscriptions: s.subscriptions.map((sub) => ({ ...toSubscription(sub), signing_secret: sub.signing_secret })),
+    subscriptions: s.subscriptions.map((sub) => ({
+      ...toSubscription(sub),
+      signing_secret: sub.signing_secret,
+    })),
     contact_cards: s.contact_cards,
     handle_services: s.handle_services,
     locations: s.locations,

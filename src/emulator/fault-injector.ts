@@ -27,7 +27,9 @@ export class FaultSettingsError extends Error {
 
 export function parseFaultSettings(body: unknown): FaultSettings {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new FaultSettingsError("the body must be a JSON object such as {\"probability\":0.2,\"statuses\":[500]}");
+    throw new FaultSettingsError(
+      'the body must be a JSON object such as {"probability":0.2,"statuses":[500]}',
+    );
   }
   const b = body as Record<string, unknown>;
   const probability = b.probability ?? 0;
@@ -36,20 +38,29 @@ export function parseFaultSettings(body: unknown): FaultSettings {
   }
   const settings: FaultSettings = { probability };
   if (b.statuses !== undefined) {
-    if (!Array.isArray(b.statuses) || !b.statuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)) {
+    if (
+      !Array.isArray(b.statuses) ||
+      !b.statuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)
+    ) {
       throw new FaultSettingsError("statuses must be an array of HTTP error statuses (400-599)");
     }
     settings.statuses = b.statuses as number[];
   }
   for (const flag of ["reset_connection", "drop_response_after_commit"] as const) {
     if (b[flag] !== undefined) {
-      if (typeof b[flag] !== "boolean") throw new FaultSettingsError(`${flag} must be true or false`);
+      if (typeof b[flag] !== "boolean")
+        throw new FaultSettingsError(`${flag} must be true or false`);
       settings[flag] = b[flag];
     }
   }
   if (b.latency_ms !== undefined) {
     const l = b.latency_ms;
-    if (!Array.isArray(l) || l.length !== 2 || !l.every((n) => typeof n === "number" && n >= 0) || l[0] > l[1]) {
+    if (
+      !Array.isArray(l) ||
+      l.length !== 2 ||
+      !l.every((n) => typeof n === "number" && n >= 0) ||
+      l[0] > l[1]
+    ) {
       throw new FaultSettingsError("latency_ms must be [min, max] with 0 <= min <= max");
     }
     settings.latency_ms = [l[0] as number, l[1] as number];
@@ -83,7 +94,8 @@ export class FaultInjector {
       ...(s.reset_connection ? [{ kind: "reset_connection" } as const] : []),
       ...(s.drop_response_after_commit ? [{ kind: "drop_response_after_commit" } as const] : []),
     ];
-    if (modes.length === 0 || s.probability <= 0 || this.random() >= s.probability) return { kind: "none" };
+    if (modes.length === 0 || s.probability <= 0 || this.random() >= s.probability)
+      return { kind: "none" };
     // Statuses share one slot with the other modes so that {statuses:[500,503], reset:true}
     // fails half the time by status and half by reset, not two-thirds by status.
     const kinds = [...new Set(modes.map((m) => m.kind))];

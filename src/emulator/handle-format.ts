@@ -25,7 +25,11 @@ export function normalizeHandle(field: string, value: unknown): string {
  * RCS/SMS (phones only), RCS users can also get SMS, SMS users only SMS. Emails are iMessage
  * addresses, so they can only join iMessage chats.
  */
-export function supportsService(handle: string, best: ServiceType, chatService: ServiceType): boolean {
+export function supportsService(
+  handle: string,
+  best: ServiceType,
+  chatService: ServiceType,
+): boolean {
   if (isEmailHandle(handle)) return chatService === "iMessage";
   const rank: Record<ServiceType, number> = { SMS: 0, RCS: 1, iMessage: 2 };
   return rank[chatService] <= rank[best];
@@ -41,6 +45,14 @@ export function chooseChatService(
   preferred: ServiceType | undefined,
 ): ServiceType | undefined {
   const candidates: ServiceType[] =
-    preferred === "iMessage" ? ["iMessage"] : preferred === "RCS" ? ["RCS", "SMS"] : preferred === "SMS" ? ["SMS"] : ["iMessage", "RCS", "SMS"];
-  return candidates.find((service) => recipients.every((r) => supportsService(r.handle, r.best, service)));
+    preferred === "iMessage"
+      ? ["iMessage"]
+      : preferred === "RCS"
+        ? ["RCS", "SMS"]
+        : preferred === "SMS"
+          ? ["SMS"]
+          : ["iMessage", "RCS", "SMS"];
+  return candidates.find((service) =>
+    recipients.every((r) => supportsService(r.handle, r.best, service)),
+  );
 }

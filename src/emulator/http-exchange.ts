@@ -18,7 +18,11 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
     const buf = chunk as Buffer;
     size += buf.length;
     if (size > MAX_BODY_BYTES) {
-      throw new ApiError(400, ErrorCode.InvalidRequestBody, `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+      throw new ApiError(
+        400,
+        ErrorCode.InvalidRequestBody,
+        `Request body exceeds ${MAX_BODY_BYTES} bytes`,
+      );
     }
     chunks.push(buf);
   }
@@ -33,12 +37,20 @@ export function parseJsonBody(raw: Buffer, contentType: string | undefined): unk
   if (raw.length === 0) return undefined;
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "" && type !== "application/json" && !type.endsWith("+json")) {
-    throw new ApiError(400, ErrorCode.InvalidRequestBody, `Invalid request body: Content-Type must be application/json (got ${type})`);
+    throw new ApiError(
+      400,
+      ErrorCode.InvalidRequestBody,
+      `Invalid request body: Content-Type must be application/json (got ${type})`,
+    );
   }
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch (err) {
-    throw new ApiError(400, ErrorCode.InvalidRequestBody, `Invalid request body: malformed JSON (${(err as Error).message})`);
+    throw new ApiError(
+      400,
+      ErrorCode.InvalidRequestBody,
+      `Invalid request body: malformed JSON (${(err as Error).message})`,
+    );
   }
 }
 
@@ -65,7 +77,13 @@ export function errorHeaders(err: ApiError): Record<string, string> {
 }
 
 /** Writes a response; `body === undefined` sends no body (204). */
-export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>, traceId: string): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+  traceId: string,
+): void {
   res.setHeader("x-trace-id", traceId);
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   if (body === undefined || status === 204) {
@@ -74,7 +92,8 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
     return;
   }
   const text = JSON.stringify(body);
-  if (!res.hasHeader("content-type")) res.setHeader("content-type", "application/json; charset=utf-8");
+  if (!res.hasHeader("content-type"))
+    res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("content-length", Buffer.byteLength(text));
   res.writeHead(status);
   res.end(text);

@@ -21,7 +21,9 @@ export interface IdempotencyScope {
 }
 
 function storageKey(s: IdempotencyScope): string {
-  return createHash("sha256").update(JSON.stringify([s.token, s.line, s.key])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([s.token, s.line, s.key]))
+    .digest("hex");
 }
 
 /** Canonical JSON (sorted object keys) so key order in the request does not matter. */
@@ -37,11 +39,17 @@ export function fingerprint(value: unknown): string {
     }
     return v;
   };
-  return createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(value)))
+    .digest("hex");
 }
 
 /** The stored response for a replay, or undefined when the key is new. */
-export function replay(store: AccountStore, scope: IdempotencyScope, requestFingerprint: string): { status: number; body: unknown } | undefined {
+export function replay(
+  store: AccountStore,
+  scope: IdempotencyScope,
+  requestFingerprint: string,
+): { status: number; body: unknown } | undefined {
   const record = store.state.idempotency[storageKey(scope)];
   if (record === undefined) return undefined;
   if (record.fingerprint !== requestFingerprint) {
@@ -52,6 +60,18 @@ export function replay(store: AccountStore, scope: IdempotencyScope, requestFing
   return { status: record.status, body: record.body };
 }
 
-export function remember(store: AccountStore, scope: IdempotencyScope, requestFingerprint: string, status: number, body: unknown, now: Date): void {
-  store.state.idempotency[storageKey(scope)] = { fingerprint: requestFingerprint, status, body, created_at: now.toISOString() };
+export function remember(
+  store: AccountStore,
+  scope: IdempotencyScope,
+  requestFingerprint: string,
+  status: number,
+  body: unknown,
+  now: Date,
+): void {
+  store.state.idempotency[storageKey(scope)] = {
+    fingerprint: requestFingerprint,
+    status,
+    body,
+    created_at: now.toISOString(),
+  };
 }

@@ -60,15 +60,21 @@ export class EmulatorOptionError extends Error {
 
 function validateOptions(opts: EmulatorOptions): void {
   for (const p of opts.phoneNumbers ?? []) {
-    if (!E164_PATTERN.test(p)) throw new EmulatorOptionError(`phone number ${p} is not E.164; write it like +12025550100`);
+    if (!E164_PATTERN.test(p))
+      throw new EmulatorOptionError(`phone number ${p} is not E.164; write it like +12025550100`);
   }
   for (const t of opts.tokens ?? []) {
-    if (t.trim() === "" || /\s/.test(t)) throw new EmulatorOptionError("tokens must be non-empty and contain no whitespace");
+    if (t.trim() === "" || /\s/.test(t))
+      throw new EmulatorOptionError("tokens must be non-empty and contain no whitespace");
   }
-  if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)) {
+  if (
+    opts.port !== undefined &&
+    (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+  ) {
     throw new EmulatorOptionError(`port must be an integer from 0 to 65535 (got ${opts.port})`);
   }
-  if (opts.asyncMs !== undefined && !(opts.asyncMs >= 0)) throw new EmulatorOptionError(`asyncMs must be >= 0 (got ${opts.asyncMs})`);
+  if (opts.asyncMs !== undefined && !(opts.asyncMs >= 0))
+    throw new EmulatorOptionError(`asyncMs must be >= 0 (got ${opts.asyncMs})`);
   if (opts.rateLimit !== undefined && !(opts.rateLimit.rps >= 0)) {
     throw new EmulatorOptionError(`rateLimit.rps must be >= 0 (got ${opts.rateLimit.rps})`);
   }
@@ -85,9 +91,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     store,
     asyncMs: opts.asyncMs ?? 0,
     allowInsecureWebhooks: opts.allowInsecureWebhooks ?? false,
-    ...(opts.rateLimit === undefined || opts.rateLimit.rps === 0 ? {} : { rateLimit: opts.rateLimit }),
+    ...(opts.rateLimit === undefined || opts.rateLimit.rps === 0
+      ? {}
+      : { rateLimit: opts.rateLimit }),
     ...(opts.tokenLines === undefined ? {} : { tokenLines: opts.tokenLines }),
-    ...(opts.capabilityIntervalMs === undefined ? {} : { capabilityIntervalMs: opts.capabilityIntervalMs }),
+    ...(opts.capabilityIntervalMs === undefined
+      ? {}
+      : { capabilityIntervalMs: opts.capabilityIntervalMs }),
     ...(opts.log === undefined ? {} : { log: opts.log }),
   });
   const host = opts.host ?? DEFAULT_EMULATOR_HOST;

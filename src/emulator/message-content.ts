@@ -40,7 +40,11 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 
 export function mimeTypeOf(url: string): { filename: string; mime_type: string } {
   const filename = posix.basename(new URL(url).pathname) || "file";
-  return { filename, mime_type: MIME_BY_EXTENSION[posix.extname(filename).toLowerCase()] ?? "application/octet-stream" };
+  return {
+    filename,
+    mime_type:
+      MIME_BY_EXTENSION[posix.extname(filename).toLowerCase()] ?? "application/octet-stream",
+  };
 }
 
 /**
@@ -52,18 +56,24 @@ export function parseMessageContent(
   opts: { firstMessage: boolean; store: AccountStore; chatId?: string },
 ): MessageContent {
   if (raw === undefined || raw === null) throw missingField("message");
-  if (typeof raw !== "object" || Array.isArray(raw)) throw invalidParameter("message must be an object with a parts array");
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw invalidParameter("message must be an object with a parts array");
   const content = raw as MessageContent;
   if (Array.isArray(content.parts)) {
     for (const [i, part] of content.parts.entries()) {
       if (part === null || typeof part !== "object" || Array.isArray(part)) {
-        throw new ApiError(400, ErrorCode.InvalidMessageContent, `message.parts[${i}] must be an object with a type`);
+        throw new ApiError(
+          400,
+          ErrorCode.InvalidMessageContent,
+          `message.parts[${i}] must be an object with a type`,
+        );
       }
     }
   }
   const violation = checkMessageContent(content, { firstMessage: opts.firstMessage });
   if (violation !== undefined) {
-    const where = violation.partIndex === undefined ? "" : ` (message.parts[${violation.partIndex}])`;
+    const where =
+      violation.partIndex === undefined ? "" : ` (message.parts[${violation.partIndex}])`;
     throw new ApiError(violation.status, violation.code, `${violation.message}${where}`);
   }
   if (content.idempotency_key !== undefined && typeof content.idempotency_key !== "string") {
@@ -73,20 +83,40 @@ export function parseMessageContent(
     throw invalidParameter(`message.preferred_service must be one of ${SERVICES.join(", ")}`);
   }
   const isApp = content.parts.some((p) => p.type === "imessage_app");
-  if (isApp && content.preferred_service !== undefined && content.preferred_service !== "iMessage") {
-    throw new ApiError(409, ErrorCode.IMessageAppServiceUnsupported, "iMessage app messages can only be sent over iMessage; drop preferred_service or set it to iMessage");
+  if (
+    isApp &&
+    content.preferred_service !== undefined &&
+    content.preferred_service !== "iMessage"
+  ) {
+    throw new ApiError(
+      409,
+      ErrorCode.IMessageAppServiceUnsupported,
+      "iMessage app messages can only be sent over iMessage; drop preferred_service or set it to iMessage",
+    );
   }
   for (const [i, part] of content.parts.entries()) {
     if (part.type === "media" && part.attachment_id !== undefined) {
       // The emulator has no attachment uploads (§5.11 is out of scope), so no id can exist.
-      throw new ApiError(404, ErrorCode.AttachmentNotFound, `Attachment ${part.attachment_id} not found (message.parts[${i}]); the emulator accepts media by https url only`);
+      throw new ApiError(
+        404,
+        ErrorCode.AttachmentNotFound,
+        `Attachment ${part.attachment_id} not found (message.parts[${i}]); the emulator accepts media by https url only`,
+      );
     }
   }
   if (content.reply_to !== undefined) {
     const target = content.reply_to?.message_id;
-    if (typeof target !== "string" || target.length === 0) throw missingField("message.reply_to.message_id");
-    const found = opts.store.state.messages.some((m) => m.id === target && m.chat_id === opts.chatId);
-    if (!found) throw new ApiError(404, ErrorCode.MessageNotFound, `reply_to message ${target} not found in this chat`);
+    if (typeof target !== "string" || target.length === 0)
+      throw missingField("message.reply_to.message_id");
+    const found = opts.store.state.messages.some(
+      (m) => m.id === target && m.chat_id === opts.chatId,
+    );
+    if (!found)
+      throw new ApiError(
+        404,
+        ErrorCode.MessageNotFound,
+        `reply_to message ${target} not found in this chat`,
+      );
   }
   return content;
 }
@@ -100,11 +130,23 @@ export function toResponseParts(content: MessageContent): ResponsePart[] {
   return content.parts.map((part): ResponsePart => {
     switch (part.type) {
       case "text":
-        return { type: "text", value: part.value, reactions: null, text_decorations: part.text_decorations ?? null };
+        return {
+          type: "text",
+          value: part.value,
+          reactions: null,
+          text_decorations: part.text_decorations ?? null,
+        };
       case "link":
         return { type: "link", value: part.value, reactions: null };
       case "media":
-        return { type: "media", id: randomUUID(), ...mimeTypeOf(part.url as string), size_bytes: 0, url: part.url as string, reactions: null };
+        return {
+          type: "media",
+          id: randomUUID(),
+          ...mimeTypeOf(part.url as string),
+          size_bytes: 0,
+          url: part.url as string,
+          reactions: null,
+        };
       case "imessage_app":
         return {
           type: "imessage_app",

@@ -3,8 +3,18 @@ import type { ChatRecord, MessageRecord } from "./account-store.js";
 import type { EventSink, WebhookVersion } from "./api-context.js";
 import { healthOf, myHandle, partsWithoutReactions, toChatHandle } from "./wire-views.js";
 
-export function emitMessageSent(events: EventSink, chat: ChatRecord, m: MessageRecord, traceId: string): void {
-  events.emit("message.sent", chat.line, (version: WebhookVersion) => messageSentData(version, chat, m), traceId);
+export function emitMessageSent(
+  events: EventSink,
+  chat: ChatRecord,
+  m: MessageRecord,
+  traceId: string,
+): void {
+  events.emit(
+    "message.sent",
+    chat.line,
+    (version: WebhookVersion) => messageSentData(version, chat, m),
+    traceId,
+  );
 }
 
 function messageSentData(version: WebhookVersion, chat: ChatRecord, m: MessageRecord): unknown {
@@ -16,7 +26,12 @@ function messageSentData(version: WebhookVersion, chat: ChatRecord, m: MessageRe
       sender_handle: me,
       service: m.service,
       parts: partsWithoutReactions(m.parts),
-      chat: { id: chat.id, health_status: healthOf(chat), is_group: chat.is_group, owner_handle: me },
+      chat: {
+        id: chat.id,
+        health_status: healthOf(chat),
+        is_group: chat.is_group,
+        owner_handle: me,
+      },
       sent_at: m.sent_at,
       effect: m.effect,
       idempotency_key: m.idempotency_key,

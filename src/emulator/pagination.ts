@@ -25,12 +25,16 @@ export function encodeCursor(seq: number): string {
 export function decodeCursor(raw: string | null): number | undefined {
   if (raw === null || raw === "") return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { after?: unknown };
+    const parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as {
+      after?: unknown;
+    };
     if (typeof parsed.after === "number" && Number.isInteger(parsed.after)) return parsed.after;
   } catch {
     // fall through to the error below
   }
-  throw invalidParameter("cursor is not a cursor this API returned; pass next_cursor back unchanged");
+  throw invalidParameter(
+    "cursor is not a cursor this API returned; pass next_cursor back unchanged",
+  );
 }
 
 /**
@@ -44,8 +48,15 @@ export function paginate<T extends { seq: number }>(
   const rest =
     opts.after === undefined
       ? items
-      : items.filter((i) => (opts.direction === "asc" ? i.seq > (opts.after as number) : i.seq < (opts.after as number)));
+      : items.filter((i) =>
+          opts.direction === "asc"
+            ? i.seq > (opts.after as number)
+            : i.seq < (opts.after as number),
+        );
   const page = rest.slice(0, opts.limit);
   const last = page[page.length - 1];
-  return { items: page, next_cursor: rest.length > opts.limit && last !== undefined ? encodeCursor(last.seq) : null };
+  return {
+    items: page,
+    next_cursor: rest.length > opts.limit && last !== undefined ? encodeCursor(last.seq) : null,
+  };
 }

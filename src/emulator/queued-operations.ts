@@ -7,7 +7,12 @@
  * Decision (UNSETTLED §12 q11): reads do not show a queued change until it is applied.
  */
 import { randomUUID } from "node:crypto";
-import type { AccountStore, ChatRecord, PendingOperation, QueuedOperation } from "./account-store.js";
+import type {
+  AccountStore,
+  ChatRecord,
+  PendingOperation,
+  QueuedOperation,
+} from "./account-store.js";
 import type { EventSink, OperationScheduler } from "./api-context.js";
 import { myHandle, toChatHandle } from "./wire-views.js";
 
@@ -36,7 +41,12 @@ export class OperationQueue implements OperationScheduler {
       applyOperation(this.store, op, new Date(), traceId, this.events);
       return;
     }
-    const pending: PendingOperation = { id: randomUUID(), due_at: Date.now() + this.asyncMs, trace_id: traceId, op };
+    const pending: PendingOperation = {
+      id: randomUUID(),
+      due_at: Date.now() + this.asyncMs,
+      trace_id: traceId,
+      op,
+    };
     this.store.state.pending_operations.push(pending);
     this.arm(pending.due_at);
   }
@@ -48,7 +58,8 @@ export class OperationQueue implements OperationScheduler {
     const due = state.pending_operations.filter((p) => p.due_at <= now);
     if (due.length === 0) return;
     state.pending_operations = state.pending_operations.filter((p) => p.due_at > now);
-    for (const p of due) applyOperation(this.store, p.op, new Date(p.due_at), p.trace_id, this.events);
+    for (const p of due)
+      applyOperation(this.store, p.op, new Date(p.due_at), p.trace_id, this.events);
     this.store.commit();
   }
 
@@ -66,10 +77,13 @@ export class OperationQueue implements OperationScheduler {
 
   private arm(dueAt: number): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.applyDue();
-    }, Math.max(0, dueAt - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.applyDue();
+      },
+      Math.max(0, dueAt - Date.now()),
+    );
     this.timers.add(timer);
   }
 }
@@ -78,7 +92,13 @@ export class OperationQueue implements OperationScheduler {
  * Performs one queued operation. Rules were checked when it was accepted; here a change
  * that no longer applies (e.g. the person left meanwhile) is skipped without an event.
  */
-export function applyOperation(store: AccountStore, op: QueuedOperation, at: Date, traceId: string, events: EventSink): void {
+export function applyOperation(
+  store: AccountStore,
+  op: QueuedOperation,
+  at: Date,
+  traceId: string,
+  events: EventSink,
+): void {
   const chat = store.findChat(op.chat_id);
   if (chat === undefined) return;
   const when = at.toISOString();
@@ -96,26 +116,36 @@ export function applyOperation(store: AccountStore, op: QueuedOperation, at: Dat
       const old = chat.display_name;
       chat.display_name = op.display_name;
       chat.updated_at = when;
-      events.emit("chat.group_name_updated", chat.line, {
-        chat_id: chat.id,
-        updated_at: when,
-        old_value: old,
-        new_value: op.display_name,
-        changed_by_handle: toChatHandle(myHandle(chat)),
-      }, traceId);
+      events.emit(
+        "chat.group_name_updated",
+        chat.line,
+        {
+          chat_id: chat.id,
+          updated_at: when,
+          old_value: old,
+          new_value: op.display_name,
+          changed_by_handle: toChatHandle(myHandle(chat)),
+        },
+        traceId,
+      );
       return;
     }
     case "chat.icon": {
       const old = chat.group_chat_icon;
       chat.group_chat_icon = op.group_chat_icon;
       chat.updated_at = when;
-      events.emit("chat.group_icon_updated", chat.line, {
-        chat_id: chat.id,
-        updated_at: when,
-        old_value: old,
-        new_value: op.group_chat_icon,
-        changed_by_handle: toChatHandle(myHandle(chat)),
-      }, traceId);
+      events.emit(
+        "chat.group_icon_updated",
+        chat.line,
+        {
+          chat_id: chat.id,
+          updated_at: when,
+          old_value: old,
+          new_value: op.group_chat_icon,
+          changed_by_handle: toChatHandle(myHandle(chat)),
+        },
+        traceId,
+      );
       return;
     }
   }
@@ -125,17 +155,36 @@ export function applyOperation(store: AccountStore, op: QueuedOperation, at: Dat
  * Adds a participant, or re-activates one who left or was removed (one record per handle:
  * decision for UNSETTLED §12 q11 — people who leave stay in `handles` with status and left_at).
  */
-export function addParticipant(chat: ChatRecord, handle: string, when: string, traceId: string, events: EventSink): void {
+export function addParticipant(
+  chat: ChatRecord,
+  handle: string,
+  when: string,
+  traceId: string,
+  events: EventSink,
+): void {
   let record = chat.handles.find((h) => h.handle === handle);
   if (record?.status === "active") return;
   if (record === undefined) {
-    record = { id: randomUUID(), handle, joined_at: when, service: chat.service, is_me: false, status: "active", left_at: null };
+    record = {
+      id: randomUUID(),
+      handle,
+      joined_at: when,
+      service: chat.service,
+      is_me: false,
+      status: "active",
+      left_at: null,
+    };
     chat.handles.push(record);
   } else {
     Object.assign(record, { status: "active", left_at: null, joined_at: when });
   }
   chat.updated_at = when;
-  events.emit("participant.added", chat.line, { handle, participant: toChatHandle(record), chat_id: chat.id, added_at: when }, traceId);
+  events.emit(
+    "participant.added",
+    chat.line,
+    { handle, participant: toChatHandle(record), chat_id: chat.id, added_at: when },
+    traceId,
+  );
 }
 
 export function removeParticipant(
@@ -151,5 +200,10 @@ export function removeParticipant(
   record.status = status;
   record.left_at = when;
   chat.updated_at = when;
-  events.emit("participant.removed", chat.line, { handle, participant: toChatHandle(record), chat_id: chat.id, removed_at: when }, traceId);
+  events.emit(
+    "participant.removed",
+    chat.line,
+    { handle, participant: toChatHandle(record), chat_id: chat.id, removed_at: when },
+    traceId,
+  );
 }

@@ -29,7 +29,8 @@ export class Router<H> {
     for (const route of this.routes) {
       const params = matchSegments(route.segments, segments);
       if (params === undefined) continue;
-      if (route.method === method.toUpperCase()) return { kind: "found", handler: route.handler, params };
+      if (route.method === method.toUpperCase())
+        return { kind: "found", handler: route.handler, params };
       allowed.push(route.method);
     }
     return allowed.length > 0 ? { kind: "method_not_allowed", allowed } : { kind: "not_found" };

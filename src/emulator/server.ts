@@ -10,7 +10,15 @@ import type { ApiContext, ApiHandler, ApiRequest } from "./api-context.js";
 import { ApiError } from "./api-error.js";
 import { controlRouter, type ControlTargets } from "./control-api.js";
 import { FaultInjector, type FaultDecision, type FaultSettings } from "./fault-injector.js";
-import { codeForInjectedStatus, errorEnvelope, errorHeaders, newTraceId, parseJsonBody, readBody, send } from "./http-exchange.js";
+import {
+  codeForInjectedStatus,
+  errorEnvelope,
+  errorHeaders,
+  newTraceId,
+  parseJsonBody,
+  readBody,
+  send,
+} from "./http-exchange.js";
 import { OperationQueue } from "./queued-operations.js";
 import { RequestLog } from "./request-log.js";
 import { Router } from "./router.js";
@@ -22,6 +30,7 @@ import { registerMessageRoutes } from "./routes/messages.js";
 import { registerParticipantRoutes } from "./routes/participants.js";
 import { registerPhoneNumberRoutes } from "./routes/phone-numbers.js";
 import { registerWebhookSubscriptionRoutes } from "./routes/webhook-subscriptions.js";
+import { CapabilityGate } from "./capability-gate.js";
 import { PerTokenRateLimiter, type RateLimitSettings } from "./token-bucket.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
 
@@ -65,8 +74,7 @@ export class EmulatorServer {
   readonly operations: OperationQueue;
   origin = "";
   private readonly api = buildApiRouter();
-  private readonly capabilityChecks = new Map<string, number>();
-  private capabilityIntervalMs: number;
+  private readonly capability: CapabilityGate;
   private readonly logLine: (line: string) => void;
 
   constructor(private readonly settings: ServerSettings) {
@@ -75,14 +83,25 @@ export class EmulatorServer {
     this.limiter = new PerTokenRateLimiter(settings.rateLimit);
     this.dispatcher = new WebhookDispatcher(this.store, this.logLine);
     this.operations = new OperationQueue(this.store, this.dispatcher, settings.asyncMs);
-    this.capabilityIntervalMs = settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;
+    this.capability = new CapabilityGate(
+      settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS,
+    );
     this.operations.resume();
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         this.logLine(`emulator: unexpected error: ${(err as Error).stack ?? String(err)}`);
         if (!res.headersSent) {
           const traceId = newTraceId();
-          send(res, 500, errorEnvelope(new ApiError(500, ErrorCode.InternalServerError, "Internal server error"), traceId), {}, traceId);
+          send(
+            res,
+            500,
+            errorEnvelope(
+              new ApiError(500, ErrorCode.InternalServerError, "Internal server error"),
+              traceId,
+            ),
+            {},
+            traceId,
+          );
         } else {
           res.destroy();
         }
@@ -115,18 +134,42 @@ export class EmulatorServer {
     await this.handleApi(req, res, url, traceId);
   }
 
-  private async handleControl(req: IncomingMessage, res: ServerResponse, url: URL, traceId: string): Promise<void> {
+  private async handleControl(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    traceId: string,
+  ): Promise<void> {
     try {
       if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? "")) {
-        throw new ApiError(403, ErrorCode.AccessDenied, "The emulator control API answers loopback clients only");
+        throw new ApiError(
+          403,
+          ErrorCode.AccessDenied,
+          "The emulator control API answers loopback clients only",
+        );
       }
       const body = parseJsonBody(await readBody(req), req.headers["content-type"]);
       const match = controlRouter.match(req.method ?? "GET", url.pathname);
-      if (match.kind === "not_found") throw new ApiError(404, ErrorCode.InvalidParameterValue, `No control route ${url.pathname}`);
+      if (match.kind === "not_found")
+        throw new ApiError(
+          404,
+          ErrorCode.InvalidParameterValue,
+          `No control route ${url.pathname}`,
+        );
       if (match.kind === "method_not_allowed") {
-        throw new ApiError(405, ErrorCode.InvalidParameterValue, `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}`);
+        throw new ApiError(
+          405,
+          ErrorCode.InvalidParameterValue,
+          `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}`,
+        );
       }
-      const apiReq: ApiRequest = { method: req.method ?? "GET", params: match.params, query: url.searchParams, body, headers: req.headers };
+      const apiReq: ApiRequest = {
+        method: req.method ?? "GET",
+        params: match.params,
+        query: url.searchParams,
+        body,
+        headers: req.headers,
+      };
       const out = match.handler(apiReq, this.controlTargets(), traceId);
       if (out.raw !== undefined) {
         res.setHeader("x-trace-id", traceId);
@@ -140,9 +183,18 @@ export class EmulatorServer {
     }
   }
 
-  private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL, traceId: string): Promise<void> {
+  private async handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    traceId: string,
+  ): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
-    const entry = { method, path: url.pathname, ...(url.search ? { query: url.search.slice(1) } : {}) };
+    const entry = {
+      method,
+      path: url.pathname,
+      ...(url.search ? { query: url.search.slice(1) } : {}),
+    };
     const latency = this.faults.latencyMs();
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     const fault: FaultDecision = this.faults.decide();
@@ -172,36 +224,80 @@ export class EmulatorServer {
       req.socket.destroy();
       return;
     }
-    this.log.add({ ...entry, status, ...(fault.kind === "status" ? { fault: "status" as const } : {}) });
+    this.log.add({
+      ...entry,
+      status,
+      ...(fault.kind === "status" ? { fault: "status" as const } : {}),
+    });
     this.logLine(`${method} ${url.pathname} → ${status}`);
     send(res, status, body, headers, traceId);
   }
 
   /** Auth → rate limit → injected status → route → handler. */
-  private dispatchApi(req: IncomingMessage, url: URL, raw: Buffer, traceId: string, fault: FaultDecision) {
+  private dispatchApi(
+    req: IncomingMessage,
+    url: URL,
+    raw: Buffer,
+    traceId: string,
+    fault: FaultDecision,
+  ) {
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
-      throw new ApiError(404, ErrorCode.InvalidParameterValue, `No route ${url.pathname}; the API lives under ${API_PREFIX}/v3`);
+      throw new ApiError(
+        404,
+        ErrorCode.InvalidParameterValue,
+        `No route ${url.pathname}; the API lives under ${API_PREFIX}/v3`,
+      );
     }
     const token = this.authenticate(req);
     const wait = this.limiter.take(token);
     if (wait > 0) {
       const seconds = Math.max(1, Math.ceil(wait / 1000));
-      throw new ApiError(429, ErrorCode.RateLimitExceeded, `Rate limited. Try again in ${seconds} seconds.`, seconds, Math.max(1, Math.ceil(wait)));
+      throw new ApiError(
+        429,
+        ErrorCode.RateLimitExceeded,
+        `Rate limited. Try again in ${seconds} seconds.`,
+        seconds,
+        Math.max(1, Math.ceil(wait)),
+      );
     }
     if (fault.kind === "status") {
       const code = codeForInjectedStatus(fault.status);
-      throw new ApiError(fault.status, code, `Injected fault (status ${fault.status})`, fault.status === 429 ? 1 : undefined, fault.status === 429 ? 1000 : undefined);
+      throw new ApiError(
+        fault.status,
+        code,
+        `Injected fault (status ${fault.status})`,
+        fault.status === 429 ? 1 : undefined,
+        fault.status === 429 ? 1000 : undefined,
+      );
     }
     this.operations.applyDue();
     const path = url.pathname.slice(API_PREFIX.length);
     const match = this.api.match(req.method ?? "GET", path);
-    if (match.kind === "not_found") throw new ApiError(404, ErrorCode.InvalidParameterValue, `No route ${req.method} ${url.pathname}`);
+    if (match.kind === "not_found")
+      throw new ApiError(
+        404,
+        ErrorCode.InvalidParameterValue,
+        `No route ${req.method} ${url.pathname}`,
+      );
     if (match.kind === "method_not_allowed") {
-      throw new ApiError(405, ErrorCode.InvalidParameterValue, `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}`);
+      throw new ApiError(
+        405,
+        ErrorCode.InvalidParameterValue,
+        `${req.method} is not allowed on ${url.pathname}; use ${match.allowed.join(", ")}`,
+      );
     }
     const body = parseJsonBody(raw, req.headers["content-type"]);
     const ctx = this.context(token, traceId);
-    return match.handler({ method: req.method ?? "GET", params: match.params, query: url.searchParams, body, headers: req.headers }, ctx);
+    return match.handler(
+      {
+        method: req.method ?? "GET",
+        params: match.params,
+        query: url.searchParams,
+        body,
+        headers: req.headers,
+      },
+      ctx,
+    );
   }
 
   private authenticate(req: IncomingMessage): string {
@@ -209,7 +305,11 @@ export class EmulatorServer {
     const m = /^Bearer\s+(.+)$/i.exec(header.trim());
     const token = m?.[1]?.trim();
     if (token === undefined || !this.store.state.tokens.includes(token)) {
-      throw new ApiError(401, ErrorCode.Unauthorized, "Unauthorized - missing or invalid authentication token; send Authorization: Bearer <token>");
+      throw new ApiError(
+        401,
+        ErrorCode.Unauthorized,
+        "Unauthorized - missing or invalid authentication token; send Authorization: Bearer <token>",
+      );
     }
     return token;
   }
@@ -227,22 +327,13 @@ export class EmulatorServer {
       operations: this.operations,
       now: new Date(),
       allowInsecureWebhooks: this.settings.allowInsecureWebhooks,
-      capabilityGate: (line) => this.capabilityGate(line),
-      handleService: (handle): ServiceType => this.store.state.handle_services[handle] ?? "iMessage",
+      capabilityGate: (line) => this.capability.take(line),
+      handleService: (handle): ServiceType =>
+        this.store.state.handle_services[handle] ?? "iMessage",
     };
   }
 
-  /** One capability check per line per interval (§2.5); returns ms to wait. */
-  private capabilityGate(line: string): number {
-    const now = Date.now();
-    const last = this.capabilityChecks.get(line);
-    if (last !== undefined && now - last < this.capabilityIntervalMs) return this.capabilityIntervalMs - (now - last);
-    this.capabilityChecks.set(line, now);
-    return 0;
-  }
-
   private controlTargets(): ControlTargets {
-    const self = this;
     return {
       store: this.store,
       log: this.log,
@@ -250,19 +341,12 @@ export class EmulatorServer {
       limiter: this.limiter,
       dispatcher: this.dispatcher,
       operations: this.operations,
-      capability: {
-        get intervalMs() {
-          return self.capabilityIntervalMs;
-        },
-        set intervalMs(ms: number) {
-          self.capabilityIntervalMs = ms;
-        },
-        reset: () => self.capabilityChecks.clear(),
-      },
+      capability: this.capability,
       restoreStartupSettings: () => {
         this.faults.configure({ probability: 0 } satisfies FaultSettings);
         this.limiter.configure(this.settings.rateLimit);
-        this.capabilityIntervalMs = this.settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;
+        this.capability.intervalMs =
+          this.settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;
       },
     };
   }

@@ -21,7 +21,12 @@ import { toChat, toChatHandle } from "./wire-views.js";
 
 const HEALTH_STATUSES: readonly HealthStatus[] = ["HEALTHY", "AT_RISK", "CRITICAL", "OPTED_OUT"];
 
-export function simulate(store: AccountStore, events: EventSink, rawBody: unknown, traceId: string): unknown {
+export function simulate(
+  store: AccountStore,
+  events: EventSink,
+  rawBody: unknown,
+  traceId: string,
+): unknown {
   const body = objectBody(rawBody);
   const type = requiredString(body, "type");
   const chat = store.findChat(requiredString(body, "chat_id"));
@@ -34,66 +39,108 @@ export function simulate(store: AccountStore, events: EventSink, rawBody: unknow
       break;
     }
     case "participant.added": {
-      if (!chat.is_group) throw new ApiError(409, ErrorCode.CannotUpdateDM, "Only group chats gain participants");
+      if (!chat.is_group)
+        throw new ApiError(409, ErrorCode.CannotUpdateDM, "Only group chats gain participants");
       const handle = normalizeHandle("handle", body.handle);
       if (chat.handles.some((h) => h.handle === handle && h.status === "active")) {
-        throw new ApiError(409, ErrorCode.StateConflict, `${handle} is already active in chat ${chat.id}`);
+        throw new ApiError(
+          409,
+          ErrorCode.StateConflict,
+          `${handle} is already active in chat ${chat.id}`,
+        );
       }
       addParticipant(chat, handle, when, traceId, events);
       break;
     }
     case "group.renamed": {
-      if (!chat.is_group) throw new ApiError(409, ErrorCode.CannotUpdateDM, "Only group chats have a name");
+      if (!chat.is_group)
+        throw new ApiError(409, ErrorCode.CannotUpdateDM, "Only group chats have a name");
       if (!("display_name" in body)) throw missingField("display_name");
       const name = body.display_name;
-      if (name !== null && typeof name !== "string") throw invalidParameter("display_name must be a string or null");
-      const by = body.by === undefined ? undefined : chat.handles.find((h) => h.handle === normalizeHandle("by", body.by));
+      if (name !== null && typeof name !== "string")
+        throw invalidParameter("display_name must be a string or null");
+      const by =
+        body.by === undefined
+          ? undefined
+          : chat.handles.find((h) => h.handle === normalizeHandle("by", body.by));
       const old = chat.display_name;
       chat.display_name = name === "" ? null : name;
       chat.updated_at = when;
-      events.emit("chat.group_name_updated", chat.line, {
-        chat_id: chat.id,
-        updated_at: when,
-        old_value: old,
-        new_value: chat.display_name,
-        changed_by_handle: by === undefined ? null : toChatHandle(by),
-      }, traceId);
+      events.emit(
+        "chat.group_name_updated",
+        chat.line,
+        {
+          chat_id: chat.id,
+          updated_at: when,
+          old_value: old,
+          new_value: chat.display_name,
+          changed_by_handle: by === undefined ? null : toChatHandle(by),
+        },
+        traceId,
+      );
       break;
     }
     case "location.sharing.started": {
       const handle = otherParticipant(chat, body.handle);
       const coordinates = body.coordinates;
-      if (!Array.isArray(coordinates) || coordinates.length < 2 || coordinates.length > 3 || !coordinates.every((n) => typeof n === "number")) {
-        throw invalidParameter("coordinates must be [longitude, latitude] or [longitude, latitude, altitude]");
+      if (
+        !Array.isArray(coordinates) ||
+        coordinates.length < 2 ||
+        coordinates.length > 3 ||
+        !coordinates.every((n) => typeof n === "number")
+      ) {
+        throw invalidParameter(
+          "coordinates must be [longitude, latitude] or [longitude, latitude, altitude]",
+        );
       }
       const endsAt = typeof body.ends_at === "string" ? body.ends_at : null;
-      const existing = store.state.locations.find((l) => l.chat_id === chat.id && l.handle === handle);
+      const existing = store.state.locations.find(
+        (l) => l.chat_id === chat.id && l.handle === handle,
+      );
       if (existing !== undefined) {
         existing.coordinates = coordinates as number[];
         existing.updated_at = when;
       } else {
-        store.state.locations.push({ chat_id: chat.id, handle, coordinates: coordinates as number[], began_at: when, updated_at: when });
+        store.state.locations.push({
+          chat_id: chat.id,
+          handle,
+          coordinates: coordinates as number[],
+          began_at: when,
+          updated_at: when,
+        });
       }
-      events.emit("location.sharing.started", chat.line, {
-        shared_by: handle,
-        shared_with: chat.line,
-        began_at: existing?.began_at ?? when,
-        ends_at: endsAt,
-        chat_id: chat.id,
-      }, traceId);
+      events.emit(
+        "location.sharing.started",
+        chat.line,
+        {
+          shared_by: handle,
+          shared_with: chat.line,
+          began_at: existing?.began_at ?? when,
+          ends_at: endsAt,
+          chat_id: chat.id,
+        },
+        traceId,
+      );
       break;
     }
     case "location.sharing.stopped": {
       const handle = otherParticipant(chat, body.handle, { activeOnly: false });
-      const existing = store.state.locations.find((l) => l.chat_id === chat.id && l.handle === handle);
+      const existing = store.state.locations.find(
+        (l) => l.chat_id === chat.id && l.handle === handle,
+      );
       store.state.locations = store.state.locations.filter((l) => l !== existing);
-      events.emit("location.sharing.stopped", chat.line, {
-        shared_by: handle,
-        shared_with: chat.line,
-        began_at: existing?.began_at ?? when,
-        ended_at: when,
-        chat_id: chat.id,
-      }, traceId);
+      events.emit(
+        "location.sharing.stopped",
+        chat.line,
+        {
+          shared_by: handle,
+          shared_with: chat.line,
+          began_at: existing?.began_at ?? when,
+          ended_at: when,
+          chat_id: chat.id,
+        },
+        traceId,
+      );
       break;
     }
     case "chat.health": {
@@ -113,12 +160,22 @@ export function simulate(store: AccountStore, events: EventSink, rawBody: unknow
   return { chat: toChat(chat) };
 }
 
-function otherParticipant(chat: ChatRecord, raw: unknown, opts: { activeOnly: boolean } = { activeOnly: true }): string {
+function otherParticipant(
+  chat: ChatRecord,
+  raw: unknown,
+  opts: { activeOnly: boolean } = { activeOnly: true },
+): string {
   if (raw === undefined || raw === null || raw === "") throw missingField("handle");
   const handle = normalizeHandle("handle", raw);
-  const found = chat.handles.find((h) => h.handle === handle && !h.is_me && (!opts.activeOnly || h.status === "active"));
+  const found = chat.handles.find(
+    (h) => h.handle === handle && !h.is_me && (!opts.activeOnly || h.status === "active"),
+  );
   if (found === undefined) {
-    throw new ApiError(409, ErrorCode.StateConflict, `${handle} is not ${opts.activeOnly ? "an active" : "a"} participant of chat ${chat.id}`);
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      `${handle} is not ${opts.activeOnly ? "an active" : "a"} participant of chat ${chat.id}`,
+    );
   }
   return handle;
 }

@@ -33,7 +33,8 @@ export function retryDelayMs(attempt: number): number {
 /** §9.5: `?version=` on the target URL; otherwise the latest version at creation time. */
 export function webhookVersionOf(sub: SubscriptionRecord): WebhookVersion {
   const requested = new URL(sub.target_url).searchParams.get("version");
-  if (requested !== null && (KNOWN_VERSIONS as readonly string[]).includes(requested)) return requested as WebhookVersion;
+  if (requested !== null && (KNOWN_VERSIONS as readonly string[]).includes(requested))
+    return requested as WebhookVersion;
   return sub.created_at < "2026-02-03" ? "2025-01-01" : "2026-02-03";
 }
 
@@ -72,7 +73,12 @@ export class WebhookDispatcher implements EventSink {
     const createdAt = new Date().toISOString();
     for (const sub of this.store.state.subscriptions) {
       if (!sub.is_active || !sub.subscribed_events.includes(type)) continue;
-      if (sub.phone_numbers !== null && sub.phone_numbers.length > 0 && !sub.phone_numbers.includes(line)) continue;
+      if (
+        sub.phone_numbers !== null &&
+        sub.phone_numbers.length > 0 &&
+        !sub.phone_numbers.includes(line)
+      )
+        continue;
       const version = webhookVersionOf(sub);
       if (type === "message.edited" && version !== "2026-02-03") continue;
       const envelope: WebhookEnvelope = {
@@ -159,14 +165,20 @@ export class WebhookDispatcher implements EventSink {
     }
     if (record.attempts >= MAX_DELIVERY_ATTEMPTS) {
       record.state = "failed";
-      this.log(`webhook ${record.event_type} → ${record.target_url}: gave up after ${record.attempts} attempts`);
+      this.log(
+        `webhook ${record.event_type} → ${record.target_url}: gave up after ${record.attempts} attempts`,
+      );
       return;
     }
     this.schedule(() => this.attempt(record, secret, body), retryDelayMs(record.attempts));
   }
 }
 
-function signedHeaders(record: DeliveryRecord, secret: string, body: string): Record<string, string> {
+function signedHeaders(
+  record: DeliveryRecord,
+  secret: string,
+  body: string,
+): Record<string, string> {
   const now = new Date();
   const timestamp = String(Math.floor(now.getTime() / 1000));
   const signature = new Webhook(secret).sign(record.event_id, now, body);

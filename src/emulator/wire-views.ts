@@ -24,7 +24,11 @@ export function toChatHandle(h: HandleRecord): ChatHandle {
 }
 
 export function healthOf(chat: ChatRecord): ChatHealthStatus {
-  return { status: chat.health.status, doc_url: HEALTH_DOC_URL, updated_at: chat.health.updated_at };
+  return {
+    status: chat.health.status,
+    doc_url: HEALTH_DOC_URL,
+    updated_at: chat.health.updated_at,
+  };
 }
 
 /** §8: an unnamed chat reads as the comma-joined handles of the other active participants. */
@@ -99,8 +103,7 @@ export function toMessage(m: MessageRecord, chat: ChatRecord): Message {
 
 /** Message webhooks carry parts without `reactions` (§9.7). */
 export function partsWithoutReactions(parts: ResponsePart[]): unknown[] {
-  return parts.map((p) => {
-    const { reactions: _omit, ...rest } = p as ResponsePart & { reactions?: unknown };
-    return rest;
-  });
+  return parts.map((p) =>
+    Object.fromEntries(Object.entries(p).filter(([key]) => key !== "reactions")),
+  );
 }

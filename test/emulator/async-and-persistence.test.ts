@@ -4,27 +4,39 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.js";
 import { startTestEmulator, useEmulator } from "../support/emulator.js";
-import { ALICE, BOB, CAROL, call, createChat } from "./emulator-http.js";
+import { ALICE, BOB, CAROL, call, createChat, type Json } from "./emulator-http.js";
 
 describe("asyncMs: queued operations become visible later", () => {
   const emu = useEmulator({ asyncMs: 800 });
   const activeOthers = async (id: string) =>
-    (await call(emu, "GET", `/v3/chats/${id}`)).json.handles.filter((h: any) => !h.is_me && h.status === "active").map((h: any) => h.handle);
+    (await call(emu, "GET", `/v3/chats/${id}`)).json.handles
+      .filter((h: Json) => !h.is_me && h.status === "active")
+      .map((h: Json) => h.handle);
 
   it("a participant add is accepted at once but shows in reads only after asyncMs", async () => {
     const group = await createChat(emu, [ALICE, BOB]);
-    expect((await call(emu, "POST", `/v3/chats/${group.id}/participants`, { handle: CAROL })).status).toBe(202);
+    expect(
+      (await call(emu, "POST", `/v3/chats/${group.id}/participants`, { handle: CAROL })).status,
+    ).toBe(202);
     expect(await activeOthers(group.id)).toEqual([ALICE, BOB]);
-    await expect.poll(() => activeOthers(group.id), { timeout: 5_000 }).toEqual([ALICE, BOB, CAROL]);
+    await expect
+      .poll(() => activeOthers(group.id), { timeout: 5_000 })
+      .toEqual([ALICE, BOB, CAROL]);
   });
 
   it("a rename is pending until applied", async () => {
     const group = await createChat(emu, [ALICE, BOB]);
     await call(emu, "PUT", `/v3/chats/${group.id}`, { display_name: "Later" });
-    expect((await call(emu, "GET", `/v3/chats/${group.id}`)).json.display_name).toBe(`${ALICE}, ${BOB}`);
-    const state: any = await emu.control.state();
+    expect((await call(emu, "GET", `/v3/chats/${group.id}`)).json.display_name).toBe(
+      `${ALICE}, ${BOB}`,
+    );
+    const state: Json = await emu.control.state();
     expect(state.pending_operations).toHaveLength(1);
-    await expect.poll(async () => (await call(emu, "GET", `/v3/chats/${group.id}`)).json.display_name, { timeout: 5_000 }).toBe("Later");
+    await expect
+      .poll(async () => (await call(emu, "GET", `/v3/chats/${group.id}`)).json.display_name, {
+        timeout: 5_000,
+      })
+      .toBe("Later");
   });
 });
 
@@ -43,8 +55,14 @@ describe("persistence with dataFile", () => {
     const dataFile = tempFile();
     const first = await startTestEmulator({ dataFile });
     const chat = await createChat(first, [ALICE, BOB]);
-    const sub = await call(first, "POST", "/v3/webhook-subscriptions", { target_url: "https://h.example.com/p", subscribed_events: ["chat.created"] });
-    await call(first, "POST", "/v3/contact_card", { phone_number: first.phoneNumbers[0], first_name: "Acme" });
+    const sub = await call(first, "POST", "/v3/webhook-subscriptions", {
+      target_url: "https://h.example.com/p",
+      subscribed_events: ["chat.created"],
+    });
+    await call(first, "POST", "/v3/contact_card", {
+      phone_number: first.phoneNumbers[0],
+      first_name: "Acme",
+    });
     await first.close();
 
     const second = await startTestEmulator({ dataFile });
@@ -54,11 +72,19 @@ describe("persistence with dataFile", () => {
       const got = await call(second, "GET", `/v3/chats/${chat.id}`);
       expect(got.status).toBe(200);
       expect(got.json.handles).toEqual(chat.handles);
-      expect((await call(second, "GET", `/v3/chats/${chat.id}/messages`)).json.messages).toHaveLength(1);
-      expect((await call(second, "GET", `/v3/webhook-subscriptions/${sub.json.id}`)).status).toBe(200);
+      expect(
+        (await call(second, "GET", `/v3/chats/${chat.id}/messages`)).json.messages,
+      ).toHaveLength(1);
+      expect((await call(second, "GET", `/v3/webhook-subscriptions/${sub.json.id}`)).status).toBe(
+        200,
+      );
       expect((await call(second, "GET", "/v3/contact_card")).json.contact_cards).toHaveLength(1);
       // Idempotency records survive too.
-      const key = { from: second.phoneNumbers[0], to: [CAROL], message: { parts: [{ type: "text", value: "x" }], idempotency_key: "persist" } };
+      const key = {
+        from: second.phoneNumbers[0],
+        to: [CAROL],
+        message: { parts: [{ type: "text", value: "x" }], idempotency_key: "persist" },
+      };
       const a = await call(second, "POST", "/v3/chats", key);
       await second.close();
       const third = await startTestEmulator({ dataFile });
@@ -89,7 +115,9 @@ describe("persistence with dataFile", () => {
     writeFileSync(dataFile, "{ nope");
     await expect(startEmulator({ port: 0, dataFile })).rejects.toThrow(dataFile);
     writeFileSync(dataFile, JSON.stringify({ hello: 1 }));
-    await expect(startEmulator({ port: 0, dataFile })).rejects.toMatchObject({ code: "EMULATOR_DATA_FILE" });
+    await expect(startEmulator({ port: 0, dataFile })).rejects.toMatchObject({
+      code: "EMULATOR_DATA_FILE",
+    });
   });
 
   it("applies queued operations that were pending when the previous process stopped", async () => {
@@ -101,7 +129,13 @@ describe("persistence with dataFile", () => {
     const second = await startTestEmulator({ dataFile });
     try {
       await expect
-        .poll(async () => (await call(second, "GET", `/v3/chats/${group.id}`)).json.handles.map((h: any) => h.handle), { timeout: 5_000 })
+        .poll(
+          async () =>
+            (await call(second, "GET", `/v3/chats/${group.id}`)).json.handles.map(
+              (h: Json) => h.handle,
+            ),
+          { timeout: 5_000 },
+        )
         .toContain(CAROL);
     } finally {
       await second.close();

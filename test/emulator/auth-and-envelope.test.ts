@@ -16,7 +16,11 @@ describe("auth and the error envelope", () => {
   });
 
   it("answers 401/2004 for an unknown token", async () => {
-    expectApiError(await call(emu, "GET", "/v3/phone_numbers", undefined, { token: "nope" }), 401, 2004);
+    expectApiError(
+      await call(emu, "GET", "/v3/phone_numbers", undefined, { token: "nope" }),
+      401,
+      2004,
+    );
   });
 
   it("sets a 32-hex X-Trace-ID on successful responses too", async () => {
@@ -30,30 +34,52 @@ describe("auth and the error envelope", () => {
   });
 
   it("answers 400/1003 for a non-JSON content type", async () => {
-    const r = await call(emu, "POST", "/v3/chats", "from=x", { headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const r = await call(emu, "POST", "/v3/chats", "from=x", {
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expectApiError(r, 400, 1003);
   });
 
   it("answers 403/2006 when from is not a line of the token", async () => {
-    const r = await call(emu, "POST", "/v3/chats", { from: LINE_B, to: [ALICE], message: { parts: [{ type: "text", value: "hi" }] } }, { token: "tok-a" });
+    const r = await call(
+      emu,
+      "POST",
+      "/v3/chats",
+      { from: LINE_B, to: [ALICE], message: { parts: [{ type: "text", value: "hi" }] } },
+      { token: "tok-a" },
+    );
     expectApiError(r, 403, 2006);
   });
 
   it("answers 403/2005 for a chat on another token's line, and hides it from lists", async () => {
     const chat = await createChat(emu, [ALICE], undefined, LINE_B, "tok-b");
-    expectApiError(await call(emu, "GET", `/v3/chats/${chat.id}`, undefined, { token: "tok-a" }), 403, 2005);
-    expect((await call(emu, "GET", `/v3/chats/${chat.id}`, undefined, { token: "tok-b" })).status).toBe(200);
+    expectApiError(
+      await call(emu, "GET", `/v3/chats/${chat.id}`, undefined, { token: "tok-a" }),
+      403,
+      2005,
+    );
+    expect(
+      (await call(emu, "GET", `/v3/chats/${chat.id}`, undefined, { token: "tok-b" })).status,
+    ).toBe(200);
     const listA = await call(emu, "GET", "/v3/chats", undefined, { token: "tok-a" });
     expect(listA.json.chats).toEqual([]);
   });
 
   it("only lists the token's own lines", async () => {
     const r = await call(emu, "GET", "/v3/phone_numbers", undefined, { token: "tok-a" });
-    expect(r.json.phone_numbers.map((p: { phone_number: string }) => p.phone_number)).toEqual([LINE_A]);
+    expect(r.json.phone_numbers.map((p: { phone_number: string }) => p.phone_number)).toEqual([
+      LINE_A,
+    ]);
   });
 
   it("accepts SDK headers, Accept: */* and sends 204 without a body", async () => {
-    const created = await call(emu, "POST", "/v3/chats", { from: LINE_A, to: [ALICE], message: { parts: [{ type: "text", value: "hi" }] } }, { token: "tok-a" });
+    const created = await call(
+      emu,
+      "POST",
+      "/v3/chats",
+      { from: LINE_A, to: [ALICE], message: { parts: [{ type: "text", value: "hi" }] } },
+      { token: "tok-a" },
+    );
     const r = await call(emu, "POST", `/v3/chats/${created.json.chat.id}/read`, undefined, {
       token: "tok-a",
       headers: {

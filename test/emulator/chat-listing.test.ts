@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useEmulator } from "../support/emulator.js";
-import { ALICE, BOB, CAROL, call, createChat, expectApiError } from "./emulator-http.js";
+import { ALICE, BOB, CAROL, call, createChat, expectApiError, type Json } from "./emulator-http.js";
 
 const emu = useEmulator();
 
@@ -11,7 +11,7 @@ async function listAll(query = "", limit = 2): Promise<string[]> {
     const qs = new URLSearchParams(query);
     qs.set("limit", String(limit));
     if (cursor) qs.set("cursor", cursor);
-    const page: any = await call(emu, "GET", `/v3/chats?${qs}`);
+    const page: Json = await call(emu, "GET", `/v3/chats?${qs}`);
     expect(page.status).toBe(200);
     ids.push(...page.json.chats.map((c: { id: string }) => c.id));
     cursor = page.json.next_cursor;
@@ -33,7 +33,11 @@ describe("GET /v3/chats", () => {
     for (let i = 0; i < 21; i++) await createChat(emu, [`+141555503${String(i).padStart(2, "0")}`]);
     const page = await call(emu, "GET", "/v3/chats");
     expect(page.json.chats).toHaveLength(20);
-    const rest = await call(emu, "GET", `/v3/chats?cursor=${encodeURIComponent(page.json.next_cursor)}`);
+    const rest = await call(
+      emu,
+      "GET",
+      `/v3/chats?cursor=${encodeURIComponent(page.json.next_cursor)}`,
+    );
     expect(rest.json.chats).toHaveLength(1);
     expect(rest.json.next_cursor).toBeNull();
   });
@@ -43,8 +47,16 @@ describe("GET /v3/chats", () => {
     const b = await createChat(emu, [BOB]);
     const page1 = await call(emu, "GET", "/v3/chats?limit=1");
     const c = await createChat(emu, [CAROL]);
-    const page2 = await call(emu, "GET", `/v3/chats?limit=5&cursor=${encodeURIComponent(page1.json.next_cursor)}`);
-    expect([...page1.json.chats, ...page2.json.chats].map((x: { id: string }) => x.id)).toEqual([a.id, b.id, c.id]);
+    const page2 = await call(
+      emu,
+      "GET",
+      `/v3/chats?limit=5&cursor=${encodeURIComponent(page1.json.next_cursor)}`,
+    );
+    expect([...page1.json.chats, ...page2.json.chats].map((x: { id: string }) => x.id)).toEqual([
+      a.id,
+      b.id,
+      c.id,
+    ]);
   });
 
   it("rejects a limit outside 1-100 and a foreign cursor (400/1005)", async () => {
@@ -63,8 +75,14 @@ describe("GET /v3/chats", () => {
     expect(await listAll(`from=${encodeURIComponent(l2)}`)).toEqual([y.id]);
     expect(await listAll(`to=${encodeURIComponent(ALICE)}`)).toEqual([x.id, y.id]);
     expect(await listAll(`to=${encodeURIComponent(`${ALICE},${BOB}`)}`)).toEqual([x.id]);
-    expect(await listAll(`to=${encodeURIComponent(BOB)}&to=${encodeURIComponent(CAROL)}`)).toEqual([z.id]);
+    expect(await listAll(`to=${encodeURIComponent(BOB)}&to=${encodeURIComponent(CAROL)}`)).toEqual([
+      z.id,
+    ]);
     expectApiError(await call(emu, "GET", "/v3/chats?from=12345"), 400, 1002);
-    expectApiError(await call(emu, "GET", `/v3/chats?from=${encodeURIComponent("+19995550000")}`), 403, 2006);
+    expectApiError(
+      await call(emu, "GET", `/v3/chats?from=${encodeURIComponent("+19995550000")}`),
+      403,
+      2006,
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { useEmulator } from "../support/emulator.js";
-import { ALICE, BOB, CAROL, DAVE, call, createChat, expectApiError, text } from "./emulator-http.js";
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  DAVE,
+  call,
+  createChat,
+  expectApiError,
+  text,
+} from "./emulator-http.js";
 
 const emu = useEmulator();
 const from = () => emu.phoneNumbers[0] as string;
@@ -14,7 +23,12 @@ describe("POST /v3/chats", () => {
       [from(), true, "active"],
       [ALICE, false, "active"],
     ]);
-    expect(chat.message.parts[0]).toEqual({ type: "text", value: "Welcome", reactions: null, text_decorations: null });
+    expect(chat.message.parts[0]).toEqual({
+      type: "text",
+      value: "Welcome",
+      reactions: null,
+      text_decorations: null,
+    });
   });
 
   it("creates a group for several recipients; unnamed groups read as the recipient list", async () => {
@@ -27,43 +41,123 @@ describe("POST /v3/chats", () => {
   });
 
   it("needs from, to and message (400/1001)", async () => {
-    expectApiError(await call(emu, "POST", "/v3/chats", { to: [ALICE], message: text("x") }), 400, 1001);
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), message: text("x") }), 400, 1001);
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [], message: text("x") }), 400, 1001);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { to: [ALICE], message: text("x") }),
+      400,
+      1001,
+    );
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), message: text("x") }),
+      400,
+      1001,
+    );
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), to: [], message: text("x") }),
+      400,
+      1001,
+    );
     expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE] }), 400, 1001);
   });
 
   it("rejects a from that is not E.164 (400/1002) and a bad recipient handle (400/1002)", async () => {
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: "202-555-0100", to: [ALICE], message: text("x") }), 400, 1002);
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: ["(415) 555"], message: text("x") }), 400, 1002);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", {
+        from: "202-555-0100",
+        to: [ALICE],
+        message: text("x"),
+      }),
+      400,
+      1002,
+    );
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), to: ["(415) 555"], message: text("x") }),
+      400,
+      1002,
+    );
   });
 
   it("rejects a from not owned (403/2006)", async () => {
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: "+19995550000", to: [ALICE], message: text("x") }), 403, 2006);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", {
+        from: "+19995550000",
+        to: [ALICE],
+        message: text("x"),
+      }),
+      403,
+      2006,
+    );
   });
 
   it("rejects more than 31 recipients (400/1005) and accepts 31", async () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => `+1415555${String(1000 + i)}`);
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: many(32), message: text("x") }), 400, 1005);
-    expect((await call(emu, "POST", "/v3/chats", { from: from(), to: many(31), message: text("x") })).status).toBe(201);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), to: many(32), message: text("x") }),
+      400,
+      1005,
+    );
+    expect(
+      (await call(emu, "POST", "/v3/chats", { from: from(), to: many(31), message: text("x") }))
+        .status,
+    ).toBe(201);
   });
 
   it("rejects your own line among the recipients (400/1005)", async () => {
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE, from()], message: text("x") }), 400, 1005);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", {
+        from: from(),
+        to: [ALICE, from()],
+        message: text("x"),
+      }),
+      400,
+      1005,
+    );
   });
 
   it("refuses a link part or a URL in text in the first message (400/1005)", async () => {
     const link = { parts: [{ type: "link", value: "https://example.com" }] };
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: link }), 400, 1005);
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: text("see https://x.io/a") }), 400, 1005);
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: text("go to www.example.org") }), 400, 1005);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: link }),
+      400,
+      1005,
+    );
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", {
+        from: from(),
+        to: [ALICE],
+        message: text("see https://x.io/a"),
+      }),
+      400,
+      1005,
+    );
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", {
+        from: from(),
+        to: [ALICE],
+        message: text("go to www.example.org"),
+      }),
+      400,
+      1005,
+    );
   });
 
   it("applies the §7 part rules (400/1004)", async () => {
-    const twoTexts = { parts: [{ type: "text", value: "a" }, { type: "text", value: "b" }] };
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: twoTexts }), 400, 1004);
+    const twoTexts = {
+      parts: [
+        { type: "text", value: "a" },
+        { type: "text", value: "b" },
+      ],
+    };
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: twoTexts }),
+      400,
+      1004,
+    );
     const httpMedia = { parts: [{ type: "media", url: "http://example.com/a.png" }] };
-    expectApiError(await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: httpMedia }), 400, 1004);
+    expectApiError(
+      await call(emu, "POST", "/v3/chats", { from: from(), to: [ALICE], message: httpMedia }),
+      400,
+      1004,
+    );
   });
 
   it("picks SMS when a recipient only has SMS, and RCS when all have at least RCS", async () => {
@@ -75,14 +169,22 @@ describe("POST /v3/chats", () => {
 
   it("answers 422/4005 when preferred_service iMessage cannot reach a recipient", async () => {
     await emu.control.setHandleService(BOB, "SMS");
-    const r = await call(emu, "POST", "/v3/chats", { from: from(), to: [BOB], message: text("x", { preferred_service: "iMessage" }) });
+    const r = await call(emu, "POST", "/v3/chats", {
+      from: from(),
+      to: [BOB],
+      message: text("x", { preferred_service: "iMessage" }),
+    });
     expectApiError(r, 422, 4005);
   });
 });
 
 describe("GET /v3/chats/{id}", () => {
   it("answers 404/2001 for an unknown chat", async () => {
-    expectApiError(await call(emu, "GET", "/v3/chats/00000000-0000-4000-8000-000000000000"), 404, 2001);
+    expectApiError(
+      await call(emu, "GET", "/v3/chats/00000000-0000-4000-8000-000000000000"),
+      404,
+      2001,
+    );
   });
 });
 
@@ -94,7 +196,10 @@ describe("PUT /v3/chats/{id}", () => {
 
   it("renames a group and sets its icon, answering pending", async () => {
     const group = await createChat(emu, [ALICE, BOB]);
-    const r = await call(emu, "PUT", `/v3/chats/${group.id}`, { display_name: "Eng", group_chat_icon: "https://cdn.example.com/i.png" });
+    const r = await call(emu, "PUT", `/v3/chats/${group.id}`, {
+      display_name: "Eng",
+      group_chat_icon: "https://cdn.example.com/i.png",
+    });
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ chat_id: group.id, status: "pending" });
     const got = await call(emu, "GET", `/v3/chats/${group.id}`);
@@ -106,13 +211,19 @@ describe("PUT /v3/chats/{id}", () => {
     const group = await createChat(emu, [ALICE, BOB]);
     await call(emu, "PUT", `/v3/chats/${group.id}`, { display_name: "Eng" });
     await call(emu, "PUT", `/v3/chats/${group.id}`, { display_name: "" });
-    expect((await call(emu, "GET", `/v3/chats/${group.id}`)).json.display_name).toBe(`${ALICE}, ${BOB}`);
+    expect((await call(emu, "GET", `/v3/chats/${group.id}`)).json.display_name).toBe(
+      `${ALICE}, ${BOB}`,
+    );
   });
 
   it("rejects a body without name or icon (400/1001) and a non-https icon (400/1005)", async () => {
     const group = await createChat(emu, [ALICE, BOB]);
     expectApiError(await call(emu, "PUT", `/v3/chats/${group.id}`, {}), 400, 1001);
-    expectApiError(await call(emu, "PUT", `/v3/chats/${group.id}`, { group_chat_icon: "http://x.com/i.png" }), 400, 1005);
+    expectApiError(
+      await call(emu, "PUT", `/v3/chats/${group.id}`, { group_chat_icon: "http://x.com/i.png" }),
+      400,
+      1005,
+    );
   });
 });
 
@@ -128,10 +239,22 @@ describe("POST /v3/chats/{id}/leave", () => {
     expect(me.status).toBe("left");
     expect(me.left_at).toEqual(expect.any(String));
     const id = group.id;
-    expectApiError(await call(emu, "POST", `/v3/chats/${id}/messages`, { message: text("x") }), 409, 2013);
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${id}/messages`, { message: text("x") }),
+      409,
+      2013,
+    );
     expectApiError(await call(emu, "POST", `/v3/chats/${id}/read`), 409, 2013);
-    expectApiError(await call(emu, "POST", `/v3/chats/${id}/participants`, { handle: DAVE }), 409, 2013);
-    expectApiError(await call(emu, "DELETE", `/v3/chats/${id}/participants`, { handle: ALICE }), 409, 2013);
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${id}/participants`, { handle: DAVE }),
+      409,
+      2013,
+    );
+    expectApiError(
+      await call(emu, "DELETE", `/v3/chats/${id}/participants`, { handle: ALICE }),
+      409,
+      2013,
+    );
     expectApiError(await call(emu, "PUT", `/v3/chats/${id}`, { display_name: "x" }), 409, 2013);
     expectApiError(await call(emu, "POST", `/v3/chats/${id}/location/request`), 409, 2013);
     expectApiError(await call(emu, "POST", `/v3/chats/${id}/leave`), 409, 2013);
@@ -154,21 +277,37 @@ describe("share contact card and voice memo", () => {
     const dm = await createChat(emu, [ALICE]);
     expectApiError(await call(emu, "POST", `/v3/chats/${dm.id}/share_contact_card`), 404, 2012);
     await call(emu, "POST", "/v3/contact_card", { phone_number: from(), first_name: "Acme" });
-    const r = await call(emu, "POST", `/v3/chats/${dm.id}/share_contact_card`, undefined, { headers: { accept: "*/*" } });
+    const r = await call(emu, "POST", `/v3/chats/${dm.id}/share_contact_card`, undefined, {
+      headers: { accept: "*/*" },
+    });
     expect(r.status).toBe(204);
     expect(r.text).toBe("");
   });
 
   it("sends a voice memo from an https audio url (202) and validates the body", async () => {
     const dm = await createChat(emu, [ALICE]);
-    const r = await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, { voice_memo_url: "https://cdn.example.com/memo.m4a" });
+    const r = await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, {
+      voice_memo_url: "https://cdn.example.com/memo.m4a",
+    });
     expect(r.status).toBe(202);
-    expect(r.json.voice_memo.voice_memo).toMatchObject({ filename: "memo.m4a", mime_type: "audio/x-m4a" });
+    expect(r.json.voice_memo.voice_memo).toMatchObject({
+      filename: "memo.m4a",
+      mime_type: "audio/x-m4a",
+    });
     expect(r.json.voice_memo.to).toEqual([ALICE]);
     expectApiError(await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, {}), 400, 1001);
-    expectApiError(await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, { voice_memo_url: "https://x.com/a.png" }), 400, 5004);
     expectApiError(
-      await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, { voice_memo_url: "https://x.com/a.mp3", attachment_id: "a" }),
+      await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, {
+        voice_memo_url: "https://x.com/a.png",
+      }),
+      400,
+      5004,
+    );
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${dm.id}/voicememo`, {
+        voice_memo_url: "https://x.com/a.mp3",
+        attachment_id: "a",
+      }),
       400,
       1005,
     );

@@ -2,29 +2,51 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import type { Json } from "./emulator-http.js";
 
 const bin = new URL("../../dist/cli/main.js", import.meta.url).pathname;
 
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, [bin, "emulator", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, "emulator", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const firstLine = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before printing: ${stderr}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`emulator exited with ${code} before printing: ${stderr}`)),
+    );
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
   return { child, firstLine, exited, stderr: () => stderr };
 }
 
 describe.skipIf(!existsSync(bin))("chatsync emulator (binary; run `npm run build` first)", () => {
   it("prints one JSON line, serves the API with that token, and stops on SIGTERM with exit 0", async () => {
-    const cli = startCli(["--port", "0", "--token", "cli-token", "--phone-number", "+12025550100", "--phone-number", "+12025550101"]);
+    const cli = startCli([
+      "--port",
+      "0",
+      "--token",
+      "cli-token",
+      "--phone-number",
+      "+12025550100",
+      "--phone-number",
+      "+12025550101",
+    ]);
     const line = JSON.parse(await cli.firstLine);
-    expect(line).toEqual({ base_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/partner$/), token: "cli-token", phone_numbers: ["+12025550100", "+12025550101"] });
-    const res = await fetch(`${line.base_url}/v3/phone_numbers`, { headers: { authorization: "Bearer cli-token" } });
+    expect(line).toEqual({
+      base_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/partner$/),
+      token: "cli-token",
+      phone_numbers: ["+12025550100", "+12025550101"],
+    });
+    const res = await fetch(`${line.base_url}/v3/phone_numbers`, {
+      headers: { authorization: "Bearer cli-token" },
+    });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).phone_numbers).toHaveLength(2);
+    expect(((await res.json()) as Json).phone_numbers).toHaveLength(2);
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
   });

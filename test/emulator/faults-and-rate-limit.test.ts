@@ -6,13 +6,21 @@ import { ALICE, call, expectApiError, text } from "./emulator-http.js";
 const emu = useEmulator();
 
 /** Raw request that reports a connection reset instead of throwing. */
-function rawPost(e: StartedEmulator, path: string, body: unknown): Promise<{ kind: "response"; status: number } | { kind: "reset" }> {
+function rawPost(
+  e: StartedEmulator,
+  path: string,
+  body: unknown,
+): Promise<{ kind: "response"; status: number } | { kind: "reset" }> {
   return new Promise((resolve) => {
     const payload = JSON.stringify(body);
     const req = request(`${e.baseUrl}${path}`, {
       method: "POST",
       agent: false,
-      headers: { authorization: `Bearer ${e.token}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      headers: {
+        authorization: `Bearer ${e.token}`,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(payload),
+      },
     });
     req.on("response", (res) => {
       res.resume();
@@ -50,7 +58,12 @@ describe("faults", () => {
     await emu.control.faults({ probability: 0 });
     expect((await call(emu, "GET", "/v3/chats")).json.chats).toEqual([]);
     const log = await emu.control.requests();
-    expect(log[0]).toMatchObject({ method: "POST", path: "/api/partner/v3/chats", status: 0, fault: "reset_connection" });
+    expect(log[0]).toMatchObject({
+      method: "POST",
+      path: "/api/partner/v3/chats",
+      status: 0,
+      fault: "reset_connection",
+    });
   });
 
   it("drop_response_after_commit: the chat is created but the client gets no response", async () => {
@@ -59,13 +72,18 @@ describe("faults", () => {
     await emu.control.faults({ probability: 0 });
     expect((await call(emu, "GET", "/v3/chats")).json.chats).toHaveLength(1);
     const log = await emu.control.requests();
-    expect(log[0]).toMatchObject({ method: "POST", status: 201, fault: "drop_response_after_commit" });
+    expect(log[0]).toMatchObject({
+      method: "POST",
+      status: 201,
+      fault: "drop_response_after_commit",
+    });
   });
 
   it("probability 0.5 fails some requests and lets others through", async () => {
     await emu.control.faults({ probability: 0.5, statuses: [500] });
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i++) statuses.push((await call(emu, "GET", "/v3/phone_numbers")).status);
+    for (let i = 0; i < 60; i++)
+      statuses.push((await call(emu, "GET", "/v3/phone_numbers")).status);
     expect(statuses).toContain(500);
     expect(statuses).toContain(200);
   });
@@ -74,7 +92,9 @@ describe("faults", () => {
     await emu.control.faults({ probability: 1, statuses: [500], reset_connection: true });
     expect(Array.isArray(await emu.control.requests())).toBe(true);
     await expect(emu.control.faults({ probability: 2 })).rejects.toThrow(/probability/);
-    await expect(emu.control.faults({ probability: 1, latency_ms: [5, 1] })).rejects.toThrow(/latency_ms/);
+    await expect(emu.control.faults({ probability: 1, latency_ms: [5, 1] })).rejects.toThrow(
+      /latency_ms/,
+    );
   });
 
   it("latency_ms delays but still answers", async () => {
@@ -107,15 +127,22 @@ describe("rate limit", () => {
     await call(emu, "GET", "/v3/phone_numbers");
     for (let i = 0; i < 5; i++) await emu.control.requests();
     await emu.control.rateLimit({ rps: 0 });
-    for (let i = 0; i < 5; i++) expect((await call(emu, "GET", "/v3/phone_numbers")).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await call(emu, "GET", "/v3/phone_numbers")).status).toBe(200);
   });
 });
 
 describe("rate limit from start-up options", () => {
   const limited = useEmulator({ rateLimit: { rps: 1, burst: 1 }, tokens: ["t1", "t2"] });
   it("applies per token from the options and survives reset", async () => {
-    expect((await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t1" })).status).toBe(200);
-    expect((await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t1" })).status).toBe(429);
-    expect((await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t2" })).status).toBe(200);
+    expect(
+      (await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t1" })).status,
+    ).toBe(200);
+    expect(
+      (await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t1" })).status,
+    ).toBe(429);
+    expect(
+      (await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t2" })).status,
+    ).toBe(200);
   });
 });

@@ -6,7 +6,11 @@ const emu = useEmulator({ tokens: ["tok-1", "tok-2"] });
 
 describe("message.idempotency_key", () => {
   it("POST /v3/chats: a repeat returns the original 201 body and creates no second chat or message", async () => {
-    const body = { from: emu.phoneNumbers[0], to: [ALICE, BOB], message: text("Welcome", { idempotency_key: "k-create-1" }) };
+    const body = {
+      from: emu.phoneNumbers[0],
+      to: [ALICE, BOB],
+      message: text("Welcome", { idempotency_key: "k-create-1" }),
+    };
     const first = await call(emu, "POST", "/v3/chats", body);
     const second = await call(emu, "POST", "/v3/chats", { ...body, to: [BOB, ALICE] });
     expect(first.status).toBe(201);
@@ -20,7 +24,10 @@ describe("message.idempotency_key", () => {
 
   it("message sends: a repeat returns the same message id and status", async () => {
     const chat = await createChat(emu, [ALICE]);
-    const send = () => call(emu, "POST", `/v3/chats/${chat.id}/messages`, { message: text("again", { idempotency_key: "k-send-1" }) });
+    const send = () =>
+      call(emu, "POST", `/v3/chats/${chat.id}/messages`, {
+        message: text("again", { idempotency_key: "k-send-1" }),
+      });
     const a = await send();
     const b = await send();
     expect([a.status, b.status]).toEqual([202, 202]);
@@ -30,13 +37,25 @@ describe("message.idempotency_key", () => {
 
   it("the same key with a different payload is 400/1005 and creates nothing", async () => {
     const chat = await createChat(emu, [ALICE]);
-    await call(emu, "POST", `/v3/chats/${chat.id}/messages`, { message: text("one", { idempotency_key: "k-x" }) });
-    expectApiError(await call(emu, "POST", `/v3/chats/${chat.id}/messages`, { message: text("two", { idempotency_key: "k-x" }) }), 400, 1005);
+    await call(emu, "POST", `/v3/chats/${chat.id}/messages`, {
+      message: text("one", { idempotency_key: "k-x" }),
+    });
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${chat.id}/messages`, {
+        message: text("two", { idempotency_key: "k-x" }),
+      }),
+      400,
+      1005,
+    );
     expect((await call(emu, "GET", `/v3/chats/${chat.id}/messages`)).json.messages).toHaveLength(2);
   });
 
   it("is scoped per token: another token with the same key creates its own chat", async () => {
-    const body = { from: emu.phoneNumbers[0], to: [ALICE], message: text("hi", { idempotency_key: "k-scope" }) };
+    const body = {
+      from: emu.phoneNumbers[0],
+      to: [ALICE],
+      message: text("hi", { idempotency_key: "k-scope" }),
+    };
     const a = await call(emu, "POST", "/v3/chats", body, { token: "tok-1" });
     const b = await call(emu, "POST", "/v3/chats", body, { token: "tok-2" });
     expect(b.json.chat.id).not.toBe(a.json.chat.id);
@@ -44,8 +63,16 @@ describe("message.idempotency_key", () => {
 
   it("is scoped per line: the same key from another line creates its own chat", async () => {
     const [l1, l2] = emu.phoneNumbers as [string, string];
-    const a = await call(emu, "POST", "/v3/chats", { from: l1, to: [ALICE], message: text("hi", { idempotency_key: "k-line" }) });
-    const b = await call(emu, "POST", "/v3/chats", { from: l2, to: [ALICE], message: text("hi", { idempotency_key: "k-line" }) });
+    const a = await call(emu, "POST", "/v3/chats", {
+      from: l1,
+      to: [ALICE],
+      message: text("hi", { idempotency_key: "k-line" }),
+    });
+    const b = await call(emu, "POST", "/v3/chats", {
+      from: l2,
+      to: [ALICE],
+      message: text("hi", { idempotency_key: "k-line" }),
+    });
     expect(b.json.chat.id).not.toBe(a.json.chat.id);
   });
 
@@ -58,6 +85,12 @@ describe("message.idempotency_key", () => {
 
   it("rejects keys longer than 255 characters (400/1005)", async () => {
     const chat = await createChat(emu, [ALICE]);
-    expectApiError(await call(emu, "POST", `/v3/chats/${chat.id}/messages`, { message: text("x", { idempotency_key: "k".repeat(256) }) }), 400, 1005);
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${chat.id}/messages`, {
+        message: text("x", { idempotency_key: "k".repeat(256) }),
+      }),
+      400,
+      1005,
+    );
   });
 });

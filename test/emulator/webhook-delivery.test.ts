@@ -2,8 +2,12 @@ import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, useEmulator } from "../support/emulator.js";
-import { ALICE, BOB, CAROL, DAVE, call, createChat, text } from "./emulator-http.js";
-import { startWebhookReceiver, type ReceivedDelivery, type WebhookReceiver } from "./webhook-receiver.js";
+import { ALICE, BOB, CAROL, DAVE, call, createChat, text, type Json } from "./emulator-http.js";
+import {
+  startWebhookReceiver,
+  type ReceivedDelivery,
+  type WebhookReceiver,
+} from "./webhook-receiver.js";
 
 const emu = useEmulator({ allowInsecureWebhooks: true });
 let receiver: WebhookReceiver;
@@ -15,14 +19,22 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function subscribe(events: string[], extra: Record<string, unknown> = {}, url = receiver.url) {
+async function subscribe(
+  events: string[],
+  extra: Record<string, unknown> = {},
+  url = receiver.url,
+) {
   receiver.received.length = 0;
-  const r = await call(emu, "POST", "/v3/webhook-subscriptions", { target_url: url, subscribed_events: events, ...extra });
+  const r = await call(emu, "POST", "/v3/webhook-subscriptions", {
+    target_url: url,
+    subscribed_events: events,
+    ...extra,
+  });
   expect(r.status, r.text).toBe(201);
   return r.json as { id: string; signing_secret: string };
 }
 
-function envelope(d: ReceivedDelivery): any {
+function envelope(d: ReceivedDelivery): Json {
   return JSON.parse(d.body);
 }
 
@@ -33,10 +45,19 @@ describe("webhook delivery", () => {
     const got = await receiver.waitFor(2);
     const verifier = new Webhook(sub.signing_secret);
     for (const d of got) {
-      const payload = verifier.verify(d.body, d.headers as Record<string, string>) as any;
+      const payload = verifier.verify(d.body, d.headers as Record<string, string>) as Json;
       expect(payload.event_id).toBe(d.headers["webhook-id"]);
       expect(Object.keys(payload).sort()).toEqual(
-        ["api_version", "created_at", "data", "event_id", "event_type", "partner_id", "trace_id", "webhook_version"].sort(),
+        [
+          "api_version",
+          "created_at",
+          "data",
+          "event_id",
+          "event_type",
+          "partner_id",
+          "trace_id",
+          "webhook_version",
+        ].sort(),
       );
       expect(payload).toMatchObject({ api_version: "v3", webhook_version: "2026-02-03" });
       expect(payload.trace_id).toMatch(/^[0-9a-f]{32}$/);
@@ -45,8 +66,16 @@ describe("webhook delivery", () => {
     }
     const byType = Object.fromEntries(got.map((d) => [envelope(d).event_type, envelope(d)]));
     expect(byType["chat.created"].data).toMatchObject({ id: chat.id, is_group: false });
-    expect(byType["message.sent"].data).toMatchObject({ id: chat.message.id, direction: "outbound", chat: { id: chat.id } });
-    expect(byType["message.sent"].data.parts[0]).toEqual({ type: "text", value: "Welcome", text_decorations: null });
+    expect(byType["message.sent"].data).toMatchObject({
+      id: chat.message.id,
+      direction: "outbound",
+      chat: { id: chat.id },
+    });
+    expect(byType["message.sent"].data.parts[0]).toEqual({
+      type: "text",
+      value: "Welcome",
+      text_decorations: null,
+    });
   });
 
   it("rejects a tampered body under Webhook.verify, and sends a legacy hex signature over timestamp.body", async () => {
@@ -54,9 +83,16 @@ describe("webhook delivery", () => {
     await createChat(emu, [ALICE]);
     const [d] = await receiver.waitFor(1);
     if (d === undefined) throw new Error("no delivery");
-    expect(() => new Webhook(sub.signing_secret).verify(d.body.replace("v3", "v4"), d.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(sub.signing_secret).verify(
+        d.body.replace("v3", "v4"),
+        d.headers as Record<string, string>,
+      ),
+    ).toThrow();
     const key = Buffer.from(sub.signing_secret.slice("whsec_".length), "base64");
-    const expected = createHmac("sha256", key).update(`${d.headers["x-webhook-timestamp"]}.${d.body}`).digest("hex");
+    const expected = createHmac("sha256", key)
+      .update(`${d.headers["x-webhook-timestamp"]}.${d.body}`)
+      .digest("hex");
     expect(d.headers["x-webhook-signature"]).toBe(expected);
   });
 
@@ -67,9 +103,10 @@ describe("webhook delivery", () => {
     const got = await receiver.waitFor(4);
     expect(got.map((d) => d.status)).toEqual([500, 503, 429, 200]);
     expect(new Set(got.map((d) => d.headers["webhook-id"])).size).toBe(1);
-    for (const d of got) new Webhook(sub.signing_secret).verify(d.body, d.headers as Record<string, string>);
-    const state: any = await emu.control.state();
-    const record = state.webhook_deliveries.find((r: any) => r.subscription_id === sub.id);
+    for (const d of got)
+      new Webhook(sub.signing_secret).verify(d.body, d.headers as Record<string, string>);
+    const state: Json = await emu.control.state();
+    const record = state.webhook_deliveries.find((r: Json) => r.subscription_id === sub.id);
     expect(record).toMatchObject({ attempts: 4, state: "delivered", last_status: 200 });
   });
 
@@ -79,61 +116,126 @@ describe("webhook delivery", () => {
     await createChat(emu, [ALICE]);
     await receiver.waitFor(1);
     await expect
-      .poll(async () => ((await emu.control.state()) as any).webhook_deliveries.find((r: any) => r.subscription_id === sub.id))
+      .poll(async () =>
+        ((await emu.control.state()) as Json).webhook_deliveries.find(
+          (r: Json) => r.subscription_id === sub.id,
+        ),
+      )
       .toMatchObject({ attempts: 1, state: "failed", last_status: 400 });
   });
 
   it("honours the phone_numbers filter, event types and is_active", async () => {
     const [l1, l2] = emu.phoneNumbers as [string, string];
-    const filtered = await subscribe(["chat.created"], { phone_numbers: [l2] }, `${receiver.url}?f=1`);
+    const filtered = await subscribe(
+      ["chat.created"],
+      { phone_numbers: [l2] },
+      `${receiver.url}?f=1`,
+    );
     const inactive = await subscribe(["chat.created"], {}, `${receiver.url}?f=2`);
     await call(emu, "PUT", `/v3/webhook-subscriptions/${inactive.id}`, { is_active: false });
     const other = await subscribe(["message.sent"], {}, `${receiver.url}?f=3`);
     const all = await subscribe(["chat.created"], {}, `${receiver.url}?f=4`);
     await createChat(emu, [ALICE], undefined, l1);
-    const state: any = await emu.control.state();
-    const subsHit = state.webhook_deliveries.filter((r: any) => r.event_type === "chat.created").map((r: any) => r.subscription_id);
+    const state: Json = await emu.control.state();
+    const subsHit = state.webhook_deliveries
+      .filter((r: Json) => r.event_type === "chat.created")
+      .map((r: Json) => r.subscription_id);
     expect(subsHit).toContain(all.id);
     expect(subsHit).not.toContain(filtered.id);
     expect(subsHit).not.toContain(inactive.id);
     expect(subsHit).not.toContain(other.id);
     await createChat(emu, [BOB], undefined, l2);
-    const after: any = await emu.control.state();
-    expect(after.webhook_deliveries.map((r: any) => r.subscription_id)).toContain(filtered.id);
+    const after: Json = await emu.control.state();
+    expect(after.webhook_deliveries.map((r: Json) => r.subscription_id)).toContain(filtered.id);
   });
 
   it("emits participant, rename and icon events for API changes", async () => {
-    await subscribe(["participant.added", "participant.removed", "chat.group_name_updated", "chat.group_icon_updated"]);
+    await subscribe([
+      "participant.added",
+      "participant.removed",
+      "chat.group_name_updated",
+      "chat.group_icon_updated",
+    ]);
     const group = await createChat(emu, [ALICE, BOB, CAROL]);
     await call(emu, "POST", `/v3/chats/${group.id}/participants`, { handle: DAVE });
     await call(emu, "DELETE", `/v3/chats/${group.id}/participants`, { handle: DAVE });
-    await call(emu, "PUT", `/v3/chats/${group.id}`, { display_name: "Team", group_chat_icon: "https://cdn.example.com/t.png" });
+    await call(emu, "PUT", `/v3/chats/${group.id}`, {
+      display_name: "Team",
+      group_chat_icon: "https://cdn.example.com/t.png",
+    });
     await call(emu, "POST", `/v3/chats/${group.id}/leave`);
     const got = (await receiver.waitFor(5)).map(envelope);
-    const find = (type: string, pred: (e: any) => boolean = () => true) => got.find((e) => e.event_type === type && pred(e));
-    expect(find("participant.added")?.data).toMatchObject({ handle: DAVE, chat_id: group.id, participant: { handle: DAVE, status: "active" } });
-    expect(find("participant.removed", (e) => e.data.handle === DAVE)?.data.participant.status).toBe("removed");
-    expect(find("chat.group_name_updated")?.data).toMatchObject({ chat_id: group.id, old_value: null, new_value: "Team" });
-    expect(find("chat.group_icon_updated")?.data).toMatchObject({ new_value: "https://cdn.example.com/t.png" });
+    const find = (type: string, pred: (e: Json) => boolean = () => true) =>
+      got.find((e) => e.event_type === type && pred(e));
+    expect(find("participant.added")?.data).toMatchObject({
+      handle: DAVE,
+      chat_id: group.id,
+      participant: { handle: DAVE, status: "active" },
+    });
+    expect(
+      find("participant.removed", (e) => e.data.handle === DAVE)?.data.participant.status,
+    ).toBe("removed");
+    expect(find("chat.group_name_updated")?.data).toMatchObject({
+      chat_id: group.id,
+      old_value: null,
+      new_value: "Team",
+    });
+    expect(find("chat.group_icon_updated")?.data).toMatchObject({
+      new_value: "https://cdn.example.com/t.png",
+    });
     const left = find("participant.removed", (e) => e.data.handle === emu.phoneNumbers[0]);
     expect(left?.data.participant).toMatchObject({ is_me: true, status: "left" });
   });
 
   it("emits events for simulated changes: participant.left, participant.added, group.renamed, location sharing", async () => {
-    await subscribe(["participant.added", "participant.removed", "chat.group_name_updated", "location.sharing.started", "location.sharing.stopped"]);
+    await subscribe([
+      "participant.added",
+      "participant.removed",
+      "chat.group_name_updated",
+      "location.sharing.started",
+      "location.sharing.stopped",
+    ]);
     const group = await createChat(emu, [ALICE, BOB, CAROL]);
     await emu.control.simulate({ type: "participant.left", chat_id: group.id, handle: BOB });
     await emu.control.simulate({ type: "participant.added", chat_id: group.id, handle: DAVE });
-    await emu.control.simulate({ type: "group.renamed", chat_id: group.id, display_name: "Renamed", by: ALICE });
-    await emu.control.simulate({ type: "location.sharing.started", chat_id: group.id, handle: ALICE, coordinates: [-122.42, 37.77] });
-    await emu.control.simulate({ type: "location.sharing.stopped", chat_id: group.id, handle: ALICE });
+    await emu.control.simulate({
+      type: "group.renamed",
+      chat_id: group.id,
+      display_name: "Renamed",
+      by: ALICE,
+    });
+    await emu.control.simulate({
+      type: "location.sharing.started",
+      chat_id: group.id,
+      handle: ALICE,
+      coordinates: [-122.42, 37.77],
+    });
+    await emu.control.simulate({
+      type: "location.sharing.stopped",
+      chat_id: group.id,
+      handle: ALICE,
+    });
     const got = (await receiver.waitFor(5)).map(envelope);
     const types = got.map((e) => e.event_type).sort();
-    expect(types).toEqual(["chat.group_name_updated", "location.sharing.started", "location.sharing.stopped", "participant.added", "participant.removed"]);
+    expect(types).toEqual([
+      "chat.group_name_updated",
+      "location.sharing.started",
+      "location.sharing.stopped",
+      "participant.added",
+      "participant.removed",
+    ]);
     const renamed = got.find((e) => e.event_type === "chat.group_name_updated");
-    expect(renamed.data).toMatchObject({ new_value: "Renamed", changed_by_handle: { handle: ALICE } });
+    expect(renamed.data).toMatchObject({
+      new_value: "Renamed",
+      changed_by_handle: { handle: ALICE },
+    });
     const started = got.find((e) => e.event_type === "location.sharing.started");
-    expect(started.data).toMatchObject({ shared_by: ALICE, shared_with: emu.phoneNumbers[0], chat_id: group.id, ends_at: null });
+    expect(started.data).toMatchObject({
+      shared_by: ALICE,
+      shared_with: emu.phoneNumbers[0],
+      chat_id: group.id,
+      ends_at: null,
+    });
     const stopped = got.find((e) => e.event_type === "location.sharing.stopped");
     expect(stopped.data.began_at).toBe(started.data.began_at);
     expect(stopped.data.ended_at).toEqual(expect.any(String));
@@ -145,7 +247,11 @@ describe("webhook delivery", () => {
     const [d] = await receiver.waitFor(1);
     const e = envelope(d as ReceivedDelivery);
     expect(e.webhook_version).toBe("2025-01-01");
-    expect(e.data).toMatchObject({ chat_id: chat.id, is_from_me: true, message: { id: chat.message.id } });
+    expect(e.data).toMatchObject({
+      chat_id: chat.id,
+      is_from_me: true,
+      message: { id: chat.message.id },
+    });
   });
 });
 
@@ -155,7 +261,10 @@ describe("webhook retries and close()", () => {
     const failing = await startWebhookReceiver();
     failing.respondWith(...Array.from({ length: 20 }, () => 500));
     try {
-      const sub = await call(local, "POST", "/v3/webhook-subscriptions", { target_url: failing.url, subscribed_events: ["chat.created"] });
+      const sub = await call(local, "POST", "/v3/webhook-subscriptions", {
+        target_url: failing.url,
+        subscribed_events: ["chat.created"],
+      });
       expect(sub.status).toBe(201);
       await createChat(local, [ALICE]);
       await failing.waitFor(2);

@@ -40,7 +40,8 @@ export async function startWebhookReceiver(path = "/hook"): Promise<WebhookRecei
     async waitFor(count, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} webhook deliveries, got ${received.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} webhook deliveries, got ${received.length}`);
         await new Promise((r) => setTimeout(r, 20));
       }
       return received;

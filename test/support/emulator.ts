@@ -7,7 +7,11 @@
  *   it("…", async () => { await fetch(`${emu.baseUrl}/v3/chats`, { headers: emu.auth() }); });
  */
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator/index.js";
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from "../../src/emulator/index.js";
 import type { ServiceType } from "../../src/api-wire/index.js";
 
 export interface RecordedRequest {
@@ -51,7 +55,8 @@ export function controlHelpers(origin: string): EmulatorControlHelpers {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    if (!res.ok) throw new EmulatorControlCallError(method, `/__emulator/${path}`, res.status, text);
+    if (!res.ok)
+      throw new EmulatorControlCallError(method, `/__emulator/${path}`, res.status, text);
     return text === "" ? undefined : JSON.parse(text);
   };
   return {
@@ -61,7 +66,8 @@ export function controlHelpers(origin: string): EmulatorControlHelpers {
     faults: async (body) => void (await call("PUT", "faults", body)),
     rateLimit: async (body) => void (await call("PUT", "rate-limit", body)),
     simulate: (body) => call("POST", "simulate", body),
-    setHandleService: async (handle, service) => void (await call("PUT", "handles", { handle, service })),
+    setHandleService: async (handle, service) =>
+      void (await call("PUT", "handles", { handle, service })),
   };
 }
 
@@ -91,7 +97,10 @@ export function useEmulator(opts: EmulatorOptions & { reset?: boolean } = {}): S
   let current: StartedEmulator | undefined;
   const view = new Proxy({} as StartedEmulator, {
     get(_t, prop) {
-      if (current === undefined) throw new Error("useEmulator(): the emulator is not started yet; use it inside a test or hook");
+      if (current === undefined)
+        throw new Error(
+          "useEmulator(): the emulator is not started yet; use it inside a test or hook",
+        );
       return current[prop as keyof StartedEmulator];
     },
   });

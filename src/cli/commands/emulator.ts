@@ -21,7 +21,11 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function nonNegativeNumber(flag: string, raw: string | undefined, integer: boolean): number | undefined {
+function nonNegativeNumber(
+  flag: string,
+  raw: string | undefined,
+  integer: boolean,
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
@@ -33,13 +37,28 @@ function nonNegativeNumber(flag: string, raw: string | undefined, integer: boole
 export function registerEmulator(program: Command): void {
   program
     .command("emulator")
-    .description("run the Linq API v3 emulator on loopback (prints one JSON line with base_url, token, phone_numbers)")
+    .description(
+      "run the Linq API v3 emulator on loopback (prints one JSON line with base_url, token, phone_numbers)",
+    )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on; 0 picks a free port", "4010")
-    .option("--token <token>", "accepted bearer token (repeatable; default: one generated token)", collect, [])
-    .option("--phone-number <e164>", "line the tokens own (repeatable; default: two generated numbers)", collect, [])
+    .option(
+      "--token <token>",
+      "accepted bearer token (repeatable; default: one generated token)",
+      collect,
+      [],
+    )
+    .option(
+      "--phone-number <e164>",
+      "line the tokens own (repeatable; default: two generated numbers)",
+      collect,
+      [],
+    )
     .option("--data <file>", "persist the account as JSON in this file")
-    .option("--rate-limit <rps>", "token-bucket limit in requests per second (429 with Retry-After)")
+    .option(
+      "--rate-limit <rps>",
+      "token-bucket limit in requests per second (429 with Retry-After)",
+    )
     .option("--async-ms <n>", "queued operations become visible after N ms", "0")
     .option("--allow-insecure-webhooks", "allow http://127.0.0.1 webhook targets (tests)")
     .action(async (flags: EmulatorFlags) => {
@@ -62,9 +81,16 @@ export function registerEmulator(program: Command): void {
         });
       } catch (err) {
         const e = err as NodeJS.ErrnoException & { code?: string };
-        if (err instanceof EmulatorOptionError || e.code === "EMULATOR_DATA_FILE") throw new CliError(e.message);
-        if (e.code === "EADDRINUSE") throw new CliError(`port ${port} on ${flags.host} is in use; pick another with --port (0 = any free port)`);
-        if (e.code === "EADDRNOTAVAIL") throw new CliError(`cannot listen on ${flags.host}; use a local address such as 127.0.0.1`);
+        if (err instanceof EmulatorOptionError || e.code === "EMULATOR_DATA_FILE")
+          throw new CliError(e.message);
+        if (e.code === "EADDRINUSE")
+          throw new CliError(
+            `port ${port} on ${flags.host} is in use; pick another with --port (0 = any free port)`,
+          );
+        if (e.code === "EADDRNOTAVAIL")
+          throw new CliError(
+            `cannot listen on ${flags.host}; use a local address such as 127.0.0.1`,
+          );
         throw err;
       }
       process.stdout.write(

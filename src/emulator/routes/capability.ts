@@ -21,13 +21,23 @@ export function registerCapabilityRoutes(router: Router<ApiHandler>): void {
 
 function check(req: ApiRequest, ctx: ApiContext, service: "iMessage" | "RCS"): ApiResponse {
   const body = objectBody(req.body);
-  if (body.address === undefined || body.address === null || body.address === "") throw missingField("address");
+  if (body.address === undefined || body.address === null || body.address === "")
+    throw missingField("address");
   const address = normalizeHandle("address", body.address);
   if (service === "RCS" && isEmailHandle(address)) {
-    throw new ApiError(400, ErrorCode.InvalidPhoneFormat, "RCS checks take an E.164 phone number, not an email address");
+    throw new ApiError(
+      400,
+      ErrorCode.InvalidPhoneFormat,
+      "RCS checks take an E.164 phone number, not an email address",
+    );
   }
   const from = body.from === undefined ? [...ctx.lines][0] : ownedLine(ctx, "from", body.from);
-  if (from === undefined) throw new ApiError(403, ErrorCode.PhonePermissionDenied, "This token owns no line to check from");
+  if (from === undefined)
+    throw new ApiError(
+      403,
+      ErrorCode.PhonePermissionDenied,
+      "This token owns no line to check from",
+    );
   const waitMs = ctx.capabilityGate(from);
   if (waitMs > 0) throw rateLimited(waitMs, `capability checks from ${from}`);
   const best = ctx.handleService(address);

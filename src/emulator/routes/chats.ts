@@ -3,12 +3,23 @@ import { randomUUID } from "node:crypto";
 import { E164_PATTERN, ErrorCode, GroupRules, type MessageContent } from "../../api-wire/index.js";
 import type { ChatRecord, HandleRecord, MessageRecord } from "../account-store.js";
 import type { ApiContext, ApiHandler, ApiRequest, ApiResponse } from "../api-context.js";
-import { ApiError, invalidParameter, invalidPhone, missingField, phoneNotOwned } from "../api-error.js";
+import {
+  ApiError,
+  invalidParameter,
+  invalidPhone,
+  missingField,
+  phoneNotOwned,
+} from "../api-error.js";
 import { activeParticipants, interactiveChat, readableChat } from "../chat-access.js";
 import { chooseChatService, normalizeHandle } from "../handle-format.js";
 import { fingerprint, remember, replay } from "../idempotency.js";
 import { emitMessageSent } from "../message-events.js";
-import { mimeTypeOf, parseMessageContent, requiresIMessage, toResponseParts } from "../message-content.js";
+import {
+  mimeTypeOf,
+  parseMessageContent,
+  requiresIMessage,
+  toResponseParts,
+} from "../message-content.js";
 import { decodeCursor, paginate, parseLimit } from "../pagination.js";
 import { isHttpsUrl, objectBody, queryList } from "../request-fields.js";
 import type { Router } from "../router.js";
@@ -16,13 +27,24 @@ import { healthOf, displayNameOf, toChat, toChatHandle, toSentMessage } from "..
 
 export const DEFAULT_CHAT_PAGE_SIZE = 20;
 export const MAX_DISPLAY_NAME_LENGTH = 255;
-const AUDIO_MIME_TYPES = new Set(["audio/mpeg", "audio/x-m4a", "audio/aac", "audio/x-caf", "audio/wav", "audio/aiff", "audio/amr"]);
+const AUDIO_MIME_TYPES = new Set([
+  "audio/mpeg",
+  "audio/x-m4a",
+  "audio/aac",
+  "audio/x-caf",
+  "audio/wav",
+  "audio/aiff",
+  "audio/amr",
+]);
 
 export function registerChatRoutes(router: Router<ApiHandler>): void {
   router
     .add("POST", "/v3/chats", createChat)
     .add("GET", "/v3/chats", listChats)
-    .add("GET", "/v3/chats/:chatId", (req, ctx) => ({ status: 200, body: toChat(readableChat(ctx, req.params.chatId as string)) }))
+    .add("GET", "/v3/chats/:chatId", (req, ctx) => ({
+      status: 200,
+      body: toChat(readableChat(ctx, req.params.chatId as string)),
+    }))
     .add("PUT", "/v3/chats/:chatId", updateChat)
     .add("POST", "/v3/chats/:chatId/read", markRead)
     .add("POST", "/v3/chats/:chatId/leave", leaveChat)
@@ -51,12 +73,15 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const to = [...new Set(body.to.map((h, i) => normalizeHandle(`to[${i}]`, h)))];
   if (to.length === 0) throw missingField("to");
   if (to.length > GroupRules.maxRecipients) {
-    throw invalidParameter(`to may hold at most ${GroupRules.maxRecipients} recipients (got ${to.length})`);
+    throw invalidParameter(
+      `to may hold at most ${GroupRules.maxRecipients} recipients (got ${to.length})`,
+    );
   }
   if (to.includes(from)) throw invalidParameter(`to must not contain the sending line ${from}`);
 
   const rawMessage = body.message as { idempotency_key?: unknown } | undefined;
-  const key = typeof rawMessage?.idempotency_key === "string" ? rawMessage.idempotency_key : undefined;
+  const key =
+    typeof rawMessage?.idempotency_key === "string" ? rawMessage.idempotency_key : undefined;
   const scope = key === undefined ? undefined : { token: ctx.token, line: from, key };
   const print = fingerprint({ op: "create_chat", from, to: [...to].sort(), message: body.message });
   if (scope !== undefined) {
@@ -77,12 +102,22 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
     );
   }
   if (requiresIMessage(content) && service !== "iMessage") {
-    throw new ApiError(409, ErrorCode.IMessageAppServiceUnsupported, "iMessage app messages can only be sent over iMessage, and not every recipient is on iMessage");
+    throw new ApiError(
+      409,
+      ErrorCode.IMessageAppServiceUnsupported,
+      "iMessage app messages can only be sent over iMessage, and not every recipient is on iMessage",
+    );
   }
 
   const now = ctx.now.toISOString();
   const handle = (h: string, isMe: boolean): HandleRecord => ({
-    id: randomUUID(), handle: h, joined_at: now, service, is_me: isMe, status: "active", left_at: null,
+    id: randomUUID(),
+    handle: h,
+    joined_at: now,
+    service,
+    is_me: isMe,
+    status: "active",
+    left_at: null,
   });
   const chat: ChatRecord = {
     id: randomUUID(),
@@ -117,14 +152,20 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
       },
     },
   };
-  if (scope !== undefined) remember(ctx.store, scope, print, response.status, response.body, ctx.now);
+  if (scope !== undefined)
+    remember(ctx.store, scope, print, response.status, response.body, ctx.now);
   ctx.store.commit();
   ctx.events.emit("chat.created", chat.line, toChat(chat), ctx.traceId);
   emitMessageSent(ctx.events, chat, message, ctx.traceId);
   return response;
 }
 
-export function newMessage(ctx: ApiContext, chat: ChatRecord, content: MessageContent, kind: MessageRecord["kind"]): MessageRecord {
+export function newMessage(
+  ctx: ApiContext,
+  chat: ChatRecord,
+  content: MessageContent,
+  kind: MessageRecord["kind"],
+): MessageRecord {
   const now = ctx.now.toISOString();
   return {
     id: randomUUID(),
@@ -175,28 +216,44 @@ function updateChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const hasIcon = "group_chat_icon" in body;
   if (!hasName && !hasIcon) throw missingField("display_name or group_chat_icon");
   if (!chat.is_group) {
-    throw new ApiError(409, ErrorCode.CannotUpdateDM, "Cannot update direct message chats; only group chats have a name and icon");
+    throw new ApiError(
+      409,
+      ErrorCode.CannotUpdateDM,
+      "Cannot update direct message chats; only group chats have a name and icon",
+    );
   }
   let name: string | null | undefined;
   if (hasName) {
     const v = body.display_name;
-    if (v !== null && typeof v !== "string") throw invalidParameter("display_name must be a string (\"\" or null clears it)");
+    if (v !== null && typeof v !== "string")
+      throw invalidParameter('display_name must be a string ("" or null clears it)');
     if (typeof v === "string" && v.length > MAX_DISPLAY_NAME_LENGTH) {
-      throw invalidParameter(`display_name may be at most ${MAX_DISPLAY_NAME_LENGTH} characters (got ${v.length})`);
+      throw invalidParameter(
+        `display_name may be at most ${MAX_DISPLAY_NAME_LENGTH} characters (got ${v.length})`,
+      );
     }
     name = v === "" ? null : v;
   }
   let icon: string | null | undefined;
   if (hasIcon) {
     const v = body.group_chat_icon;
-    if (v !== null && typeof v !== "string") throw invalidParameter("group_chat_icon must be an https URL (\"\" or null clears it)");
+    if (v !== null && typeof v !== "string")
+      throw invalidParameter('group_chat_icon must be an https URL ("" or null clears it)');
     if (typeof v === "string" && v !== "" && (!isHttpsUrl(v) || v.length > 2048)) {
       throw invalidParameter("group_chat_icon must be an https URL of at most 2048 characters");
     }
     icon = v === "" ? null : v;
   }
-  if (name !== undefined) ctx.operations.enqueue({ kind: "chat.rename", chat_id: chat.id, display_name: name }, ctx.traceId);
-  if (icon !== undefined) ctx.operations.enqueue({ kind: "chat.icon", chat_id: chat.id, group_chat_icon: icon }, ctx.traceId);
+  if (name !== undefined)
+    ctx.operations.enqueue(
+      { kind: "chat.rename", chat_id: chat.id, display_name: name },
+      ctx.traceId,
+    );
+  if (icon !== undefined)
+    ctx.operations.enqueue(
+      { kind: "chat.icon", chat_id: chat.id, group_chat_icon: icon },
+      ctx.traceId,
+    );
   ctx.store.commit();
   return { status: 200, body: { chat_id: chat.id, status: "pending" } };
 }
@@ -216,9 +273,18 @@ function markRead(req: ApiRequest, ctx: ApiContext): ApiResponse {
  */
 function leaveChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const chat = interactiveChat(ctx, req.params.chatId as string);
-  if (!chat.is_group) throw new ApiError(409, ErrorCode.CannotUpdateDM, "Cannot leave a direct message chat; only iMessage group chats can be left");
+  if (!chat.is_group)
+    throw new ApiError(
+      409,
+      ErrorCode.CannotUpdateDM,
+      "Cannot leave a direct message chat; only iMessage group chats can be left",
+    );
   if (chat.service !== "iMessage") {
-    throw new ApiError(409, ErrorCode.ChatServiceNotSupported, `Only iMessage group chats can be left; this chat uses ${chat.service}`);
+    throw new ApiError(
+      409,
+      ErrorCode.ChatServiceNotSupported,
+      `Only iMessage group chats can be left; this chat uses ${chat.service}`,
+    );
   }
   const active = activeParticipants(chat);
   if (active < GroupRules.minParticipantsForLeave) {
@@ -230,15 +296,24 @@ function leaveChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   }
   ctx.operations.enqueue({ kind: "chat.leave", chat_id: chat.id }, ctx.traceId);
   ctx.store.commit();
-  return { status: 202, body: { message: "Leave group chat queued", status: "accepted", trace_id: ctx.traceId } };
+  return {
+    status: 202,
+    body: { message: "Leave group chat queued", status: "accepted", trace_id: ctx.traceId },
+  };
 }
 
 /** Decision (UNSETTLED §12 q13): no active card for the chat's line → 404/2012. */
 function shareContactCard(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const chat = interactiveChat(ctx, req.params.chatId as string);
-  const card = ctx.store.state.contact_cards.find((c) => c.phone_number === chat.line && c.is_active);
+  const card = ctx.store.state.contact_cards.find(
+    (c) => c.phone_number === chat.line && c.is_active,
+  );
   if (card === undefined) {
-    throw new ApiError(404, ErrorCode.ContactCardNotFound, `No active contact card for line ${chat.line}; create one with POST /v3/contact_card first`);
+    throw new ApiError(
+      404,
+      ErrorCode.ContactCardNotFound,
+      `No active contact card for line ${chat.line}; create one with POST /v3/contact_card first`,
+    );
   }
   chat.contact_card_shared_at = ctx.now.toISOString();
   ctx.store.commit();
@@ -254,15 +329,26 @@ function sendVoiceMemo(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const body = objectBody(req.body);
   const url = body.voice_memo_url;
   const attachmentId = body.attachment_id;
-  if (url === undefined && attachmentId === undefined) throw missingField("voice_memo_url or attachment_id");
-  if (url !== undefined && attachmentId !== undefined) throw invalidParameter("Give exactly one of voice_memo_url or attachment_id, not both");
+  if (url === undefined && attachmentId === undefined)
+    throw missingField("voice_memo_url or attachment_id");
+  if (url !== undefined && attachmentId !== undefined)
+    throw invalidParameter("Give exactly one of voice_memo_url or attachment_id, not both");
   if (attachmentId !== undefined) {
-    throw new ApiError(404, ErrorCode.AttachmentNotFound, `Attachment ${String(attachmentId)} not found; the emulator accepts voice memos by https url only`);
+    throw new ApiError(
+      404,
+      ErrorCode.AttachmentNotFound,
+      `Attachment ${String(attachmentId)} not found; the emulator accepts voice memos by https url only`,
+    );
   }
-  if (typeof url !== "string" || !isHttpsUrl(url)) throw invalidParameter("voice_memo_url must be a public https URL");
+  if (typeof url !== "string" || !isHttpsUrl(url))
+    throw invalidParameter("voice_memo_url must be a public https URL");
   const { filename, mime_type } = mimeTypeOf(url);
   if (!AUDIO_MIME_TYPES.has(mime_type)) {
-    throw new ApiError(400, 5004, `Invalid file type for a voice memo: ${filename}; use mp3, m4a, aac, caf, wav, aiff or amr`);
+    throw new ApiError(
+      400,
+      5004,
+      `Invalid file type for a voice memo: ${filename}; use mp3, m4a, aac, caf, wav, aiff or amr`,
+    );
   }
   const message = newMessage(ctx, chat, { parts: [{ type: "media", url }] }, "voice_memo");
   ctx.store.state.messages.push(message);
@@ -279,7 +365,13 @@ function sendVoiceMemo(req: ApiRequest, ctx: ApiContext): ApiResponse {
         status: "sent",
         created_at: message.created_at,
         service: chat.service,
-        chat: { id: chat.id, handles: chat.handles.map(toChatHandle), is_active: true, is_group: chat.is_group, service: chat.service },
+        chat: {
+          id: chat.id,
+          handles: chat.handles.map(toChatHandle),
+          is_active: true,
+          is_group: chat.is_group,
+          service: chat.service,
+        },
         voice_memo: { id: part.id, filename, mime_type, size_bytes: 0, url, duration_ms: null },
       },
     },

@@ -7,8 +7,20 @@
  */
 import { E164_PATTERN, ErrorCode, type ContactCard } from "../../api-wire/index.js";
 import type { ApiContext, ApiHandler, ApiRequest, ApiResponse } from "../api-context.js";
-import { ApiError, invalidParameter, invalidPhone, missingField, phoneNotOwned } from "../api-error.js";
-import { isHttpsUrl, objectBody, optionalString, requiredString, type JsonObject } from "../request-fields.js";
+import {
+  ApiError,
+  invalidParameter,
+  invalidPhone,
+  missingField,
+  phoneNotOwned,
+} from "../api-error.js";
+import {
+  isHttpsUrl,
+  objectBody,
+  optionalString,
+  requiredString,
+  type JsonObject,
+} from "../request-fields.js";
 import type { Router } from "../router.js";
 
 export function registerContactCardRoutes(router: Router<ApiHandler>): void {
@@ -25,7 +37,9 @@ function ownedPhone(ctx: ApiContext, value: string | null | undefined): string {
   return value;
 }
 
-function cardFields(body: JsonObject): Partial<Pick<ContactCard, "first_name" | "last_name" | "image_url">> {
+function cardFields(
+  body: JsonObject,
+): Partial<Pick<ContactCard, "first_name" | "last_name" | "image_url">> {
   const fields: Partial<Pick<ContactCard, "first_name" | "last_name" | "image_url">> = {};
   const first = optionalString(body, "first_name");
   if (first !== undefined) {
@@ -45,18 +59,27 @@ function cardFields(body: JsonObject): Partial<Pick<ContactCard, "first_name" | 
 function listCards(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const filter = req.query.get("phone_number");
   const phone = filter === null || filter === "" ? undefined : ownedPhone(ctx, filter);
-  const cards = ctx.store.state.contact_cards.filter((c) => ctx.lines.has(c.phone_number) && (phone === undefined || c.phone_number === phone));
+  const cards = ctx.store.state.contact_cards.filter(
+    (c) => ctx.lines.has(c.phone_number) && (phone === undefined || c.phone_number === phone),
+  );
   return { status: 200, body: { contact_cards: cards } };
 }
 
 /** POST → 201 (decision, §12 q5). */
 function createCard(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const body = objectBody(req.body);
-  const phone = ownedPhone(ctx, body.phone_number === undefined ? undefined : String(body.phone_number));
+  const phone = ownedPhone(
+    ctx,
+    body.phone_number === undefined ? undefined : String(body.phone_number),
+  );
   requiredString(body, "first_name");
   const fields = cardFields(body);
   if (ctx.store.state.contact_cards.some((c) => c.phone_number === phone)) {
-    throw new ApiError(409, ErrorCode.ContactCardExists, `A contact card already exists for ${phone}; change it with PATCH /v3/contact_card?phone_number=${encodeURIComponent(phone)}`);
+    throw new ApiError(
+      409,
+      ErrorCode.ContactCardExists,
+      `A contact card already exists for ${phone}; change it with PATCH /v3/contact_card?phone_number=${encodeURIComponent(phone)}`,
+    );
   }
   const card: ContactCard = {
     phone_number: phone,
@@ -76,7 +99,11 @@ function updateCard(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const fields = cardFields(objectBody(req.body));
   const card = ctx.store.state.contact_cards.find((c) => c.phone_number === phone && c.is_active);
   if (card === undefined) {
-    throw new ApiError(404, ErrorCode.ContactCardNotFound, `No contact card for ${phone}; create one with POST /v3/contact_card`);
+    throw new ApiError(
+      404,
+      ErrorCode.ContactCardNotFound,
+      `No contact card for ${phone}; create one with POST /v3/contact_card`,
+    );
   }
   Object.assign(card, fields);
   ctx.store.commit();

@@ -16,9 +16,18 @@ export function registerLocationRoutes(router: Router<ApiHandler>): void {
 
 function requestLocation(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const chat = interactiveChat(ctx, req.params.chatId as string);
-  if (chat.is_group) throw new ApiError(409, ErrorCode.GroupChatNotSupported, "Location requests are not supported in group chats; only 1:1 iMessage chats");
+  if (chat.is_group)
+    throw new ApiError(
+      409,
+      ErrorCode.GroupChatNotSupported,
+      "Location requests are not supported in group chats; only 1:1 iMessage chats",
+    );
   if (chat.service !== "iMessage") {
-    throw new ApiError(409, ErrorCode.ChatServiceNotSupported, `Location requests need a 1:1 iMessage chat; this chat uses ${chat.service}`);
+    throw new ApiError(
+      409,
+      ErrorCode.ChatServiceNotSupported,
+      `Location requests need a 1:1 iMessage chat; this chat uses ${chat.service}`,
+    );
   }
   chat.location_requested_at = ctx.now.toISOString();
   ctx.store.commit();

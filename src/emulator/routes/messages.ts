@@ -36,15 +36,27 @@ function sendMessage(req: ApiRequest, ctx: ApiContext): ApiResponse {
     const previous = replay(ctx.store, scope, print);
     if (previous !== undefined) return previous;
   }
-  const content = parseMessageContent(body.message, { firstMessage: false, store: ctx.store, chatId: chat.id });
+  const content = parseMessageContent(body.message, {
+    firstMessage: false,
+    store: ctx.store,
+    chatId: chat.id,
+  });
   if (requiresIMessage(content) && chat.service !== "iMessage") {
-    throw new ApiError(409, ErrorCode.IMessageAppServiceUnsupported, `iMessage app messages can only be sent over iMessage; this chat uses ${chat.service}`);
+    throw new ApiError(
+      409,
+      ErrorCode.IMessageAppServiceUnsupported,
+      `iMessage app messages can only be sent over iMessage; this chat uses ${chat.service}`,
+    );
   }
   const message = newMessage(ctx, chat, content, "message");
   ctx.store.state.messages.push(message);
   chat.updated_at = message.created_at;
-  const response: ApiResponse = { status: 202, body: { chat_id: chat.id, message: toSentMessage(message, chat) } };
-  if (scope !== undefined) remember(ctx.store, scope, print, response.status, response.body, ctx.now);
+  const response: ApiResponse = {
+    status: 202,
+    body: { chat_id: chat.id, message: toSentMessage(message, chat) },
+  };
+  if (scope !== undefined)
+    remember(ctx.store, scope, print, response.status, response.body, ctx.now);
   ctx.store.commit();
   emitMessageSent(ctx.events, chat, message, ctx.traceId);
   return response;
@@ -56,12 +68,16 @@ function listMessages(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const after = decodeCursor(req.query.get("cursor"));
   const newestFirst = ctx.store.state.messages.filter((m) => m.chat_id === chat.id).reverse();
   const page = paginate(newestFirst, { after, limit, direction: "desc" });
-  return { status: 200, body: { messages: page.items.map((m) => toMessage(m, chat)), next_cursor: page.next_cursor } };
+  return {
+    status: 200,
+    body: { messages: page.items.map((m) => toMessage(m, chat)), next_cursor: page.next_cursor },
+  };
 }
 
 function getMessage(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const id = req.params.messageId as string;
   const message = ctx.store.state.messages.find((m) => m.id === id);
-  if (message === undefined) throw new ApiError(404, ErrorCode.MessageNotFound, `Message ${id} not found`);
+  if (message === undefined)
+    throw new ApiError(404, ErrorCode.MessageNotFound, `Message ${id} not found`);
   return { status: 200, body: toMessage(message, readableChat(ctx, message.chat_id)) };
 }

@@ -26,48 +26,96 @@ export function registerParticipantRoutes(router: Router<ApiHandler>): void {
 
 function handleFromBody(req: ApiRequest): string {
   const body = objectBody(req.body);
-  if (body.handle === undefined || body.handle === null || body.handle === "") throw missingField("handle");
+  if (body.handle === undefined || body.handle === null || body.handle === "")
+    throw missingField("handle");
   return normalizeHandle("handle", body.handle);
 }
 
 function addParticipant(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const chat = interactiveChat(ctx, req.params.chatId as string);
   const handle = handleFromBody(req);
-  if (!chat.is_group) throw new ApiError(409, ErrorCode.CannotUpdateDM, "Participants can only be added to group chats; create a new group chat instead");
+  if (!chat.is_group)
+    throw new ApiError(
+      409,
+      ErrorCode.CannotUpdateDM,
+      "Participants can only be added to group chats; create a new group chat instead",
+    );
   const active = activeParticipants(chat);
   if (active < GroupRules.minParticipantsForAdd) {
-    throw new ApiError(409, ErrorCode.StateConflict, `Participants can be added only to groups with at least ${GroupRules.minParticipantsForAdd} active participants (this one has ${active})`);
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      `Participants can be added only to groups with at least ${GroupRules.minParticipantsForAdd} active participants (this one has ${active})`,
+    );
   }
   if (chat.handles.some((h) => h.handle === handle && h.status === "active")) {
-    throw new ApiError(409, ErrorCode.StateConflict, `${handle} is already an active participant of chat ${chat.id}`);
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      `${handle} is already an active participant of chat ${chat.id}`,
+    );
   }
   if (!supportsService(handle, ctx.handleService(handle), chat.service)) {
-    throw new ApiError(409, ErrorCode.ChatServiceNotSupported, `${handle} cannot join a ${chat.service} group (no cross-service adds); create a new chat instead`);
+    throw new ApiError(
+      409,
+      ErrorCode.ChatServiceNotSupported,
+      `${handle} cannot join a ${chat.service} group (no cross-service adds); create a new chat instead`,
+    );
   }
   ctx.operations.enqueue({ kind: "participant.add", chat_id: chat.id, handle }, ctx.traceId);
   ctx.store.commit();
-  return { status: 202, body: { message: "Participant addition queued", status: "accepted", trace_id: ctx.traceId } };
+  return {
+    status: 202,
+    body: { message: "Participant addition queued", status: "accepted", trace_id: ctx.traceId },
+  };
 }
 
 function removeParticipant(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const chat = interactiveChat(ctx, req.params.chatId as string);
   const handle = handleFromBody(req);
-  if (!chat.is_group) throw new ApiError(409, ErrorCode.CannotUpdateDM, "Participants can only be removed from group chats");
+  if (!chat.is_group)
+    throw new ApiError(
+      409,
+      ErrorCode.CannotUpdateDM,
+      "Participants can only be removed from group chats",
+    );
   const target = chat.handles.find((h) => h.handle === handle && h.status === "active");
-  if (target === undefined) throw new ApiError(409, ErrorCode.StateConflict, `${handle} is not an active participant of chat ${chat.id}`);
-  if (target.is_me) throw new ApiError(409, ErrorCode.StateConflict, "You cannot remove your own line; use POST /v3/chats/{chatId}/leave");
+  if (target === undefined)
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      `${handle} is not an active participant of chat ${chat.id}`,
+    );
+  if (target.is_me)
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      "You cannot remove your own line; use POST /v3/chats/{chatId}/leave",
+    );
   const remaining = activeParticipants(chat) - 1;
   if (remaining < GroupRules.minParticipantsAfterRemove) {
-    throw new ApiError(409, ErrorCode.StateConflict, `At least ${GroupRules.minParticipantsAfterRemove} participants must remain after a removal (${remaining} would)`);
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      `At least ${GroupRules.minParticipantsAfterRemove} participants must remain after a removal (${remaining} would)`,
+    );
   }
   ctx.operations.enqueue({ kind: "participant.remove", chat_id: chat.id, handle }, ctx.traceId);
   ctx.store.commit();
-  return { status: 202, body: { message: "Participant removal queued", status: "accepted", trace_id: ctx.traceId } };
+  return {
+    status: 202,
+    body: { message: "Participant removal queued", status: "accepted", trace_id: ctx.traceId },
+  };
 }
 
 /** Best effort and invisible in the account: 204 on DMs, 403 on groups. */
 function typing(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const chat = interactiveChat(ctx, req.params.chatId as string);
-  if (chat.is_group) throw new ApiError(403, ErrorCode.AccessDenied, "Typing indicators are not supported in group chats");
+  if (chat.is_group)
+    throw new ApiError(
+      403,
+      ErrorCode.AccessDenied,
+      "Typing indicators are not supported in group chats",
+    );
   return { status: 204 };
 }

@@ -48,7 +48,11 @@ function updateForwarding(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const id = req.params.phoneNumberId as string;
   const line = ownedLines(ctx).find((l) => l.id === id);
   if (line === undefined) {
-    throw new ApiError(404, ErrorCode.PhoneNumberNotFound, `Phone number ${id} not found; the path takes the line's id from GET /v3/phone_numbers, not the number`);
+    throw new ApiError(
+      404,
+      ErrorCode.PhoneNumberNotFound,
+      `Phone number ${id} not found; the path takes the line's id from GET /v3/phone_numbers, not the number`,
+    );
   }
   const body = objectBody(req.body);
   if (!("forwarding_number" in body)) throw missingField("forwarding_number");
@@ -58,23 +62,40 @@ function updateForwarding(req: ApiRequest, ctx: ApiContext): ApiResponse {
   }
   line.forwarding_number = value === "" || value === null ? null : (value as string);
   ctx.store.commit();
-  return { status: 200, body: { id: line.id, phone_number: line.phone_number, forwarding_number: line.forwarding_number } };
+  return {
+    status: 200,
+    body: {
+      id: line.id,
+      phone_number: line.phone_number,
+      forwarding_number: line.forwarding_number,
+    },
+  };
 }
 
 /** The line of an existing chat with exactly these recipients, else the first line. */
 function availableNumber(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const lines = ownedLines(ctx);
   const first = lines[0];
-  if (first === undefined) throw new ApiError(404, ErrorCode.PhoneNumberNotFound, "This token owns no phone numbers");
+  if (first === undefined)
+    throw new ApiError(404, ErrorCode.PhoneNumberNotFound, "This token owns no phone numbers");
   const to = [...new Set(queryList(req.query, "to").map((h) => normalizeHandle("to", h)))].sort();
   const match =
     to.length === 0
       ? undefined
       : ctx.store.state.chats.find((c) => {
           if (!ctx.lines.has(c.line)) return false;
-          const others = c.handles.filter((h) => !h.is_me && h.status === "active").map((h) => h.handle).sort();
+          const others = c.handles
+            .filter((h) => !h.is_me && h.status === "active")
+            .map((h) => h.handle)
+            .sort();
           return others.length === to.length && others.every((h, i) => h === to[i]);
         });
   const phone = match?.line ?? first.phone_number;
-  return { status: 200, body: { phone_number: phone, vcf_url: `${ctx.origin}/__emulator/vcf/${encodeURIComponent(phone)}.vcf` } };
+  return {
+    status: 200,
+    body: {
+      phone_number: phone,
+      vcf_url: `${ctx.origin}/__emulator/vcf/${encodeURIComponent(phone)}.vcf`,
+    },
+  };
 }

@@ -20,7 +20,13 @@ import {
 } from "../../api-wire/index.js";
 import type { SubscriptionRecord } from "../account-store.js";
 import type { ApiContext, ApiHandler, ApiRequest, ApiResponse } from "../api-context.js";
-import { ApiError, invalidParameter, invalidPhone, missingField, phoneNotOwned } from "../api-error.js";
+import {
+  ApiError,
+  invalidParameter,
+  invalidPhone,
+  missingField,
+  phoneNotOwned,
+} from "../api-error.js";
 import { objectBody } from "../request-fields.js";
 import type { Router } from "../router.js";
 import { isKnownWebhookVersion } from "../webhook-dispatcher.js";
@@ -35,10 +41,16 @@ export function registerWebhookSubscriptionRoutes(router: Router<ApiHandler>): v
       status: 200,
       body: { subscriptions: ctx.store.state.subscriptions.map(toSubscription) },
     }))
-    .add("GET", "/v3/webhook-subscriptions/:subscriptionId", (req, ctx) => ({ status: 200, body: toSubscription(findSubscription(ctx, req)) }))
+    .add("GET", "/v3/webhook-subscriptions/:subscriptionId", (req, ctx) => ({
+      status: 200,
+      body: toSubscription(findSubscription(ctx, req)),
+    }))
     .add("PUT", "/v3/webhook-subscriptions/:subscriptionId", updateSubscription)
     .add("DELETE", "/v3/webhook-subscriptions/:subscriptionId", deleteSubscription)
-    .add("GET", "/v3/webhook-events", () => ({ status: 200, body: { doc_url: WEBHOOK_EVENTS_DOC_URL, events: [...WEBHOOK_EVENT_TYPES] } }));
+    .add("GET", "/v3/webhook-events", () => ({
+      status: 200,
+      body: { doc_url: WEBHOOK_EVENTS_DOC_URL, events: [...WEBHOOK_EVENT_TYPES] },
+    }));
 }
 
 export function toSubscription(s: SubscriptionRecord): WebhookSubscription {
@@ -61,7 +73,12 @@ export function newSigningSecret(): string {
 function findSubscription(ctx: ApiContext, req: ApiRequest): SubscriptionRecord {
   const id = req.params.subscriptionId as string;
   const sub = ctx.store.state.subscriptions.find((s) => s.id === id);
-  if (sub === undefined) throw new ApiError(404, ErrorCode.WebhookSubscriptionNotFound, `Webhook subscription ${id} not found`);
+  if (sub === undefined)
+    throw new ApiError(
+      404,
+      ErrorCode.WebhookSubscriptionNotFound,
+      `Webhook subscription ${id} not found`,
+    );
   return sub;
 }
 
@@ -74,27 +91,41 @@ function parseTargetUrl(ctx: ApiContext, value: unknown, exceptId?: string): str
   } catch {
     throw invalidParameter(`target_url is not a valid URL: ${value}`);
   }
-  const insecureOk = ctx.allowInsecureWebhooks && url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  const insecureOk =
+    ctx.allowInsecureWebhooks && url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== "https:" && !insecureOk) {
     throw invalidParameter(`target_url must be an https URL (got ${url.protocol}//…)`);
   }
   const version = url.searchParams.get("version");
   if (version !== null && !isKnownWebhookVersion(version)) {
-    throw invalidParameter(`Unknown webhook payload version ${version}; use 2025-01-01 or 2026-02-03`);
+    throw invalidParameter(
+      `Unknown webhook payload version ${version}; use 2025-01-01 or 2026-02-03`,
+    );
   }
-  const taken = ctx.store.state.subscriptions.find((s) => s.target_url === value && s.id !== exceptId);
+  const taken = ctx.store.state.subscriptions.find(
+    (s) => s.target_url === value && s.id !== exceptId,
+  );
   if (taken !== undefined) {
-    throw new ApiError(409, ErrorCode.StateConflict, `target_url is already used by subscription ${taken.id}; each target_url can be used once per account (add e.g. ?line=2 to make it differ)`);
+    throw new ApiError(
+      409,
+      ErrorCode.StateConflict,
+      `target_url is already used by subscription ${taken.id}; each target_url can be used once per account (add e.g. ?line=2 to make it differ)`,
+    );
   }
   return value;
 }
 
 function parseEvents(value: unknown): WebhookEventType[] {
   if (value === undefined || value === null) throw missingField("subscribed_events");
-  if (!Array.isArray(value) || value.length === 0) throw invalidParameter("subscribed_events must be a non-empty array of event types (see GET /v3/webhook-events)");
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalidParameter(
+      "subscribed_events must be a non-empty array of event types (see GET /v3/webhook-events)",
+    );
   for (const e of value) {
     if (typeof e !== "string" || !isWebhookEventType(e)) {
-      throw invalidParameter(`Unknown webhook event type ${JSON.stringify(e)}; see GET /v3/webhook-events`);
+      throw invalidParameter(
+        `Unknown webhook event type ${JSON.stringify(e)}; see GET /v3/webhook-events`,
+      );
     }
   }
   return [...new Set(value as WebhookEventType[])];
@@ -102,9 +133,11 @@ function parseEvents(value: unknown): WebhookEventType[] {
 
 function parsePhoneFilter(ctx: ApiContext, value: unknown): string[] | null {
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value)) throw invalidParameter("phone_numbers must be an array of E.164 lines, [] or null");
+  if (!Array.isArray(value))
+    throw invalidParameter("phone_numbers must be an array of E.164 lines, [] or null");
   for (const [i, p] of value.entries()) {
-    if (typeof p !== "string" || !E164_PATTERN.test(p)) throw invalidPhone(`phone_numbers[${i}]`, p);
+    if (typeof p !== "string" || !E164_PATTERN.test(p))
+      throw invalidPhone(`phone_numbers[${i}]`, p);
     if (!ctx.lines.has(p)) throw phoneNotOwned(`phone_numbers[${i}]`, p);
   }
   return value.length === 0 ? null : [...new Set(value as string[])];
@@ -136,13 +169,18 @@ function updateSubscription(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const body = objectBody(req.body);
   const next = { ...sub };
   if (body.target_url !== undefined) next.target_url = parseTargetUrl(ctx, body.target_url, sub.id);
-  if (body.subscribed_events !== undefined) next.subscribed_events = parseEvents(body.subscribed_events);
+  if (body.subscribed_events !== undefined)
+    next.subscribed_events = parseEvents(body.subscribed_events);
   if (body.is_active !== undefined) {
-    if (typeof body.is_active !== "boolean") throw invalidParameter("is_active must be true or false");
+    if (typeof body.is_active !== "boolean")
+      throw invalidParameter("is_active must be true or false");
     next.is_active = body.is_active;
   }
   if ("phone_numbers" in body) next.phone_numbers = parsePhoneFilter(ctx, body.phone_numbers);
-  if ("signing_secret" in body) throw invalidParameter("signing_secret cannot be changed; delete and re-create the subscription to rotate it");
+  if ("signing_secret" in body)
+    throw invalidParameter(
+      "signing_secret cannot be changed; delete and re-create the subscription to rotate it",
+    );
   next.updated_at = ctx.now.toISOString();
   Object.assign(sub, next);
   ctx.store.commit();
