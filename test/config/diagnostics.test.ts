@@ -36,6 +36,12 @@ describe("formatDiagnostic", () => {
     ).toBe("Stack/Chats (/chats/a): error: m");
   });
 
+  it("prints the bare message when there is no place at all", () => {
+    expect(formatDiagnostic({ severity: "error", message: "no chatsync.yaml", path: "" })).toBe(
+      "error: no chatsync.yaml",
+    );
+  });
+
   it("colours only when asked", () => {
     expect(formatDiagnostic(d, { color: true, sourceText: source })).toContain("\u001b[31m");
     expect(formatDiagnostic(d, { color: false, sourceText: source })).not.toContain("\u001b[");

@@ -35,10 +35,10 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   );
 }
 
-function locationOf(d: Diagnostic): string {
-  const where = d.file ?? "<config>";
-  if (d.line === undefined) return d.path ? `${where} (${d.path})` : where;
-  return `${where}:${d.line}:${d.column ?? 1}`;
+function locationOf(d: Diagnostic): string | undefined {
+  if (d.file === undefined) return d.path ? d.path : undefined;
+  if (d.line === undefined) return d.path ? `${d.file} (${d.path})` : d.file;
+  return `${d.file}:${d.line}:${d.column ?? 1}`;
 }
 
 /**
@@ -64,7 +64,8 @@ export function formatDiagnostic(
 ): string {
   const c = pc.createColors(opts.color ?? false);
   const label = d.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
-  let out = `${c.bold(locationOf(d))}: ${label}: ${d.message}`;
+  const where = locationOf(d);
+  let out = `${where === undefined ? "" : `${c.bold(where)}: `}${label}: ${d.message}`;
   if (opts.sourceText !== undefined && d.line !== undefined) {
     const snippet = caretSnippet(opts.sourceText, d.line, d.column ?? 1);
     if (snippet !== undefined) {
