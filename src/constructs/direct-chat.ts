@@ -35,8 +35,8 @@ export interface DirectChatProps {
    */
   readonly preventDestroy?: boolean;
   /**
-   * What removing this declaration does. The API cannot leave direct chats, so they are
-   * always forgotten; the YAML path's rules decide what an explicit `leave` means.
+   * What removing this declaration does. The API cannot leave direct chats, so they are always
+   * forgotten; an explicit `leave` gets a warning (as in YAML) and is treated as `forget`.
    * @default "forget"
    */
   readonly onDelete?: OnDelete;
