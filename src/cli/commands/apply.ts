@@ -1,14 +1,90 @@
+/**
+ * `chatsync apply [PATH... | PLANFILE]`: plan and apply, or apply a saved plan (refused when
+ * the state or the live account moved on since). Without --auto-approve a terminal is asked;
+ * without a terminal the apply is refused.
+ */
 import type { Command } from "commander";
+import { addEngineOptions, checkTargets, parsePositiveInt, type EngineFlags } from "../engine-options.js";
 import { CliError } from "../cli-error.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface ApplyFlags extends EngineFlags {
+  autoApprove?: boolean;
+  parallelism?: string;
+  maxRemovals?: string;
+  allowRemovals?: boolean;
+  confirmTimeout?: string;
+}
+
 export function registerApply(program: Command): void {
-  program
+  const cmd = program
     .command("apply")
-    .description("apply (not built yet)")
-    .allowUnknownOption()
-    .argument("[args...]")
-    .action(() => {
-      throw new CliError("'chatsync apply' is not built yet");
+    .description("make the live account match the configuration (or apply a saved plan)")
+    .argument("[paths...]", "YAML files or folders, one .json manifest, or one saved plan (from plan --out)")
+    .option("--auto-approve", "do not ask for approval (required without a terminal)")
+    .option("--parallelism <n>", "addresses applied at once (default 4)")
+    .option("--max-removals <n>", "refuse a plan removing more participants in total, or leaving more chats, than N (default 10)")
+    .option("--allow-removals", "skip the removal guard")
+    .option("--confirm-timeout <seconds>", "how long to wait for queued changes to show in a read (default 30)");
+  addEngineOptions(cmd).action(async (paths: string[], flags: ApplyFlags, command: Command) => {
+    await runApplyCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
+  });
+}
+
+async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void> {
+  const targets = checkTargets(flags.target);
+  const parallelism = parsePositiveInt("--parallelism", flags.parallelism, 4);
+  const maxRemovals = parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0);
+  const confirmTimeoutMs = parsePositiveInt("--confirm-timeout", flags.confirmTimeout, 30) * 1000;
+  const [{ readEngineInput, openSessionFor }, { useColor }, { askApproval }, engine] = await Promise.all([
+    import("../engine-run.js"),
+    import("../engine-options.js"),
+    import("../approval-prompt.js"),
+    import("../../sync-engine/index.js"),
+  ]);
+  const cwd = process.cwd();
+  const input = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: true });
+  const colorOut = useColor(flags, process.stdout);
+  const progress = process.stderr.isTTY ? engine.ttyProgress(process.stderr, useColor(flags, process.stderr)) : engine.plainProgress(process.stderr);
+
+  const session = await openSessionFor(input, flags);
+  let result;
+  try {
+    result = await engine.runApply({
+      ...(input.desired ? { desired: input.desired } : {}),
+      ...(input.savedPlan ? { savedPlan: input.savedPlan } : {}),
+      api: session.api,
+      statePath: input.statePath,
+      targets,
+      destroy: flags.destroy === true,
+      parallelism,
+      maxRemovals,
+      allowRemovals: flags.allowRemovals === true,
+      confirmTimeoutMs,
+      progress,
+      onPlan: (plan) => {
+        if (!flags.json) process.stdout.write(engine.renderPlanHuman(plan, { color: colorOut }));
+      },
+      approve: async () => (flags.autoApprove ? true : askApproval(process.stdin, process.stderr)),
     });
+  } catch (err) {
+    if (err instanceof engine.ApplyFailedError && flags.json) {
+      process.stdout.write(`${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`);
+    }
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message);
+  } finally {
+    await session.close();
+  }
+
+  const { plan, outcome } = result;
+  for (const w of outcome.warnings) process.stderr.write(`warning: ${w.address ? `${w.address}: ` : ""}${w.message}\n`);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "applied", plan, outcome }, null, 2)}\n`);
+    return;
+  }
+  if (plan.changes.length === 0) return;
+  const s = plan.summary;
+  process.stdout.write(
+    `\nApply complete! ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.leave} left${s.forget ? `, ${s.forget} forgotten` : ""}${s.delete ? `, ${s.delete} deleted` : ""}.\n`,
+  );
 }

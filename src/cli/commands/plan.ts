@@ -1,14 +1,72 @@
+/**
+ * `chatsync plan [PATH...]`: refresh, diff, print. Writes nothing. Exit codes (SPEC §3): 0,
+ * 1 on error (a plan with errors such as prevent_destroy included), and with
+ * --detailed-exitcode 2 when there are changes (or drift, with --refresh-only).
+ */
 import type { Command } from "commander";
+import { addEngineOptions, checkTargets, type EngineFlags } from "../engine-options.js";
 import { CliError } from "../cli-error.js";
 
-// Placeholder until the owning issue lands; replaced by the real command.
+interface PlanFlags extends EngineFlags {
+  out?: string;
+  detailedExitcode?: boolean;
+  markdown?: boolean;
+  refreshOnly?: boolean;
+}
+
 export function registerPlan(program: Command): void {
-  program
+  const cmd = program
     .command("plan")
-    .description("plan (not built yet)")
-    .allowUnknownOption()
-    .argument("[args...]")
-    .action(() => {
-      throw new CliError("'chatsync plan' is not built yet");
+    .description("refresh the live account, diff it with the configuration, print the plan; writes nothing")
+    .argument("[paths...]", "YAML files or folders, or one .json manifest (default: ./chatsync.yaml, else ./chatsync/)")
+    .option("--out <file>", "save the plan (JSON) for a later `chatsync apply FILE`")
+    .option("--detailed-exitcode", "exit 0 = no changes, 2 = changes, 1 = error")
+    .option("--markdown", "render the plan as a pull-request comment")
+    .option("--refresh-only", "show drift only; propose no changes");
+  addEngineOptions(cmd).action(async (paths: string[], flags: PlanFlags, command: Command) => {
+    await runPlanCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
+  });
+}
+
+async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> {
+  if (flags.json && flags.markdown) throw new CliError("--json and --markdown exclude each other; pick one output format");
+  const targets = checkTargets(flags.target);
+  const [{ readEngineInput, openSessionFor }, { useColor }, engine] = await Promise.all([
+    import("../engine-run.js"),
+    import("../engine-options.js"),
+    import("../../sync-engine/index.js"),
+  ]);
+  const cwd = process.cwd();
+  const input = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: false });
+  const session = await openSessionFor(input, flags);
+  let plan;
+  try {
+    plan = await engine.runPlan({
+      desired: input.desired!,
+      api: session.api,
+      statePath: input.statePath,
+      targets,
+      destroy: flags.destroy === true,
+      refreshOnly: flags.refreshOnly === true,
     });
+  } finally {
+    await session.close();
+  }
+
+  if (plan.errors.length > 0) {
+    if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+    throw new CliError(`the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`);
+  }
+  if (flags.out) {
+    const [{ default: writeFileAtomic }, { resolve }] = await Promise.all([import("write-file-atomic"), import("node:path")]);
+    const out = resolve(cwd, flags.out);
+    await writeFileAtomic(out, engine.renderPlanJson(plan), { mode: 0o600 });
+    process.stderr.write(`Saved the plan to ${out}; apply it with: chatsync apply ${flags.out}\n`);
+  }
+  if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+  else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
+  else process.stdout.write(engine.renderPlanHuman(plan, { color: useColor(flags, process.stdout) }));
+
+  const changed = flags.refreshOnly ? plan.drift.length > 0 : plan.changes.length > 0;
+  if (flags.detailedExitcode && changed) process.exitCode = 2;
 }

@@ -1,0 +1,61 @@
+/**
+ * The composition root's link to the API: a LinqClient for `--endpoint` (token from the
+ * environment only), or — with `--emulator` — an emulator started in this process on a free
+ * loopback port, its account kept in `.chatsync/emulator.json` beside the state. Only this
+ * file imports the emulator, and only lazily.
+ */
+import { dirname, join } from "node:path";
+import type { LinqClient, RequestEvent } from "../sync-engine/client/linq-client.js";
+import { CliError } from "./cli-error.js";
+
+/** Lines the embedded emulator always owns, besides the ones the configuration uses. */
+export const EMBEDDED_EMULATOR_LINES = ["+12025550100", "+12025550101"];
+
+export interface ApiSession {
+  api: LinqClient;
+  /** What is targeted, for log lines (never the token). */
+  target: string;
+  close(): Promise<void>;
+}
+
+export interface OpenApiOptions {
+  endpoint?: string;
+  emulator?: boolean;
+  statePath: string;
+  /** Lines the configuration sends from; the embedded emulator owns them. */
+  lines: readonly string[];
+  debug?: boolean;
+  log: (text: string) => void;
+}
+
+export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> {
+  const { LinqClient } = await import("../sync-engine/client/linq-client.js");
+  const onRequest = opts.debug
+    ? (e: RequestEvent) => opts.log(`debug: ${e.method} ${e.path} → ${e.status ?? e.error?.name ?? "no response"} (attempt ${e.attempt}, ${Math.round(e.durationMs)} ms)\n`)
+    : undefined;
+
+  if (opts.emulator) {
+    if (opts.endpoint) throw new CliError("--emulator and --endpoint exclude each other: --emulator targets its own embedded server");
+    const { startEmulator } = await import("../emulator/index.js");
+    const dataFile = join(dirname(opts.statePath), "emulator.json");
+    const phoneNumbers = [...new Set([...opts.lines, ...EMBEDDED_EMULATOR_LINES])].sort();
+    const emu = await startEmulator({ host: "127.0.0.1", port: 0, dataFile, phoneNumbers });
+    const api = new LinqClient({ token: emu.token, baseUrl: emu.baseUrl, ...(onRequest ? { onRequest } : {}) });
+    opts.log(`Using an embedded emulator at ${emu.baseUrl} (account in ${dataFile}; lines ${emu.phoneNumbers.join(", ")})\n`);
+    return {
+      api,
+      target: emu.baseUrl,
+      async close() {
+        await api.close();
+        await emu.close();
+      },
+    };
+  }
+
+  try {
+    const api = LinqClient.fromEnv(process.env, { ...(opts.endpoint ? { baseUrl: opts.endpoint } : {}), ...(onRequest ? { onRequest } : {}) });
+    return { api, target: api.baseUrl, close: () => api.close() };
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The flags `plan` and `apply` share (SPEC §3), declared once, and their reading into the
+ * values the engine needs. Bad combinations fail before anything runs, each with its sentence.
+ */
+import { Option, type Command } from "commander";
+import { CliError } from "./cli-error.js";
+
+export interface EngineFlags {
+  endpoint?: string;
+  state?: string;
+  emulator?: boolean;
+  color: boolean;
+  json?: boolean;
+  target?: string[];
+  destroy?: boolean;
+  debug?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .option("--endpoint <url>", "API base URL (env LINQ_API_BASE_URL or LINQ_API_V3_BASE_URL; default https://api.linqapp.com/api/partner)")
+    .option("--state <file>", "state file (default: .chatsync/state.json beside the first PATH)")
+    .option("--emulator", "start an embedded emulator on a free loopback port (account kept in .chatsync/emulator.json) and target it")
+    .option("--json", "machine output on stdout, logs on stderr")
+    .option("--no-color", "no colour (also NO_COLOR)")
+    .option("--target <address>", "limit to an address, e.g. chat.eng-oncall (repeatable)", collect)
+    .option("--destroy", "plan the removal of every managed address (or of the --target ones)")
+    .addOption(new Option("--debug", "stack traces and a request log on stderr").hideHelp());
+}
+
+/** Colour only for a terminal, never with NO_COLOR or --no-color. */
+export function useColor(flags: EngineFlags, stream: { isTTY?: boolean }): boolean {
+  return flags.color !== false && !process.env.NO_COLOR && stream.isTTY === true;
+}
+
+export function checkTargets(targets: readonly string[] | undefined): string[] {
+  for (const t of targets ?? []) {
+    if (!/^(chat|webhook|contact_card)\.[^\s]+$/.test(t)) {
+      throw new CliError(`--target ${t} is not an address; addresses look like chat.<key>, webhook.<key> or contact_card.<phone>`);
+    }
+  }
+  return [...(targets ?? [])];
+}
+
+export function parsePositiveInt(flag: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag} needs a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
+  return n;
+}

@@ -1,0 +1,87 @@
+/**
+ * What `plan` and `apply` do before the engine runs: read the desired state (or a saved plan),
+ * settle the state path, open the API session. Kept in one place so both commands behave
+ * identically.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { DesiredState } from "../sync-engine/model/desired-state.js";
+import type { Plan } from "../sync-engine/plan/plan-types.js";
+import { CliError } from "./cli-error.js";
+import { openApiSession, type ApiSession } from "./api-session.js";
+import type { EngineFlags } from "./engine-options.js";
+import { defaultStatePath, isManifestPath, loadDesired } from "./load-desired.js";
+
+export interface EngineInput {
+  desired?: DesiredState;
+  savedPlan?: Plan;
+  statePath: string;
+}
+
+/** Lines a desired state sends from or configures; the embedded emulator must own them. */
+export function linesOf(desired: DesiredState): string[] {
+  const lines = new Set<string>();
+  for (const c of Object.values(desired.chats)) lines.add(c.from);
+  for (const c of Object.values(desired.contact_cards)) lines.add(c.phone_number);
+  for (const w of Object.values(desired.webhooks)) for (const p of w.phone_numbers) lines.add(p);
+  return [...lines];
+}
+
+function linesOfPlan(plan: Plan): string[] {
+  const lines = new Set<string>();
+  for (const c of plan.changes) {
+    for (const s of c.steps) {
+      if (s.op === "create_chat") lines.add(s.from);
+      if (s.op === "create_contact_card") lines.add(s.phone_number);
+    }
+    if (c.after?.kind === "chat") lines.add(c.after.from);
+  }
+  return [...lines];
+}
+
+/** A saved plan is a single `.json` argument whose document says it is one. */
+export async function readSavedPlan(paths: string[], cwd: string): Promise<Plan | undefined> {
+  if (paths.length !== 1 || !isManifestPath(paths[0] as string)) return undefined;
+  const file = resolve(cwd, paths[0] as string);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const d = doc as Partial<Plan> | null;
+  if (d && typeof d === "object" && d.kind === "chatsync-plan") {
+    const { PLAN_FORMAT_VERSION } = await import("../sync-engine/plan/plan-types.js");
+    if (d.format_version !== PLAN_FORMAT_VERSION) {
+      throw new CliError(`${file} is a plan of format_version ${String(d.format_version)}; this chatsync applies format_version ${PLAN_FORMAT_VERSION}. Make the plan again with this version.`);
+    }
+    return d as Plan;
+  }
+  return undefined;
+}
+
+export async function readEngineInput(paths: string[], flags: EngineFlags, opts: { cwd: string; color: boolean; allowPlanFile: boolean }): Promise<EngineInput> {
+  if (opts.allowPlanFile) {
+    const savedPlan = await readSavedPlan(paths, opts.cwd);
+    if (savedPlan) {
+      if (flags.target?.length || flags.destroy) throw new CliError("--target and --destroy shape a new plan; a saved plan is applied exactly as it was made");
+      return { savedPlan, statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path };
+    }
+  }
+  const loaded = await loadDesired(paths, { cwd: opts.cwd, color: opts.color, warn: (t) => process.stderr.write(t) });
+  return {
+    desired: loaded.state,
+    statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath(loaded.files, opts.cwd),
+  };
+}
+
+export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<ApiSession> {
+  return openApiSession({
+    ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+    emulator: flags.emulator === true,
+    statePath: input.statePath,
+    lines: input.desired ? linesOf(input.desired) : input.savedPlan ? linesOfPlan(input.savedPlan) : [],
+    debug: flags.debug === true,
+    log: (t) => process.stderr.write(t),
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * Carrying out one chat change: every step in plan order, journaled to state before and after
+ * each write, so an apply killed at any instant resumes without a duplicate chat, welcome
+ * message or one-shot send.
+ *
+ * - create: the intent (with its idempotency key and exact request) is committed before the
+ *   call; a rerun replays the same request with the same key and the API answers with the chat
+ *   it already made (UNSETTLED §12.1 — the emulator dedups this way). If the live API did not
+ *   dedup chat creation, a crash between the call and the commit could leave a duplicate chat;
+ *   the fallback would be to look for a chat on the line with the same roster and the welcome
+ *   message's idempotency_key (message webhooks echo it) before re-sending.
+ * - one-shot sends (share contact card, location request) are at-most-once: the intent is
+ *   committed first; if a crash leaves it pending, the next plan records it as done and never
+ *   sends again.
+ * - queued changes (add, remove, rename, icon) are confirmed by reading back before the
+ *   declaration is recorded as last-applied.
+ */
+import type { LinqApi } from "../client/linq-api.js";
+import { describeStep } from "../plan/describe-step.js";
+import type { ResourceChange, Step } from "../plan/plan-types.js";
+import { deriveIdempotencyKey } from "../state/idempotency-key.js";
+import type { AppliedChat, ChatResourceState, IntentPurpose } from "../state/state-types.js";
+import { isApiError, type ApplyContext } from "./apply-context.js";
+import { confirmChat, isEmptyExpectation, type ChatExpectation } from "./confirm-chat.js";
+
+export type ChatApplyApi = Pick<
+  LinqApi,
+  "createChat" | "getChat" | "addParticipant" | "removeParticipant" | "updateChat" | "leaveChat" | "shareContactCard" | "requestLocation"
+>;
+
+function appliedOf(change: ResourceChange): AppliedChat | undefined {
+  if (change.after?.kind !== "chat") return undefined;
+  const { kind: _kind, ...applied } = change.after;
+  return applied;
+}
+
+async function oneShot(ctx: ApplyContext, res: ChatResourceState, purpose: Exclude<IntentPurpose, "create_chat">, send: () => Promise<unknown>): Promise<void> {
+  res.intents.push({ purpose, generation: res.generation, started_at: ctx.now().toISOString() });
+  await ctx.store.commit();
+  await send();
+  res.intents = res.intents.filter((i) => i.purpose !== purpose);
+  if (purpose === "share_contact_card") res.markers.contact_card_shared = ctx.now().toISOString();
+  else res.markers.location_requested = ctx.now().toISOString();
+  await ctx.store.commit();
+}
+
+export async function applyChatChange(api: ChatApplyApi, change: ResourceChange, ctx: ApplyContext): Promise<void> {
+  const { address } = change;
+  const res = ctx.store.chat(address);
+  const after = appliedOf(change);
+  let chatId = res.id;
+  let service: string | null | undefined;
+  const expect: ChatExpectation = { add: [], remove: [] };
+
+  const run = async (step: Step): Promise<void> => {
+    switch (step.op) {
+      case "create_chat": {
+        // A replaced chat is remembered until it is left or forgotten, even across a crash.
+        if (change.action === "replace" && res.id) {
+          res.retired = [...(res.retired ?? []).filter((r) => r.id !== res.id), { id: res.id, on_delete: after?.on_delete ?? "leave", retired_at: ctx.now().toISOString() }];
+          delete res.id;
+        }
+        const key = deriveIdempotencyKey(ctx.store.lineage, address, step.generation, "create_chat");
+        const request = { from: step.from, to: step.to, welcome_message: step.welcome_message };
+        res.intents = [
+          ...res.intents.filter((i) => i.purpose !== "create_chat"),
+          { purpose: "create_chat", generation: step.generation, idempotency_key: key, request, started_at: ctx.now().toISOString() },
+        ];
+        await ctx.store.commit();
+        const created = await api.createChat({
+          from: step.from,
+          to: step.to,
+          message: { parts: [{ type: "text", value: step.welcome_message }], idempotency_key: key },
+        });
+        res.id = created.chat.id;
+        res.from = step.from;
+        res.generation = step.generation;
+        res.intents = res.intents.filter((i) => i.purpose !== "create_chat");
+        res.markers = {};
+        if (after) {
+          // The roster came with the create; name and icon are recorded once a read shows them.
+          const { display_name: _n, icon: _i, ...base } = after;
+          res.applied = { ...base, ...(after.type === "group" ? { participants: step.to } : {}) };
+        }
+        await ctx.store.commit();
+        chatId = res.id;
+        service = created.chat.service;
+        return;
+      }
+      case "add_participant":
+        await api.addParticipant(requireId(chatId, address), step.handle);
+        expect.add.push(step.handle);
+        return;
+      case "remove_participant":
+        await api.removeParticipant(requireId(chatId, address), step.handle);
+        expect.remove.push(step.handle);
+        return;
+      case "rename_chat":
+        await api.updateChat(requireId(chatId, address), { display_name: step.display_name });
+        expect.display_name = step.display_name;
+        return;
+      case "set_chat_icon":
+        await api.updateChat(requireId(chatId, address), { group_chat_icon: step.icon });
+        expect.icon = step.icon;
+        return;
+      case "share_contact_card": {
+        const id = requireId(chatId, address);
+        await oneShot(ctx, res, "share_contact_card", () => api.shareContactCard(id));
+        return;
+      }
+      case "request_location": {
+        const id = requireId(chatId, address);
+        if (service !== undefined && service !== "iMessage") {
+          ctx.warnings.push({ address, message: `the new chat is ${service ?? "of unknown service"}; location requests need iMessage, so none was sent` });
+          return;
+        }
+        await oneShot(ctx, res, "request_location", () => api.requestLocation(id));
+        return;
+      }
+      case "settle_interrupted_send":
+        res.intents = res.intents.filter((i) => i.purpose !== step.purpose);
+        if (step.purpose === "share_contact_card") res.markers.contact_card_shared = "interrupted";
+        else res.markers.location_requested = "interrupted";
+        await ctx.store.commit();
+        return;
+      case "leave_chat":
+        try {
+          await api.leaveChat(step.chat_id);
+        } catch (err) {
+          // 409/2013: the line already left; the goal is reached.
+          if (!isApiError(err, 409, 2013)) throw err;
+        }
+        forgetChatId(res, step.chat_id);
+        await ctx.store.commit();
+        return;
+      case "forget_chat":
+        if (step.chat_id) forgetChatId(res, step.chat_id);
+        await ctx.store.commit();
+        return;
+      default:
+        throw new Error(`${address}: step ${step.op} does not apply to a chat`);
+    }
+  };
+
+  for (const step of change.steps) {
+    const what = describeStep(step);
+    ctx.progress.step(address, what);
+    try {
+      await run(step);
+    } catch (err) {
+      throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
+    }
+    ctx.progress.stepDone(address, what);
+  }
+
+  // --- confirm queued changes, then record the declaration as applied ---
+  if (!isEmptyExpectation(expect) && chatId) {
+    ctx.progress.step(address, "confirming queued changes by reading the chat back");
+    await confirmChat(api, chatId, res.from, expect, ctx.confirm);
+  }
+  if (change.after === null) {
+    ctx.store.remove(address);
+  } else if (after) {
+    res.applied = after;
+    if (!res.from) res.from = after.from;
+  }
+  await ctx.store.commit();
+}
+
+function requireId(id: string | undefined, address: string): string {
+  if (!id) throw new Error(`${address} has no live chat id (the create step did not run)`);
+  return id;
+}
+
+/** Drops `id` from the address's state: a retired generation, or the current chat (when the address goes away). */
+function forgetChatId(res: ChatResourceState, id: string): void {
+  if (res.retired) {
+    res.retired = res.retired.filter((r) => r.id !== id);
+    if (res.retired.length === 0) delete res.retired;
+  }
+  if (res.id === id) delete res.id;
+}

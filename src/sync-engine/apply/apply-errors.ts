@@ -1,0 +1,50 @@
+/** Errors of a plan/apply run. Each carries a `code` and says what to do next. */
+import type { PlanMessage } from "../plan/plan-types.js";
+import type { ApplyOutcome } from "./execute-plan.js";
+
+export class PlanHasErrorsError extends Error {
+  readonly code = "PLAN_HAS_ERRORS";
+  constructor(readonly errors: PlanMessage[]) {
+    super(`The plan cannot be applied:\n${errors.map((e) => `  - ${e.message}`).join("\n")}`);
+    this.name = "PlanHasErrorsError";
+  }
+}
+
+export class StalePlanError extends Error {
+  readonly code = "PLAN_STALE";
+  constructor(why: string) {
+    super(`The saved plan is stale: ${why}. Nothing was applied; run chatsync plan again and review the new plan.`);
+    this.name = "StalePlanError";
+  }
+}
+
+export class RemovalGuardError extends Error {
+  readonly code = "REMOVAL_GUARD";
+  constructor(readonly violations: string[]) {
+    super(
+      `Refusing to apply: the plan removes more than the removal guard allows:\n${violations.map((v) => `  - ${v}`).join("\n")}\n` +
+        "Check the configuration; if the removals are intended, raise --max-removals N or pass --allow-removals.",
+    );
+    this.name = "RemovalGuardError";
+  }
+}
+
+export class ApplyNotApprovedError extends Error {
+  readonly code = "APPLY_NOT_APPROVED";
+  constructor(message = "Apply cancelled: the plan was not approved. Nothing was changed.") {
+    super(message);
+    this.name = "ApplyNotApprovedError";
+  }
+}
+
+export class ApplyFailedError extends Error {
+  readonly code = "APPLY_FAILED";
+  constructor(readonly outcome: ApplyOutcome) {
+    super(
+      `Apply failed for ${outcome.failed.length} address(es) (${outcome.succeeded.length} succeeded and are recorded in state):\n` +
+        outcome.failed.map((f) => `  - ${f.address}: ${f.error}`).join("\n") +
+        "\nRun chatsync apply again to finish the job.",
+    );
+    this.name = "ApplyFailedError";
+  }
+}

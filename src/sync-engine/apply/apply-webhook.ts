@@ -1,0 +1,75 @@
+/**
+ * Carrying out one webhook subscription change. The signing secret exists only in the create
+ * response: it goes straight to `secret_file` (0600) and nowhere else — not the state, not the
+ * plan, not a log line.
+ */
+import type { WebhookEventType } from "../../api-wire/event-types.js";
+import type { LinqApi } from "../client/linq-api.js";
+import { describeStep } from "../plan/describe-step.js";
+import type { ResourceChange, Step } from "../plan/plan-types.js";
+import type { AppliedWebhook } from "../state/state-types.js";
+import { isApiError, type ApplyContext } from "./apply-context.js";
+
+export type WebhookApplyApi = Pick<LinqApi, "createWebhookSubscription" | "updateWebhookSubscription" | "deleteWebhookSubscription">;
+
+export async function applyWebhookChange(api: WebhookApplyApi, change: ResourceChange, ctx: ApplyContext): Promise<void> {
+  const { address } = change;
+  const res = ctx.store.webhook(address);
+
+  const run = async (step: Step): Promise<void> => {
+    switch (step.op) {
+      case "create_webhook": {
+        const created = await api.createWebhookSubscription({
+          target_url: step.target_url,
+          subscribed_events: step.events as WebhookEventType[],
+          ...(step.phone_numbers.length ? { phone_numbers: step.phone_numbers } : {}),
+        });
+        res.id = created.id;
+        await ctx.store.commit();
+        if (step.secret_file) await ctx.writeSecret(step.secret_file, created.signing_secret);
+        // Creation has no is_active field; an inactive declaration is switched off right after.
+        if (!step.active && created.is_active) await api.updateWebhookSubscription(created.id, { is_active: false });
+        return;
+      }
+      case "update_webhook":
+        await api.updateWebhookSubscription(step.webhook_id, {
+          ...step.changes,
+          subscribed_events: step.changes.subscribed_events as WebhookEventType[] | undefined,
+        });
+        return;
+      case "delete_webhook":
+        try {
+          await api.deleteWebhookSubscription(step.webhook_id);
+        } catch (err) {
+          // Already gone: the goal is reached.
+          if (!isApiError(err, 404)) throw err;
+        }
+        if (res.id === step.webhook_id) delete res.id;
+        await ctx.store.commit();
+        return;
+      case "adopt_webhook":
+        res.id = step.webhook_id;
+        await ctx.store.commit();
+        return;
+      default:
+        throw new Error(`${address}: step ${step.op} does not apply to a webhook`);
+    }
+  };
+
+  for (const step of change.steps) {
+    const what = describeStep(step);
+    ctx.progress.step(address, what);
+    try {
+      await run(step);
+    } catch (err) {
+      throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
+    }
+    ctx.progress.stepDone(address, what);
+  }
+  if (change.after === null) ctx.store.remove(address);
+  else if (change.after.kind === "webhook") {
+    const { kind: _k, ...applied } = change.after;
+    res.applied = applied satisfies AppliedWebhook;
+  }
+  await ctx.store.commit();
+}

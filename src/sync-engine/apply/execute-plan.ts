@@ -1,0 +1,81 @@
+/**
+ * The executor: the only code that writes to the API. It carries out a plan as decided —
+ * never re-deciding — in dependency order (contact cards, then webhooks, then chats: a chat's
+ * contact-card share needs the card), with at most `parallelism` addresses in flight. One
+ * address failing does not stop the others; what succeeded is recorded, and the outcome names
+ * every failed address so the next run finishes the job.
+ */
+import type { Address } from "../model/desired-state.js";
+import type { Plan, PlanMessage, ResourceChange, ResourceKind } from "../plan/plan-types.js";
+import type { StateStore } from "../state/state-file.js";
+import { applyChatChange, type ChatApplyApi } from "./apply-chat.js";
+import type { ApplyContext } from "./apply-context.js";
+import { applyContactCardChange, type ContactCardApplyApi } from "./apply-contact-card.js";
+import { applyWebhookChange, type WebhookApplyApi } from "./apply-webhook.js";
+import type { ConfirmOptions } from "./confirm-chat.js";
+import type { ProgressReporter } from "./progress-reporter.js";
+import { mapBounded } from "../refresh/refresh-live.js";
+
+export type ExecutorApi = ChatApplyApi & WebhookApplyApi & ContactCardApplyApi;
+
+export interface ExecuteOptions {
+  parallelism: number;
+  progress: ProgressReporter;
+  confirm: ConfirmOptions;
+  writeSecret: (path: string, secret: string) => Promise<void>;
+  now?: () => Date;
+}
+
+export interface ApplyOutcome {
+  succeeded: Address[];
+  failed: Array<{ address: Address; error: string }>;
+  warnings: PlanMessage[];
+}
+
+const PHASES: ResourceKind[] = ["contact_card", "webhook", "chat"];
+
+export async function executePlan(api: ExecutorApi, plan: Plan, store: StateStore, opts: ExecuteOptions): Promise<ApplyOutcome> {
+  const ctx: ApplyContext = {
+    store,
+    progress: opts.progress,
+    confirm: opts.confirm,
+    warnings: [],
+    writeSecret: opts.writeSecret,
+    now: opts.now ?? (() => new Date()),
+  };
+  const outcome: ApplyOutcome = { succeeded: [], failed: [], warnings: ctx.warnings };
+
+  // Settings that need no API call.
+  if (plan.records.length > 0) {
+    for (const r of plan.records) {
+      const { kind, ...applied } = r.after;
+      if (kind === "chat") store.chat(r.address).applied = applied as never;
+      else if (kind === "webhook") store.webhook(r.address).applied = applied as never;
+      else store.contactCard(r.address).applied = applied as never;
+    }
+    await store.commit();
+  }
+
+  opts.progress.begin(plan.changes.length);
+  const applyOne = async (change: ResourceChange): Promise<void> => {
+    try {
+      if (change.kind === "chat") await applyChatChange(api, change, ctx);
+      else if (change.kind === "webhook") await applyWebhookChange(api, change, ctx);
+      else await applyContactCardChange(api, change, ctx);
+      outcome.succeeded.push(change.address);
+      opts.progress.addressDone(change.address, { ok: true });
+    } catch (err) {
+      const error = (err as Error).message;
+      outcome.failed.push({ address: change.address, error });
+      opts.progress.addressDone(change.address, { ok: false, error });
+      // Whatever the failed address journaled so far must reach the disk.
+      await store.commit().catch(() => undefined);
+    }
+  };
+  for (const kind of PHASES) {
+    const batch = plan.changes.filter((c) => c.kind === kind);
+    await mapBounded(batch, Math.max(1, opts.parallelism), applyOne);
+  }
+  opts.progress.end();
+  return outcome;
+}
