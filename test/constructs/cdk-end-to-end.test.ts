@@ -24,6 +24,7 @@ import { startEmulator, type RunningEmulator } from "../../src/emulator/index.js
 import { loadConfig } from "../../src/sync-engine/config/load-config.js";
 import { manifestJson } from "../../src/sync-engine/model/manifest.js";
 import { synthesizeDesiredState } from "../../src/constructs/index.js";
+import { GroupChat } from "../../dist/constructs/index.js";
 import { declareQuickstartChats } from "../../examples/cdk/quickstart-chats.js";
 import { ChatSyncTerraformBridge } from "../../dist/constructs/terraform-bridge.js";
 
@@ -186,53 +187,67 @@ describe("YAML quickstart and CDK example are the same declaration", () => {
   });
 });
 
-describe("synthesized provisioner commands, run as Terraform runs them", () => {
-  it("apply every object, leave nothing to do, then remove every object", async () => {
-    await resetEmulator();
-    const outdir = join(work, "cdktf.out");
-    const stateFile = join(work, "bridge", "state.json");
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, "chatsync-quickstart");
-    declareQuickstartChats(stack, { baseDir: join(work, "bridge") });
-    new ChatSyncTerraformBridge(stack, "chatsync-bridge", { chatsyncEntryPoint: cli, stateFile });
-    app.synth();
+type NullResourceJson = {
+  triggers: Record<string, string>;
+  provisioner: { "local-exec": { command: string; when?: string } }[];
+};
 
-    const stackDir = join(outdir, "stacks", "chatsync-quickstart");
-    const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
-      resource: {
-        null_resource: Record<
-          string,
-          {
-            triggers: Record<string, string>;
-            provisioner: { "local-exec": { command: string; when?: string } }[];
-          }
-        >;
-      };
-    };
-    const resources = Object.values(tf.resource.null_resource);
-    // `${self.triggers.X}` is all a provisioner command says; resolve it like Terraform.
-    const commandOf = (r: (typeof resources)[number], when?: string) => {
-      const p = r.provisioner.find((x) => x["local-exec"].when === when)?.["local-exec"].command;
-      const field = /^\$\{self\.triggers\.(\w+)\}$/.exec(p ?? "")?.[1];
-      return field === undefined ? undefined : evaluateLiteral(r.triggers[field] ?? "");
-    };
-    const applies = resources.map((r) => commandOf(r)).filter((c): c is string => c !== undefined);
-    const destroys = resources
+/** Synthesizes `declare`'s objects with the bridge and returns the commands Terraform would run. */
+function synthesizeCommands(
+  name: string,
+  declare: (stack: TerraformStack) => void,
+): { stackDir: string; stateFile: string; applies: string[]; destroys: string[] } {
+  const outdir = join(work, name, "cdktf.out");
+  const stateFile = join(work, name, "state.json");
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, name);
+  declare(stack);
+  new ChatSyncTerraformBridge(stack, "chatsync-bridge", { chatsyncEntryPoint: cli, stateFile });
+  app.synth();
+  const stackDir = join(outdir, "stacks", name);
+  const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+    resource: { null_resource: Record<string, NullResourceJson> };
+  };
+  const resources = Object.values(tf.resource.null_resource);
+  // `${self.triggers.X}` is all a provisioner command says; resolve it like Terraform.
+  const commandOf = (r: NullResourceJson, when?: string) => {
+    const p = r.provisioner.find((x) => x["local-exec"].when === when)?.["local-exec"].command;
+    const field = /^\$\{self\.triggers\.(\w+)\}$/.exec(p ?? "")?.[1];
+    return field === undefined ? undefined : evaluateLiteral(r.triggers[field] ?? "");
+  };
+  return {
+    stackDir,
+    stateFile,
+    applies: resources.map((r) => commandOf(r)).filter((c): c is string => c !== undefined),
+    destroys: resources
       .map((r) => commandOf(r, "destroy"))
-      .filter((c): c is string => c !== undefined);
+      .filter((c): c is string => c !== undefined),
+  };
+}
+
+async function runAll(commands: string[], cwd: string): Promise<void> {
+  for (const command of commands) {
+    const r = await shell(command, cwd);
+    expect(r.code, `${command}\n${r.stderr}`).toBe(0);
+  }
+}
+
+describe("synthesized provisioner commands, run as Terraform runs them", () => {
+  it("apply every quickstart object, leave nothing to do, then remove every object", async () => {
+    await resetEmulator();
+    const { stackDir, stateFile, applies, destroys } = synthesizeCommands("quickstart", (stack) => {
+      declareQuickstartChats(stack, { baseDir: join(work, "quickstart") });
+    });
     expect(applies).toHaveLength(4);
     expect(destroys).toHaveLength(4);
 
-    for (const command of applies) {
-      const r = await shell(command, stackDir);
-      expect(r.code, `${command}\n${r.stderr}`).toBe(0);
-    }
-    const live = await emulatorState();
-    expect(JSON.stringify(live)).toContain("Eng On-Call");
-    expect(JSON.stringify(live)).toContain("https://hooks.example.com/linq/location");
-    expect(existsSync(join(work, "bridge", ".chatsync", "secrets", "location-events.whsec"))).toBe(
-      true,
-    );
+    await runAll(applies, stackDir);
+    const live = JSON.stringify(await emulatorState());
+    expect(live).toContain("Eng On-Call");
+    expect(live).toContain("https://hooks.example.com/linq/location");
+    expect(
+      existsSync(join(work, "quickstart", ".chatsync", "secrets", "location-events.whsec")),
+    ).toBe(true);
 
     // Nothing is left to do: the engine's own plan over the same manifest and state agrees.
     const noop = await chatsync([
@@ -244,15 +259,36 @@ describe("synthesized provisioner commands, run as Terraform runs them", () => {
     ]);
     expect(noop.code, noop.stdout + noop.stderr).toBe(0);
 
-    for (const command of destroys) {
-      const r = await shell(command, stackDir);
-      expect(r.code, `${command}\n${r.stderr}`).toBe(0);
-    }
-    const gone = await emulatorState();
-    expect(JSON.stringify(gone)).not.toContain("https://hooks.example.com/linq/location");
-    const state = JSON.parse(readFileSync(stateFile, "utf8")) as Record<string, unknown>;
+    await runAll(destroys, stackDir);
+    const gone = JSON.stringify(await emulatorState());
+    expect(gone).not.toContain("https://hooks.example.com/linq/location");
+    const state = readFileSync(stateFile, "utf8");
     for (const address of ["chat.eng-oncall", "chat.alice", "webhook.location-events"]) {
-      expect(JSON.stringify(state)).not.toContain(`"${address}"`);
+      expect(state).not.toContain(`"${address}"`);
     }
+  });
+
+  it("a group with onDelete: leave is left by its destroy command", async () => {
+    await resetEmulator();
+    const { stackDir, applies, destroys } = synthesizeCommands("leaving", (stack) => {
+      new GroupChat(stack, "war-room", {
+        from: LINE,
+        displayName: "War Room",
+        participants: ["+14155550101", "+14155550102", "+14155550103"],
+        welcomeMessage: "War room is open.",
+        onDelete: "leave",
+      });
+    });
+    await runAll(applies, stackDir);
+    const me = async () => {
+      const { chats } = (await emulatorState()) as unknown as {
+        chats: { display_name: string | null; handles: { is_me?: boolean; status?: string }[] }[];
+      };
+      const chat = chats.find((c) => c.display_name === "War Room");
+      return chat?.handles.find((h) => h.is_me);
+    };
+    expect((await me())?.status ?? "active").toBe("active");
+    await runAll(destroys, stackDir);
+    expect((await me())?.status).toBe("left");
   });
 });
