@@ -9,7 +9,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import type { DocPath } from "./json-pointer.js";
 import { fromJsonPointer } from "./json-pointer.js";
-import { didYouMean } from "./did-you-mean.js";
+import { closestMatch, didYouMean } from "./did-you-mean.js";
 import { describePath } from "./describe-path.js";
 
 /** Same relative location from src/sync-engine/config and dist/sync-engine/config. */
@@ -60,6 +60,8 @@ export interface SchemaIssue {
   /** Point at the key of `path` (unknown or misplaced keys, missing children) or at its value. */
   at: "key" | "value";
   message: string;
+  /** For an unknown key: the allowed key it is probably a misspelling of. */
+  suggests?: string;
 }
 
 function valueAt(root: unknown, path: DocPath): unknown {
@@ -177,12 +179,16 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((parentSchema.properties as Record<string, unknown>) ?? {});
-      const hint = didYouMean(key, allowed);
-      const list = hint === "" ? `; allowed keys: ${allowed.join(", ")}` : hint;
+      const suggestion = closestMatch(key, allowed);
+      const list =
+        suggestion === undefined
+          ? `; allowed keys: ${allowed.join(", ")}`
+          : ` (did you mean "${suggestion}"?)`;
       return {
         path: [...path, key],
         at: "key",
         message: `unknown key "${key}" in ${path.length === 0 ? "the top level" : where}${list}`,
+        ...(suggestion !== undefined ? { suggests: suggestion } : {}),
       };
     }
     case "false schema": {
@@ -345,8 +351,15 @@ export function validateAgainstSchema(value: unknown): SchemaIssue[] {
   const misplaced = all
     .filter((x) => x.err.keyword === "false schema")
     .map((x) => x.issue?.path ?? []);
+  // A misspelt key already says "did you mean X"; "X is missing" on top of it is noise.
+  const misspelt = new Set(
+    all
+      .filter((x) => x.issue?.suggests !== undefined)
+      .map((x) => JSON.stringify([...(x.issue?.path ?? []).slice(0, -1), x.issue?.suggests])),
+  );
   for (const { err, issue } of all) {
     if (!issue) continue;
+    if (err.keyword === "required" && misspelt.has(JSON.stringify(issue.path))) continue;
     if (
       err.keyword !== "false schema" &&
       misplaced.some((p) => p.every((seg, i) => issue.path[i] === seg))
