@@ -14,6 +14,8 @@ export interface EngineFlags {
   target?: string[];
   destroy?: boolean;
   debug?: boolean;
+  /** Command of a construct app that writes the manifest (see app-manifest.ts). */
+  app?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -27,6 +29,7 @@ export function addEngineOptions(cmd: Command): Command {
     .option("--no-color", "no colour (also NO_COLOR)")
     .option("--target <address>", "limit to an address, e.g. chat.eng-oncall (repeatable)", collect)
     .option("--destroy", "plan the removal of every managed address (or of the --target ones)")
+    .option("--app <command>", "run a CDK app (like cdktf's \"app\") and use the manifest it writes to $CHATSYNC_MANIFEST_OUT instead of PATH")
     .addOption(new Option("--debug", "stack traces and a request log on stderr").hideHelp());
 }
 
