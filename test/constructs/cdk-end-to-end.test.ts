@@ -199,6 +199,7 @@ function synthesizeCommands(
 ): { stackDir: string; stateFile: string; applies: string[]; destroys: string[] } {
   const outdir = join(work, name, "cdktf.out");
   const stateFile = join(work, name, "state.json");
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir });
   const stack = new TerraformStack(app, name);
   declare(stack);
