@@ -44,6 +44,8 @@ export interface ApiContext {
   allowInsecureWebhooks: boolean;
   /** Gate for capability checks (§2.5); returns ms to wait, 0 = allowed. */
   capabilityGate(line: string): number;
+  /** Per sender→recipient message limit (§2.5); records the send when allowed. */
+  messageGate(line: string, recipients: readonly string[]): number;
   handleService(handle: string): ServiceType;
 }
 

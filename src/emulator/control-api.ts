@@ -5,6 +5,7 @@
 import type { ServiceType } from "../api-wire/index.js";
 import type { AccountStore } from "./account-store.js";
 import type { CapabilityGate } from "./capability-gate.js";
+import type { PairRateLimiter } from "./pair-rate-limit.js";
 import type { ApiRequest } from "./api-context.js";
 import { ApiError, invalidParameter, missingField } from "./api-error.js";
 import { FaultSettingsError, parseFaultSettings, type FaultInjector } from "./fault-injector.js";
@@ -28,6 +29,7 @@ export interface ControlTargets {
   dispatcher: WebhookDispatcher;
   operations: OperationQueue;
   capability: CapabilityGate;
+  pairLimiter: PairRateLimiter;
   /** Back to the start-up faults and rate limit (used by reset). */
   restoreStartupSettings(): void;
 }
@@ -52,6 +54,7 @@ export const controlRouter = new Router<ControlHandler>()
     t.store.reset();
     t.log.clear();
     t.capability.reset();
+    t.pairLimiter.reset();
     t.restoreStartupSettings();
     return { status: 204 };
   })
@@ -80,9 +83,20 @@ export const controlRouter = new Router<ControlHandler>()
       t.capability.intervalMs = ms;
       t.capability.reset();
     }
+    if (body.pair_limit !== undefined) {
+      if (typeof body.pair_limit !== "boolean")
+        throw invalidParameter("pair_limit must be true or false");
+      t.pairLimiter.enabled = body.pair_limit;
+      t.pairLimiter.reset();
+    }
     return {
       status: 200,
-      body: { rps, burst: burst ?? null, capability_interval_ms: t.capability.intervalMs },
+      body: {
+        rps,
+        burst: burst ?? null,
+        capability_interval_ms: t.capability.intervalMs,
+        pair_limit: t.pairLimiter.enabled,
+      },
     };
   })
   .add("POST", "/__emulator/simulate", (req, t, traceId) => ({

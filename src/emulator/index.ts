@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   tokenLines?: Record<string, string[]>;
   /** Minimum gap between capability checks per line (§2.5). Default 10 000 ms. */
   capabilityIntervalMs?: number;
+  /** Enforce §2.5's 30 messages per minute per sender→recipient pair. Default false. */
+  pairRateLimit?: boolean;
 }
 
 export interface RunningEmulator {
@@ -98,6 +100,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ...(opts.capabilityIntervalMs === undefined
       ? {}
       : { capabilityIntervalMs: opts.capabilityIntervalMs }),
+    ...(opts.pairRateLimit === undefined ? {} : { pairRateLimit: opts.pairRateLimit }),
     ...(opts.log === undefined ? {} : { log: opts.log }),
   });
   const host = opts.host ?? DEFAULT_EMULATOR_HOST;

@@ -31,6 +31,7 @@ import { registerParticipantRoutes } from "./routes/participants.js";
 import { registerPhoneNumberRoutes } from "./routes/phone-numbers.js";
 import { registerWebhookSubscriptionRoutes } from "./routes/webhook-subscriptions.js";
 import { CapabilityGate } from "./capability-gate.js";
+import { PairRateLimiter } from "./pair-rate-limit.js";
 import { PerTokenRateLimiter, type RateLimitSettings } from "./token-bucket.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
 
@@ -46,6 +47,7 @@ export interface ServerSettings {
   asyncMs: number;
   allowInsecureWebhooks: boolean;
   capabilityIntervalMs?: number;
+  pairRateLimit?: boolean;
   log?: (line: string) => void;
 }
 
@@ -75,6 +77,7 @@ export class EmulatorServer {
   origin = "";
   private readonly api = buildApiRouter();
   private readonly capability: CapabilityGate;
+  readonly pairLimiter: PairRateLimiter;
   private readonly logLine: (line: string) => void;
 
   constructor(private readonly settings: ServerSettings) {
@@ -83,6 +86,7 @@ export class EmulatorServer {
     this.limiter = new PerTokenRateLimiter(settings.rateLimit);
     this.dispatcher = new WebhookDispatcher(this.store, this.logLine);
     this.operations = new OperationQueue(this.store, this.dispatcher, settings.asyncMs);
+    this.pairLimiter = new PairRateLimiter(settings.pairRateLimit ?? false);
     this.capability = new CapabilityGate(
       settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS,
     );
@@ -328,6 +332,7 @@ export class EmulatorServer {
       now: new Date(),
       allowInsecureWebhooks: this.settings.allowInsecureWebhooks,
       capabilityGate: (line) => this.capability.take(line),
+      messageGate: (line, recipients) => this.pairLimiter.take(line, recipients),
       handleService: (handle): ServiceType =>
         this.store.state.handle_services[handle] ?? "iMessage",
     };
@@ -342,6 +347,7 @@ export class EmulatorServer {
       dispatcher: this.dispatcher,
       operations: this.operations,
       capability: this.capability,
+      pairLimiter: this.pairLimiter,
       restoreStartupSettings: () => {
         this.faults.configure({ probability: 0 } satisfies FaultSettings);
         this.limiter.configure(this.settings.rateLimit);

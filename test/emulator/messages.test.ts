@@ -143,3 +143,38 @@ describe("chat messages", () => {
     );
   });
 });
+
+describe("per-pair message limit", () => {
+  it("is off by default", async () => {
+    const dm = await createChat(emu, [ALICE]);
+    for (let i = 1; i <= 31; i++) {
+      expect(
+        (await call(emu, "POST", `/v3/chats/${dm.id}/messages`, { message: text(`m${i}`) })).status,
+      ).toBe(202);
+    }
+  });
+
+  it("when on, allows 30 messages per minute from a line to one recipient, then 429/1007 with Retry-After", async () => {
+    await emu.control.rateLimit({ rps: 0, pair_limit: true });
+    const dm = await createChat(emu, [ALICE]);
+    for (let i = 1; i < 30; i++) {
+      expect(
+        (await call(emu, "POST", `/v3/chats/${dm.id}/messages`, { message: text(`m${i}`) })).status,
+      ).toBe(202);
+    }
+    const limited = await call(emu, "POST", `/v3/chats/${dm.id}/messages`, {
+      message: text("one too many"),
+    });
+    expectApiError(limited, 429, 1007);
+    expect(limited.headers.get("retry-after")).toBe(String(limited.json.error.retry_after));
+    expect((await call(emu, "GET", `/v3/chats/${dm.id}/messages`)).json.messages).toHaveLength(30);
+    // A group containing the same person is refused too: the pair is full.
+    const group = await call(emu, "POST", "/v3/chats", {
+      from: emu.phoneNumbers[0],
+      to: [ALICE, BOB],
+      message: text("hi"),
+    });
+    expectApiError(group, 429, 1007);
+    expect((await createChat(emu, [BOB])).id).toEqual(expect.any(String));
+  });
+});

@@ -34,7 +34,13 @@ export interface EmulatorControlHelpers {
     drop_response_after_commit?: boolean;
     latency_ms?: [number, number];
   }): Promise<void>;
-  rateLimit(body: { rps: number; burst?: number; capability_interval_ms?: number }): Promise<void>;
+  /** `capability_interval_ms` (default 10 000) and `pair_limit` (default off) are emulator extras. */
+  rateLimit(body: {
+    rps: number;
+    burst?: number;
+    capability_interval_ms?: number;
+    pair_limit?: boolean;
+  }): Promise<void>;
   simulate(body: { type: string; chat_id: string; [k: string]: unknown }): Promise<unknown>;
   setHandleService(handle: string, service: ServiceType): Promise<void>;
 }

@@ -9,6 +9,7 @@ import {
   invalidPhone,
   missingField,
   phoneNotOwned,
+  rateLimited,
 } from "../api-error.js";
 import { activeParticipants, interactiveChat, readableChat } from "../chat-access.js";
 import { chooseChatService, normalizeHandle } from "../handle-format.js";
@@ -109,6 +110,7 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
     );
   }
 
+  enforcePairLimit(ctx, from, to);
   const now = ctx.now.toISOString();
   const handle = (h: string, isMe: boolean): HandleRecord => ({
     id: randomUUID(),
@@ -158,6 +160,20 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   ctx.events.emit("chat.created", chat.line, toChat(chat), ctx.traceId);
   emitMessageSent(ctx.events, chat, message, ctx.traceId);
   return response;
+}
+
+export function activeRecipients(chat: ChatRecord): string[] {
+  return chat.handles.filter((h) => !h.is_me && h.status === "active").map((h) => h.handle);
+}
+
+/** §2.5: 30 messages per rolling minute per sender→recipient pair → 429/1007. */
+export function enforcePairLimit(
+  ctx: ApiContext,
+  line: string,
+  recipients: readonly string[],
+): void {
+  const waitMs = ctx.messageGate(line, recipients);
+  if (waitMs > 0) throw rateLimited(waitMs, `30 messages per minute from ${line} to one recipient`);
 }
 
 export function newMessage(
@@ -350,6 +366,7 @@ function sendVoiceMemo(req: ApiRequest, ctx: ApiContext): ApiResponse {
       `Invalid file type for a voice memo: ${filename}; use mp3, m4a, aac, caf, wav, aiff or amr`,
     );
   }
+  enforcePairLimit(ctx, chat.line, activeRecipients(chat));
   const message = newMessage(ctx, chat, { parts: [{ type: "media", url }] }, "voice_memo");
   ctx.store.state.messages.push(message);
   ctx.store.commit();
@@ -361,7 +378,7 @@ function sendVoiceMemo(req: ApiRequest, ctx: ApiContext): ApiResponse {
       voice_memo: {
         id: message.id,
         from: chat.line,
-        to: chat.handles.filter((h) => !h.is_me && h.status === "active").map((h) => h.handle),
+        to: activeRecipients(chat),
         status: "sent",
         created_at: message.created_at,
         service: chat.service,

@@ -14,7 +14,7 @@ import { decodeCursor, paginate, parseLimit } from "../pagination.js";
 import { objectBody } from "../request-fields.js";
 import type { Router } from "../router.js";
 import { toMessage, toSentMessage } from "../wire-views.js";
-import { newMessage } from "./chats.js";
+import { activeRecipients, enforcePairLimit, newMessage } from "./chats.js";
 
 export const DEFAULT_MESSAGE_PAGE_SIZE = 50;
 
@@ -48,6 +48,7 @@ function sendMessage(req: ApiRequest, ctx: ApiContext): ApiResponse {
       `iMessage app messages can only be sent over iMessage; this chat uses ${chat.service}`,
     );
   }
+  enforcePairLimit(ctx, chat.line, activeRecipients(chat));
   const message = newMessage(ctx, chat, content, "message");
   ctx.store.state.messages.push(message);
   chat.updated_at = message.created_at;
