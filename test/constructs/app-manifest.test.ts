@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { AppCommandError, desiredStateFromApp } from "../../src/cli/app-manifest.js";
@@ -64,5 +66,34 @@ describe("desiredStateFromApp (--app)", () => {
     const err = await failure(desiredStateFromApp(app, { output: sink().stream }));
     expect(err).toBeInstanceOf(ManifestError);
     expect((err as ManifestError).code).toBe("CHATSYNC_MANIFEST_MALFORMED");
+  });
+});
+
+describe("chatsync plan --app (the binary)", () => {
+  const bin = join(repoRoot, "dist", "cli", "main.js");
+  const chatsync = (args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, LINQ_API_TOKEN: "unused", NO_COLOR: "1" },
+    });
+
+  it("stops with the app's failure, exit 1 and no stack trace", () => {
+    const r = chatsync(["plan", "--app", `${node} -e "process.exit(4)"`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^Error: the --app command .* failed \(exit code 4\)/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses --app together with a PATH", () => {
+    const r = chatsync(["plan", "examples/quickstart.yaml", "--app", "true"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--app and PATH exclude each other");
+  });
+
+  it("is listed in plan --help and apply --help", () => {
+    for (const command of ["plan", "apply"]) {
+      expect(chatsync([command, "--help"]).stdout).toContain("--app <command>");
+    }
   });
 });
