@@ -33,9 +33,13 @@ export class ManifestError extends Error {
   }
 }
 
-/** `{"manifest_version":1,"desired":...}` in canonical JSON: equal states give equal bytes. */
+/**
+ * `{"manifest_version":1,"desired":<state>}`: the version first, so a reader (or `head -c`)
+ * sees it before the payload, and the state in canonical JSON, so equal states give equal
+ * bytes whatever order they were built in.
+ */
 export function manifestJson(state: DesiredState): string {
-  return canonicalJson({ manifest_version: MANIFEST_VERSION, desired: state });
+  return `{"manifest_version":${MANIFEST_VERSION},"desired":${canonicalJson(state)}}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
