@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
 import type { Plan } from "../sync-engine/plan/plan-types.js";
+import { acquireStateLock, type StateLock } from "../sync-engine/state/state-lock.js";
 import { CliError } from "./cli-error.js";
 import { openApiSession, type ApiSession } from "./api-session.js";
 import type { EngineFlags } from "./engine-options.js";
@@ -60,7 +61,7 @@ export async function readSavedPlan(paths: string[], cwd: string): Promise<Plan 
   return undefined;
 }
 
-export async function readEngineInput(paths: string[], flags: EngineFlags, opts: { cwd: string; color: boolean; allowPlanFile: boolean }): Promise<EngineInput> {
+async function readEngineInputUnlocked(paths: string[], flags: EngineFlags, opts: { cwd: string; color: boolean; allowPlanFile: boolean }): Promise<EngineInput> {
   if (opts.allowPlanFile) {
     const savedPlan = await readSavedPlan(paths, opts.cwd);
     if (savedPlan) {
@@ -68,22 +69,31 @@ export async function readEngineInput(paths: string[], flags: EngineFlags, opts:
       return { savedPlan, statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path };
     }
   }
-  if (flags.app !== undefined) {
-    if (paths.length > 0) throw new CliError("--app and PATH exclude each other: the app's manifest is the whole desired state");
-    const { desiredStateFromApp } = await import("./app-manifest.js");
-    let desired: DesiredState;
-    try {
-      desired = await desiredStateFromApp(flags.app, { cwd: opts.cwd });
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-    return { desired, statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath([], opts.cwd) };
-  }
   const loaded = await loadDesired(paths, { cwd: opts.cwd, color: opts.color, warn: (t) => process.stderr.write(t) });
   return {
     desired: loaded.state,
     statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath(loaded.files, opts.cwd),
   };
+}
+
+/**
+ * Reads the input and takes the state lock. With --state the lock is taken first, so a second
+ * run fails fast instead of after parsing the configuration; the caller releases it.
+ */
+export async function readEngineInput(
+  paths: string[],
+  flags: EngineFlags,
+  opts: { cwd: string; color: boolean; allowPlanFile: boolean; command: string },
+): Promise<{ input: EngineInput; lock: StateLock }> {
+  let lock = flags.state ? await acquireStateLock(resolve(opts.cwd, flags.state), { command: opts.command }) : undefined;
+  try {
+    const input = await readEngineInputUnlocked(paths, flags, opts);
+    lock ??= await acquireStateLock(input.statePath, { command: opts.command });
+    return { input, lock };
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
 }
 
 export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<ApiSession> {

@@ -35,25 +35,24 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   const parallelism = parsePositiveInt("--parallelism", flags.parallelism, 4);
   const maxRemovals = parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0);
   const confirmTimeoutMs = parsePositiveInt("--confirm-timeout", flags.confirmTimeout, 30) * 1000;
-  const [{ readEngineInput, openSessionFor }, { useColor }, { askApproval }, engine] = await Promise.all([
-    import("../engine-run.js"),
-    import("../engine-options.js"),
-    import("../approval-prompt.js"),
-    import("../../sync-engine/index.js"),
-  ]);
+  const { readEngineInput, openSessionFor } = await import("../engine-run.js");
+  const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
-  const input = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: true });
+  const { input, lock } = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: true, command: "chatsync apply" });
+  const [{ askApproval }, engine] = await Promise.all([import("../approval-prompt.js"), import("../../sync-engine/index.js")]);
   const colorOut = useColor(flags, process.stdout);
   const progress = process.stderr.isTTY ? engine.ttyProgress(process.stderr, useColor(flags, process.stderr)) : engine.plainProgress(process.stderr);
 
-  const session = await openSessionFor(input, flags);
   let result;
+  let session;
   try {
+    session = await openSessionFor(input, flags);
     result = await engine.runApply({
       ...(input.desired ? { desired: input.desired } : {}),
       ...(input.savedPlan ? { savedPlan: input.savedPlan } : {}),
       api: session.api,
       statePath: input.statePath,
+      lockHeld: true,
       targets,
       destroy: flags.destroy === true,
       parallelism,
@@ -73,7 +72,8 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
     if (err instanceof CliError) throw err;
     throw new CliError((err as Error).message);
   } finally {
-    await session.close();
+    await session?.close();
+    await lock.release();
   }
 
   const { plan, outcome } = result;

@@ -31,26 +31,29 @@ export function registerPlan(program: Command): void {
 async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> {
   if (flags.json && flags.markdown) throw new CliError("--json and --markdown exclude each other; pick one output format");
   const targets = checkTargets(flags.target);
-  const [{ readEngineInput, openSessionFor }, { useColor }, engine] = await Promise.all([
-    import("../engine-run.js"),
-    import("../engine-options.js"),
-    import("../../sync-engine/index.js"),
-  ]);
+  const { readEngineInput, openSessionFor } = await import("../engine-run.js");
+  const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
-  const input = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: false });
-  const session = await openSessionFor(input, flags);
+  const { input, lock } = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: false, command: "chatsync plan" });
   let plan;
+  const engine = await import("../../sync-engine/index.js");
   try {
-    plan = await engine.runPlan({
-      desired: input.desired!,
-      api: session.api,
-      statePath: input.statePath,
-      targets,
-      destroy: flags.destroy === true,
-      refreshOnly: flags.refreshOnly === true,
-    });
+    const session = await openSessionFor(input, flags);
+    try {
+      plan = await engine.runPlan({
+        desired: input.desired!,
+        api: session.api,
+        statePath: input.statePath,
+        lockHeld: true,
+        targets,
+        destroy: flags.destroy === true,
+        refreshOnly: flags.refreshOnly === true,
+      });
+    } finally {
+      await session.close();
+    }
   } finally {
-    await session.close();
+    await lock.release();
   }
 
   if (plan.errors.length > 0) {

@@ -37,6 +37,8 @@ export interface RunApplyOptions {
   onPlan?: (plan: Plan) => void;
   progress?: ProgressReporter;
   command?: string;
+  /** The caller already holds the state lock (the CLI takes it as early as it can). */
+  lockHeld?: boolean;
   fileExists?: (path: string) => Promise<boolean>;
   writeSecret?: (path: string, secret: string) => Promise<void>;
   sleep?: (ms: number) => Promise<void>;
@@ -68,7 +70,7 @@ async function checkSavedPlan(plan: Plan, store: StateStore, api: RefreshApi, op
 
 export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
   if (!opts.desired && !opts.savedPlan) throw new TypeError("runApply needs desired or savedPlan");
-  const lock = await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync apply" });
+  const lock = opts.lockHeld ? undefined : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync apply" });
   try {
     const store = await StateStore.open(opts.statePath);
 
@@ -119,6 +121,6 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
     if (outcome.failed.length > 0) throw new ApplyFailedError(outcome);
     return { plan, outcome };
   } finally {
-    await lock.release();
+    await lock?.release();
   }
 }

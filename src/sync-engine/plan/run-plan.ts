@@ -17,6 +17,8 @@ export interface RunPlanOptions extends PlanOptions {
   statePath: string;
   /** Shown to a second process that finds the state locked. */
   command?: string;
+  /** The caller already holds the state lock (the CLI takes it as early as it can). */
+  lockHeld?: boolean;
   fileExists?: (path: string) => Promise<boolean>;
   now?: () => Date;
 }
@@ -55,12 +57,12 @@ export async function refreshAndPlan(store: StateStore, opts: Omit<RunPlanOption
 
 /** Makes a plan. The caller decides what to do with `plan.errors` (the CLI exits 1). */
 export async function runPlan(opts: RunPlanOptions): Promise<Plan> {
-  const lock = await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync plan" });
+  const lock = opts.lockHeld ? undefined : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync plan" });
   try {
     const store = await StateStore.open(opts.statePath);
     return await refreshAndPlan(store, opts);
   } finally {
-    await lock.release();
+    await lock?.release();
   }
 }
 
