@@ -229,7 +229,9 @@ export class AccountStore {
   /** Persists the whole account atomically (temp file + rename). No-op without a data file. */
   commit(): void {
     if (this.dataFile === undefined) return;
-    writeFileAtomic.sync(this.dataFile, JSON.stringify(this.state));
+    // Atomic (temp file + rename) but without fsync: crash-safety against a killed process
+    // is what matters here, not power loss, and fsync would dominate every write.
+    writeFileAtomic.sync(this.dataFile, JSON.stringify(this.state), { fsync: false });
   }
 
   findChat(chatId: string): ChatRecord | undefined {

@@ -33,7 +33,7 @@ export interface EmulatorOptions {
   tokenLines?: Record<string, string[]>;
   /** Minimum gap between capability checks per line (§2.5). Default 10 000 ms. */
   capabilityIntervalMs?: number;
-  /** Enforce §2.5's 30 messages per minute per sender→recipient pair. Default false. */
+  /** Enforce §2.5's 30 messages per minute per sender→recipient pair. Default true. */
   pairRateLimit?: boolean;
 }
 

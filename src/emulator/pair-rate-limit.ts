@@ -4,9 +4,9 @@
  * send is refused (429/1007) when any of its pairs is full, and then counts for none.
  * Kept in memory only: a restart forgets the window, as a rolling minute would anyway.
  *
- * Off by default in the emulator: seeding hundreds of chats with the same test recipients
- * (benchmarks, fixtures) would otherwise stall on it. Turn it on with the `pairRateLimit`
- * option or `PUT /__emulator/rate-limit {"pair_limit": true}`.
+ * On by default, like the API. Fixtures that send more than 30 messages a minute to the same
+ * test recipient can turn it off with the `pairRateLimit: false` option or
+ * `PUT /__emulator/rate-limit {"pair_limit": false}`.
  */
 export const PAIR_MESSAGE_LIMIT = 30;
 export const PAIR_WINDOW_MS = 60_000;

@@ -86,7 +86,7 @@ export class EmulatorServer {
     this.limiter = new PerTokenRateLimiter(settings.rateLimit);
     this.dispatcher = new WebhookDispatcher(this.store, this.logLine);
     this.operations = new OperationQueue(this.store, this.dispatcher, settings.asyncMs);
-    this.pairLimiter = new PairRateLimiter(settings.pairRateLimit ?? false);
+    this.pairLimiter = new PairRateLimiter(settings.pairRateLimit ?? true);
     this.capability = new CapabilityGate(
       settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS,
     );
@@ -353,6 +353,7 @@ export class EmulatorServer {
         this.limiter.configure(this.settings.rateLimit);
         this.capability.intervalMs =
           this.settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;
+        this.pairLimiter.enabled = this.settings.pairRateLimit ?? true;
       },
     };
   }

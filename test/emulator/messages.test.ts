@@ -145,7 +145,8 @@ describe("chat messages", () => {
 });
 
 describe("per-pair message limit", () => {
-  it("is off by default", async () => {
+  it("can be turned off through the control API", async () => {
+    await emu.control.rateLimit({ rps: 0, pair_limit: false });
     const dm = await createChat(emu, [ALICE]);
     for (let i = 1; i <= 31; i++) {
       expect(
@@ -154,8 +155,7 @@ describe("per-pair message limit", () => {
     }
   });
 
-  it("when on, allows 30 messages per minute from a line to one recipient, then 429/1007 with Retry-After", async () => {
-    await emu.control.rateLimit({ rps: 0, pair_limit: true });
+  it("allows 30 messages per minute from a line to one recipient, then 429/1007 with Retry-After", async () => {
     const dm = await createChat(emu, [ALICE]);
     for (let i = 1; i < 30; i++) {
       expect(

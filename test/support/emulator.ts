@@ -34,7 +34,7 @@ export interface EmulatorControlHelpers {
     drop_response_after_commit?: boolean;
     latency_ms?: [number, number];
   }): Promise<void>;
-  /** `capability_interval_ms` (default 10 000) and `pair_limit` (default off) are emulator extras. */
+  /** `capability_interval_ms` (default 10 000) and `pair_limit` (default on) are emulator extras. */
   rateLimit(body: {
     rps: number;
     burst?: number;
