@@ -17,6 +17,9 @@
  *   the object. One resource carrying both provisioners would leave and re-create a chat (new
  *   chat, second welcome message) on every roster edit, because null_resource changes are
  *   replacements.
+ *
+ * The objects are chained with `depends_on` (contact cards, webhooks, chats), so provisioners
+ * run one at a time: they share one chatsync state file and its lock.
  */
 import { writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -36,7 +39,11 @@ import { canonicalJson, contentHash } from "../sync-engine/model/canonical.js";
 import { manifestJson } from "../sync-engine/model/manifest.js";
 import { formatDiagnostic } from "../sync-engine/config/diagnostics.js";
 import type { ManagedObject } from "./managed-object.js";
-import { synthesizeDesiredState, type SynthesisResult } from "./synthesize-desired-state.js";
+import {
+  synthesizeDesiredState,
+  type SynthesisResult,
+  type SynthesizedObject,
+} from "./synthesize-desired-state.js";
 
 export type NullResource = nullResource.Resource;
 
@@ -93,6 +100,14 @@ export function shellQuote(word: string): string {
 export function terraformLiteral(text: string): string {
   // Replacement functions, not strings: in a replacement string "$$" means one "$".
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+const KIND_ORDER = ["contact_card", "webhook", "chat"];
+
+/** Contact cards, then webhooks, then chats; by address within a kind. */
+function bySynthesisOrder(a: SynthesizedObject, b: SynthesizedObject): number {
+  const kind = (o: SynthesizedObject) => KIND_ORDER.indexOf(o.address.split(".")[0] ?? "");
+  return kind(a) - kind(b) || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
 }
 
 export class ChatSyncTerraformBridge extends Construct {
@@ -190,7 +205,11 @@ export class ChatSyncTerraformBridge extends Construct {
       const at = source.node.findAll().find((c) => c.node.path === warning.file) ?? this;
       Annotations.of(at).addWarning(formatDiagnostic(warning));
     }
-    for (const { construct, address, spec } of result.objects) {
+    // Serialized: every provisioner runs `chatsync apply` on the same state file, whose lock
+    // makes a concurrent second run fail fast; Terraform would otherwise run up to 10 at once.
+    // Cards first and chats last, so a chat sharing a card finds it; destroys run in reverse.
+    let previous: { apply: NullResource; teardown: NullResource } | undefined;
+    for (const { construct, address, spec } of [...result.objects].sort(bySynthesisOrder)) {
       if (construct.node.tryFindChild("Resource") || construct.node.tryFindChild("Teardown")) {
         throw new ChatSyncTerraformBridgeError(
           `${construct.node.path}: already has a child named "Resource" or "Teardown"; two bridges cover this object — give each bridge a separate "source"`,
@@ -202,20 +221,22 @@ export class ChatSyncTerraformBridge extends Construct {
           destroy_command: terraformLiteral(this.commandFor(address, { destroy: true })),
         },
         lifecycle: { ignoreChanges: ["triggers"] },
+        ...(previous ? { dependsOn: [previous.teardown] } : {}),
         provisioners: [
           { type: "local-exec", when: "destroy", command: "${self.triggers.destroy_command}" },
         ],
       });
-      new nullResource.Resource(construct, "Resource", {
+      const apply = new nullResource.Resource(construct, "Resource", {
         triggers: {
           address: terraformLiteral(address),
           spec_hash: contentHash(spec),
           spec: terraformLiteral(canonicalJson(spec)),
           apply_command: terraformLiteral(this.commandFor(address)),
         },
-        dependsOn: [teardown],
+        dependsOn: previous ? [teardown, previous.apply] : [teardown],
         provisioners: [{ type: "local-exec", command: "${self.triggers.apply_command}" }],
       });
+      previous = { apply, teardown };
     }
   }
 

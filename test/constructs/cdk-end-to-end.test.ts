@@ -189,6 +189,7 @@ describe("YAML quickstart and CDK example are the same declaration", () => {
 
 type NullResourceJson = {
   triggers: Record<string, string>;
+  depends_on?: string[];
   provisioner: { "local-exec": { command: string; when?: string } }[];
 };
 
@@ -209,7 +210,17 @@ function synthesizeCommands(
   const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
     resource: { null_resource: Record<string, NullResourceJson> };
   };
-  const resources = Object.values(tf.resource.null_resource);
+  // Terraform's order: a resource after everything in its depends_on (the bridge chains them).
+  const ordered: string[] = [];
+  const visit = (id: string): void => {
+    if (ordered.includes(id)) return;
+    for (const dep of tf.resource.null_resource[id]?.depends_on ?? []) {
+      visit(dep.replace(/^null_resource\./, ""));
+    }
+    ordered.push(id);
+  };
+  Object.keys(tf.resource.null_resource).forEach(visit);
+  const resources = ordered.map((id) => tf.resource.null_resource[id] as NullResourceJson);
   // `${self.triggers.X}` is all a provisioner command says; resolve it like Terraform.
   const commandOf = (r: NullResourceJson, when?: string) => {
     const p = r.provisioner.find((x) => x["local-exec"].when === when)?.["local-exec"].command;
@@ -220,9 +231,11 @@ function synthesizeCommands(
     stackDir,
     stateFile,
     applies: resources.map((r) => commandOf(r)).filter((c): c is string => c !== undefined),
+    // Destroys run in the reverse order.
     destroys: resources
       .map((r) => commandOf(r, "destroy"))
-      .filter((c): c is string => c !== undefined),
+      .filter((c): c is string => c !== undefined)
+      .reverse(),
   };
 }
 

@@ -60,6 +60,12 @@ function byAddress(
   return { apply: apply[1], teardown: teardown[1] };
 }
 
+function idOf(json: TerraformJson, resource: NullResourceJson): string {
+  const entry = Object.entries(json.resource.null_resource).find(([, r]) => r === resource);
+  if (!entry) throw new Error("resource not in the synthesized JSON");
+  return entry[0];
+}
+
 describe("ChatSyncTerraformBridge synthesis", () => {
   const synthesized = Testing.synthScope((stack) => {
     declare(stack);
@@ -112,10 +118,23 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     expect(apply.triggers.apply_command).toBe(
       "npx --no-install chatsync apply chatsync.manifest.json --state /var/lib/chatsync/state.json --target chat.eng-oncall --auto-approve",
     );
-    // Created after (and destroyed before) its teardown resource.
-    expect(apply.depends_on).toHaveLength(1);
-    expect(apply.depends_on?.[0]).toMatch(/^null_resource\..*Teardown/);
+    // Created after (and destroyed before) its own teardown resource.
+    expect(apply.depends_on).toContain(`null_resource.${idOf(json, teardown)}`);
     expect(teardown.triggers).not.toHaveProperty("spec");
+  });
+
+  it("chains the objects so provisioners run one at a time: cards, webhooks, then chats", () => {
+    const order = [`contact_card.${LINE}`, "webhook.location-events", "chat.eng-oncall"];
+    order.forEach((address, i) => {
+      const { apply, teardown } = byAddress(json, address);
+      const before = i === 0 ? undefined : byAddress(json, order[i - 1] as string);
+      const expectedApply = [`null_resource.${idOf(json, teardown)}`];
+      if (before) expectedApply.push(`null_resource.${idOf(json, before.apply)}`);
+      expect([...(apply.depends_on ?? [])].sort()).toEqual(expectedApply.sort());
+      expect(teardown.depends_on).toEqual(
+        before ? [`null_resource.${idOf(json, before.teardown)}`] : undefined,
+      );
+    });
   });
 
   it("removes the address at destroy time, using only self.triggers, and is never replaced by a spec change", () => {
