@@ -69,6 +69,18 @@ async function readEngineInputUnlocked(paths: string[], flags: EngineFlags, opts
       return { savedPlan, statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path };
     }
   }
+  if (flags.app !== undefined) {
+    // `--app`: a construct app writes the manifest (src/cli/app-manifest.ts).
+    if (paths.length > 0) throw new CliError("--app and PATH exclude each other: the app's manifest is the whole desired state");
+    const { desiredStateFromApp } = await import("./app-manifest.js");
+    let desired: DesiredState;
+    try {
+      desired = await desiredStateFromApp(flags.app, { cwd: opts.cwd });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    return { desired, statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath([], opts.cwd) };
+  }
   const loaded = await loadDesired(paths, { cwd: opts.cwd, color: opts.color, warn: (t) => process.stderr.write(t) });
   return {
     desired: loaded.state,
