@@ -1,0 +1,226 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Chat, CreateChatRequest } from "../../src/api-wire/types.js";
+import { executePlan, type ExecutorApi } from "../../src/sync-engine/apply/execute-plan.js";
+import { silentProgress } from "../../src/sync-engine/apply/progress-reporter.js";
+import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
+import type { Plan } from "../../src/sync-engine/plan/plan-types.js";
+import type { LiveSnapshot } from "../../src/sync-engine/refresh/live-snapshot.js";
+import { deriveIdempotencyKey } from "../../src/sync-engine/state/idempotency-key.js";
+import { StateStore, readStateFile } from "../../src/sync-engine/state/state-file.js";
+import type { DesiredState } from "../../src/sync-engine/model/desired-state.js";
+import { A, B, C, LINE, chats, desiredState, group, liveChat, snapshot } from "./fixtures.js";
+
+let dir: string;
+let statePath: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "chatsync-exec-"));
+  statePath = join(dir, "state.json");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A fake API that records calls; `hooks` override single calls. */
+function fakeApi(hooks: Partial<ExecutorApi> = {}) {
+  const calls: string[] = [];
+  const live = new Map<string, Chat>();
+  let n = 0;
+  const api: ExecutorApi = {
+    async createChat(body: CreateChatRequest) {
+      calls.push(`createChat ${body.message.idempotency_key}`);
+      const id = `chat-${++n}`;
+      const chat = liveChat(id, body.to, { group: body.to.length > 1 });
+      live.set(id, chat);
+      return { chat: { id, display_name: null, service: "iMessage", is_group: chat.is_group, handles: chat.handles, health_status: chat.health_status, message: {} as never } };
+    },
+    async getChat(id) {
+      calls.push(`getChat ${id}`);
+      const c = live.get(id);
+      if (!c) throw Object.assign(new Error("not found"), { status: 404 });
+      return structuredClone(c);
+    },
+    async addParticipant(id, handle) {
+      calls.push(`add ${handle}`);
+      live.get(id)!.handles.push({ id: "x", handle, joined_at: "", service: "iMessage", status: "active" });
+      return {};
+    },
+    async removeParticipant(id, handle) {
+      calls.push(`remove ${handle}`);
+      const c = live.get(id)!;
+      c.handles = c.handles.filter((h) => h.handle !== handle);
+      return {};
+    },
+    async updateChat(id, body) {
+      calls.push(`update ${JSON.stringify(body)}`);
+      const c = live.get(id)!;
+      if (body.display_name !== undefined) c.display_name = body.display_name;
+      if (body.group_chat_icon !== undefined) c.group_chat_icon = body.group_chat_icon;
+      return { status: "pending" };
+    },
+    async leaveChat(id) {
+      calls.push(`leave ${id}`);
+      return {};
+    },
+    async shareContactCard(id) {
+      calls.push(`share ${id}`);
+    },
+    async requestLocation(id) {
+      calls.push(`location ${id}`);
+      return { success: true, message: "" };
+    },
+    async createWebhookSubscription(body) {
+      calls.push(`createWebhook ${body.target_url}`);
+      return { id: "w1", target_url: body.target_url, subscribed_events: body.subscribed_events, is_active: true, created_at: "", updated_at: "", signing_secret: "whsec_c2VjcmV0" };
+    },
+    async updateWebhookSubscription(id) {
+      calls.push(`updateWebhook ${id}`);
+      return {} as never;
+    },
+    async deleteWebhookSubscription(id) {
+      calls.push(`deleteWebhook ${id}`);
+    },
+    async createContactCard(body) {
+      calls.push(`createCard ${body.phone_number}`);
+      return { ...body, is_active: true };
+    },
+    async updateContactCard(phone) {
+      calls.push(`updateCard ${phone}`);
+      return {} as never;
+    },
+    ...hooks,
+  };
+  return { api, calls, live };
+}
+
+async function planFor(desired: DesiredState, live: LiveSnapshot = snapshot()): Promise<{ plan: Plan; store: StateStore }> {
+  const store = await StateStore.open(statePath);
+  return { plan: buildPlan({ desired, live, state: store.doc, statePath, liveFingerprint: "f" }), store };
+}
+
+const opts = (extra: { timeoutMs?: number; secrets?: Map<string, string> } = {}) => ({
+  parallelism: 2,
+  progress: silentProgress,
+  confirm: { timeoutMs: extra.timeoutMs ?? 1_000, sleep: async () => undefined, now: (() => { let t = 0; return () => (t += 50); })() },
+  writeSecret: async (path: string, secret: string) => void extra.secrets?.set(path, secret),
+});
+
+describe("executor", () => {
+  it("journals the create intent with its idempotency key before calling the API, then records the chat", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B], { display_name: "Eng" })) });
+    const { plan, store } = await planFor(desired);
+    let journaled: unknown;
+    const { api, calls } = fakeApi();
+    const create = api.createChat.bind(api);
+    api.createChat = async (body) => {
+      journaled = (await readStateFile(statePath)).resources["chat.eng"];
+      return create(body);
+    };
+    const outcome = await executePlan(api, plan, store, opts());
+    const key = deriveIdempotencyKey(store.lineage, "chat.eng", 1, "create_chat");
+    expect(journaled).toMatchObject({ intents: [{ purpose: "create_chat", generation: 1, idempotency_key: key, request: { from: LINE, to: [A, B] } }] });
+    expect(outcome).toMatchObject({ succeeded: ["chat.eng"], failed: [] });
+    expect(calls).toEqual([`createChat ${key}`, 'update {"display_name":"Eng"}', "getChat chat-1"]);
+    const saved = (await readStateFile(statePath)).resources["chat.eng"];
+    expect(saved).toMatchObject({ id: "chat-1", generation: 1, intents: [], applied: { display_name: "Eng", participants: [A, B] } });
+  });
+
+  it("a create interrupted after journaling is replayed with the same key and request", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B])) });
+    const first = await planFor(desired);
+    const { api } = fakeApi({
+      async createChat() {
+        throw new Error("socket hang up");
+      },
+    });
+    const failed = await executePlan(api, first.plan, first.store, opts());
+    expect(failed.failed[0]).toMatchObject({ address: "chat.eng" });
+    expect(failed.failed[0]!.error).toMatch(/create group chat.*socket hang up/);
+
+    // The file changes (C added) before the rerun: the journaled request is still what gets replayed.
+    const changed = desiredState({ chats: chats(group("eng", [A, B, C])) });
+    const second = await planFor(changed);
+    const { api: api2, calls } = fakeApi();
+    let body: CreateChatRequest | undefined;
+    const create = api2.createChat.bind(api2);
+    api2.createChat = async (b) => ((body = b), create(b));
+    await executePlan(api2, second.plan, second.store, opts());
+    expect(calls[0]).toBe(`createChat ${deriveIdempotencyKey(second.store.lineage, "chat.eng", 1, "create_chat")}`);
+    expect(body?.to).toEqual([A, B]);
+  });
+
+  it("one-shot sends are at-most-once: an interrupted share is settled, never resent", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B], { share_contact_card: true })) });
+    const first = await planFor(desired);
+    const { api, live } = fakeApi({
+      async shareContactCard() {
+        throw new Error("connection reset after the request was sent");
+      },
+    });
+    const out = await executePlan(api, first.plan, first.store, opts());
+    expect(out.failed).toHaveLength(1);
+    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({ id: "chat-1", intents: [{ purpose: "share_contact_card" }] });
+
+    const second = await planFor(desired, snapshot({ chats: { "chat-1": live.get("chat-1")! } }));
+    expect(second.plan.changes[0]!.steps.map((s) => s.op)).toEqual(["settle_interrupted_send"]);
+    const { api: api2, calls } = fakeApi();
+    await executePlan(api2, second.plan, second.store, opts());
+    expect(calls).toEqual([]);
+    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({ intents: [], markers: { contact_card_shared: "interrupted" } });
+  });
+
+  it("records a queued change only once a read shows it, and fails the address when it never does", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B], { display_name: "Eng" })) });
+    const { plan, store } = await planFor(desired);
+    const { api } = fakeApi({
+      async updateChat() {
+        return { status: "pending" }; // accepted, but never becomes visible
+      },
+    });
+    const out = await executePlan(api, plan, store, opts({ timeoutMs: 300 }));
+    expect(out.failed[0]?.error).toMatch(/did not show them within .*display_name "Eng"/);
+    const saved = (await readStateFile(statePath)).resources["chat.eng"] as { applied?: { display_name?: string }; id?: string };
+    expect(saved.id).toBe("chat-1");
+    expect(saved.applied?.display_name).toBeUndefined();
+  });
+
+  it("keeps going after one address fails and names it", async () => {
+    const desired = desiredState({ chats: chats(group("a", [A, B]), group("b", [A, C])) });
+    const { plan, store } = await planFor(desired);
+    const { api } = fakeApi();
+    const create = api.createChat.bind(api);
+    api.createChat = async (b) => {
+      if (b.to.includes(C)) throw new Error("403 (2006) from is not yours");
+      return create(b);
+    };
+    const out = await executePlan(api, plan, store, opts());
+    expect(out.succeeded).toEqual(["chat.a"]);
+    expect(out.failed).toEqual([{ address: "chat.b", error: expect.stringMatching(/2006/) }]);
+  });
+
+  it("writes a webhook's signing secret only to its secret_file, never to state", async () => {
+    const secretFile = join(dir, "hook.whsec");
+    const desired = desiredState({ webhooks: { h: { key: "h", target_url: "https://h.example.com", events: ["message.sent"], phone_numbers: [], active: true, secret_file: secretFile } } });
+    const { plan, store } = await planFor(desired);
+    const secrets = new Map<string, string>();
+    await executePlan(fakeApi().api, plan, store, opts({ secrets }));
+    expect(secrets.get(secretFile)).toBe("whsec_c2VjcmV0");
+    const text = await readFile(statePath, "utf8");
+    expect(text).not.toContain("whsec_");
+    expect(JSON.parse(text).resources["webhook.h"]).toMatchObject({ id: "w1", applied: { secret_file: secretFile } });
+  });
+
+  it("runs contact cards before chats", async () => {
+    const desired = desiredState({
+      contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+      chats: chats(group("eng", [A, B], { share_contact_card: true })),
+    });
+    const { plan, store } = await planFor(desired);
+    const { api, calls } = fakeApi();
+    await executePlan(api, plan, store, { ...opts(), parallelism: 8 });
+    expect(calls[0]).toBe(`createCard ${LINE}`);
+    expect(calls.at(-1)).toBe("share chat-1");
+  });
+});
