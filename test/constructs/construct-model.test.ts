@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Construct } from "constructs";
 import {
   ChatSync,
@@ -294,6 +296,51 @@ describe("value helpers", () => {
 });
 
 describe("independence from cdktf", () => {
+  it("the manifest path runs with cdktf made unloadable (needs npm run build)", () => {
+    // A module-resolution hook that fails any import of cdktf or @cdktf/*.
+    const hook = `export async function resolve(s, c, next) { if (s === "cdktf" || s.startsWith("@cdktf/")) throw new Error("cdktf was imported: " + s); return next(s, c); }`;
+    const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const index = pathToFileURL(
+      fileURLToPath(new URL("../../dist/constructs/index.js", import.meta.url)),
+    ).href;
+    const app = [
+      `const { Construct } = await import("constructs");`,
+      `const c = await import(${JSON.stringify(index)});`,
+      `const root = new Construct(undefined, "");`,
+      `const chats = new c.ChatSync(root, "chats", { from: "${LINE}" });`,
+      `new c.GroupChat(chats, "eng", { participants: ["+14155550101", "+14155550102"], welcomeMessage: "Hi" });`,
+      `process.stdout.write(c.synthesizeManifest(root));`,
+    ].join("\n");
+    const withHook = (code: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          "--import",
+          `data:text/javascript,${encodeURIComponent(register)}`,
+          "--input-type=module",
+          "-e",
+          code,
+        ],
+        {
+          encoding: "utf8",
+          cwd: fileURLToPath(new URL("../../", import.meta.url)),
+        },
+      );
+    const ok = withHook(app);
+    expect(ok.stderr).toBe("");
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      manifest_version: 1,
+      desired: { chats: { eng: { type: "group" } } },
+    });
+    // The hook does bite: the bridge cannot load under it.
+    const bridge = pathToFileURL(
+      fileURLToPath(new URL("../../dist/constructs/terraform-bridge.js", import.meta.url)),
+    ).href;
+    const blocked = withHook(`await import(${JSON.stringify(bridge)});`);
+    expect(blocked.status).not.toBe(0);
+    expect(blocked.stderr).toContain("cdktf was imported: cdktf");
+  });
+
   it("no construct-model module imports cdktf; only terraform-bridge.ts does", () => {
     const dir = new URL("../../src/constructs/", import.meta.url);
     const offenders = readdirSync(dir)
