@@ -5,7 +5,8 @@
  * commit (fault `drop_response_after_commit`) still leaves the change on disk.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type {
   ContactCard,
@@ -192,6 +193,8 @@ export class AccountStore {
     let loaded: AccountState | undefined;
     if (opts.dataFile !== undefined && existsSync(opts.dataFile)) {
       loaded = readDataFile(opts.dataFile);
+    } else if (opts.dataFile !== undefined) {
+      mkdirSync(dirname(opts.dataFile), { recursive: true });
     }
     const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
     const phoneNumbers =

@@ -110,6 +110,17 @@ describe("persistence with dataFile", () => {
     }
   });
 
+  it("creates the data file's folder when it does not exist yet", async () => {
+    const dataFile = join(tempFile(), "..", "nested", "deeper", "account.json");
+    const emu = await startTestEmulator({ dataFile });
+    try {
+      await createChat(emu, [ALICE]);
+      expect(JSON.parse(readFileSync(dataFile, "utf8")).chats).toHaveLength(1);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it("refuses a data file that is not an emulator account, naming the file", async () => {
     const dataFile = tempFile();
     writeFileSync(dataFile, "{ nope");
