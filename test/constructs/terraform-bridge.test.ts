@@ -19,6 +19,7 @@ import {
   terraformLiteral,
 } from "../../src/constructs/terraform-bridge.js";
 import { canonicalJson, contentHash } from "../../src/sync-engine/model/canonical.js";
+import { resolveDocuments } from "../../src/sync-engine/config/resolve-document.js";
 
 const LINE = "+12025550100";
 
@@ -231,9 +232,28 @@ describe("ChatSyncTerraformBridge synthesis", () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ChatSyncValidationError);
-    expect((error as Error).message).toContain("s/eng (/chats/eng/welcome_message)");
+    // The YAML path's message for the same declaration, from the shared resolver.
+    const yaml = resolveDocuments([
+      {
+        origin: "chatsync.yaml",
+        value: {
+          version: 1,
+          chats: {
+            eng: {
+              type: "group",
+              from: LINE,
+              participants: ["+14155550101", "+14155550102"],
+              welcome_message: "see www.example.com",
+            },
+          },
+        },
+      },
+    ]).diagnostics.filter((d) => d.severity === "error");
+    expect(yaml).toHaveLength(1);
+    expect(yaml[0]?.message).toMatch(/may not contain a URL \(found "www\.example\.com"\)/i);
+    expect((error as ChatSyncValidationError).diagnostics).toEqual([{ ...yaml[0], file: "s/eng" }]);
     expect((error as Error).message).toContain(
-      'chats.eng.welcome_message: the first message of a chat may not contain a URL (found "www.example.com"); the API would refuse to create the chat',
+      `s/eng (/chats/eng/welcome_message): error: ${yaml[0]?.message}`,
     );
   });
 
