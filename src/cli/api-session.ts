@@ -31,17 +31,29 @@ export interface OpenApiOptions {
 export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> {
   const { LinqClient } = await import("../sync-engine/client/linq-client.js");
   const onRequest = opts.debug
-    ? (e: RequestEvent) => opts.log(`debug: ${e.method} ${e.path} → ${e.status ?? e.error?.name ?? "no response"} (attempt ${e.attempt}, ${Math.round(e.durationMs)} ms)\n`)
+    ? (e: RequestEvent) =>
+        opts.log(
+          `debug: ${e.method} ${e.path} → ${e.status ?? e.error?.name ?? "no response"} (attempt ${e.attempt}, ${Math.round(e.durationMs)} ms)\n`,
+        )
     : undefined;
 
   if (opts.emulator) {
-    if (opts.endpoint) throw new CliError("--emulator and --endpoint exclude each other: --emulator targets its own embedded server");
+    if (opts.endpoint)
+      throw new CliError(
+        "--emulator and --endpoint exclude each other: --emulator targets its own embedded server",
+      );
     const { startEmulator } = await import("../emulator/index.js");
     const dataFile = join(dirname(opts.statePath), "emulator.json");
     const phoneNumbers = [...new Set([...opts.lines, ...EMBEDDED_EMULATOR_LINES])].sort();
     const emu = await startEmulator({ host: "127.0.0.1", port: 0, dataFile, phoneNumbers });
-    const api = new LinqClient({ token: emu.token, baseUrl: emu.baseUrl, ...(onRequest ? { onRequest } : {}) });
-    opts.log(`Using an embedded emulator at ${emu.baseUrl} (account in ${dataFile}; lines ${emu.phoneNumbers.join(", ")})\n`);
+    const api = new LinqClient({
+      token: emu.token,
+      baseUrl: emu.baseUrl,
+      ...(onRequest ? { onRequest } : {}),
+    });
+    opts.log(
+      `Using an embedded emulator at ${emu.baseUrl} (account in ${dataFile}; lines ${emu.phoneNumbers.join(", ")})\n`,
+    );
     return {
       api,
       target: emu.baseUrl,
@@ -53,7 +65,10 @@ export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> 
   }
 
   try {
-    const api = LinqClient.fromEnv(process.env, { ...(opts.endpoint ? { baseUrl: opts.endpoint } : {}), ...(onRequest ? { onRequest } : {}) });
+    const api = LinqClient.fromEnv(process.env, {
+      ...(opts.endpoint ? { baseUrl: opts.endpoint } : {}),
+      ...(onRequest ? { onRequest } : {}),
+    });
     return { api, target: api.baseUrl, close: () => api.close() };
   } catch (err) {
     throw new CliError((err as Error).message);

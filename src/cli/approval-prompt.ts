@@ -5,7 +5,10 @@
 import { createInterface } from "node:readline/promises";
 import { CliError } from "./cli-error.js";
 
-export async function askApproval(input: NodeJS.ReadStream, output: NodeJS.WriteStream): Promise<boolean> {
+export async function askApproval(
+  input: NodeJS.ReadStream,
+  output: NodeJS.WriteStream,
+): Promise<boolean> {
   if (!input.isTTY) {
     throw new CliError(
       "Refusing to apply without approval: there is no terminal to ask. Review the plan, then run again with --auto-approve (as CI does), or apply a reviewed saved plan: chatsync apply PLANFILE --auto-approve.",
@@ -13,7 +16,9 @@ export async function askApproval(input: NodeJS.ReadStream, output: NodeJS.Write
   }
   const rl = createInterface({ input, output });
   try {
-    const answer = await rl.question("\nDo you want to perform these actions? Only 'yes' will be accepted: ");
+    const answer = await rl.question(
+      "\nDo you want to perform these actions? Only 'yes' will be accepted: ",
+    );
     return answer.trim() === "yes";
   } finally {
     rl.close();

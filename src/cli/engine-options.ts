@@ -22,14 +22,23 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
-    .option("--endpoint <url>", "API base URL (env LINQ_API_BASE_URL or LINQ_API_V3_BASE_URL; default https://api.linqapp.com/api/partner)")
+    .option(
+      "--endpoint <url>",
+      "API base URL (env LINQ_API_BASE_URL or LINQ_API_V3_BASE_URL; default https://api.linqapp.com/api/partner)",
+    )
     .option("--state <file>", "state file (default: .chatsync/state.json beside the first PATH)")
-    .option("--emulator", "start an embedded emulator on a free loopback port (account kept in .chatsync/emulator.json) and target it")
+    .option(
+      "--emulator",
+      "start an embedded emulator on a free loopback port (account kept in .chatsync/emulator.json) and target it",
+    )
     .option("--json", "machine output on stdout, logs on stderr")
     .option("--no-color", "no colour (also NO_COLOR)")
     .option("--target <address>", "limit to an address, e.g. chat.eng-oncall (repeatable)", collect)
     .option("--destroy", "plan the removal of every managed address (or of the --target ones)")
-    .option("--app <command>", "run a CDK app (like cdktf's \"app\") and use the manifest it writes to $CHATSYNC_MANIFEST_OUT instead of PATH")
+    .option(
+      "--app <command>",
+      'run a CDK app (like cdktf\'s "app") and use the manifest it writes to $CHATSYNC_MANIFEST_OUT instead of PATH',
+    )
     .addOption(new Option("--debug", "stack traces and a request log on stderr").hideHelp());
 }
 
@@ -41,15 +50,23 @@ export function useColor(flags: EngineFlags, stream: { isTTY?: boolean }): boole
 export function checkTargets(targets: readonly string[] | undefined): string[] {
   for (const t of targets ?? []) {
     if (!/^(chat|webhook|contact_card)\.[^\s]+$/.test(t)) {
-      throw new CliError(`--target ${t} is not an address; addresses look like chat.<key>, webhook.<key> or contact_card.<phone>`);
+      throw new CliError(
+        `--target ${t} is not an address; addresses look like chat.<key>, webhook.<key> or contact_card.<phone>`,
+      );
     }
   }
   return [...(targets ?? [])];
 }
 
-export function parsePositiveInt(flag: string, value: string | undefined, fallback: number, min = 1): number {
+export function parsePositiveInt(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min = 1,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`${flag} needs a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`${flag} needs a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
   return n;
 }

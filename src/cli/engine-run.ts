@@ -54,24 +54,39 @@ export async function readSavedPlan(paths: string[], cwd: string): Promise<Plan 
   if (d && typeof d === "object" && d.kind === "chatsync-plan") {
     const { PLAN_FORMAT_VERSION } = await import("../sync-engine/plan/plan-types.js");
     if (d.format_version !== PLAN_FORMAT_VERSION) {
-      throw new CliError(`${file} is a plan of format_version ${String(d.format_version)}; this chatsync applies format_version ${PLAN_FORMAT_VERSION}. Make the plan again with this version.`);
+      throw new CliError(
+        `${file} is a plan of format_version ${String(d.format_version)}; this chatsync applies format_version ${PLAN_FORMAT_VERSION}. Make the plan again with this version.`,
+      );
     }
     return d as Plan;
   }
   return undefined;
 }
 
-async function readEngineInputUnlocked(paths: string[], flags: EngineFlags, opts: { cwd: string; color: boolean; allowPlanFile: boolean }): Promise<EngineInput> {
+async function readEngineInputUnlocked(
+  paths: string[],
+  flags: EngineFlags,
+  opts: { cwd: string; color: boolean; allowPlanFile: boolean },
+): Promise<EngineInput> {
   if (opts.allowPlanFile) {
     const savedPlan = await readSavedPlan(paths, opts.cwd);
     if (savedPlan) {
-      if (flags.target?.length || flags.destroy) throw new CliError("--target and --destroy shape a new plan; a saved plan is applied exactly as it was made");
-      return { savedPlan, statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path };
+      if (flags.target?.length || flags.destroy)
+        throw new CliError(
+          "--target and --destroy shape a new plan; a saved plan is applied exactly as it was made",
+        );
+      return {
+        savedPlan,
+        statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path,
+      };
     }
   }
   if (flags.app !== undefined) {
     // `--app`: a construct app writes the manifest (src/cli/app-manifest.ts).
-    if (paths.length > 0) throw new CliError("--app and PATH exclude each other: the app's manifest is the whole desired state");
+    if (paths.length > 0)
+      throw new CliError(
+        "--app and PATH exclude each other: the app's manifest is the whole desired state",
+      );
     const { desiredStateFromApp } = await import("./app-manifest.js");
     let desired: DesiredState;
     try {
@@ -79,12 +94,21 @@ async function readEngineInputUnlocked(paths: string[], flags: EngineFlags, opts
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    return { desired, statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath([], opts.cwd) };
+    return {
+      desired,
+      statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath([], opts.cwd),
+    };
   }
-  const loaded = await loadDesired(paths, { cwd: opts.cwd, color: opts.color, warn: (t) => process.stderr.write(t) });
+  const loaded = await loadDesired(paths, {
+    cwd: opts.cwd,
+    color: opts.color,
+    warn: (t) => process.stderr.write(t),
+  });
   return {
     desired: loaded.state,
-    statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath(loaded.files, opts.cwd),
+    statePath: flags.state
+      ? resolve(opts.cwd, flags.state)
+      : defaultStatePath(loaded.files, opts.cwd),
   };
 }
 
@@ -97,7 +121,9 @@ export async function readEngineInput(
   flags: EngineFlags,
   opts: { cwd: string; color: boolean; allowPlanFile: boolean; command: string },
 ): Promise<{ input: EngineInput; lock: StateLock }> {
-  let lock = flags.state ? await acquireStateLock(resolve(opts.cwd, flags.state), { command: opts.command }) : undefined;
+  let lock = flags.state
+    ? await acquireStateLock(resolve(opts.cwd, flags.state), { command: opts.command })
+    : undefined;
   try {
     const input = await readEngineInputUnlocked(paths, flags, opts);
     lock ??= await acquireStateLock(input.statePath, { command: opts.command });
@@ -113,7 +139,11 @@ export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     emulator: flags.emulator === true,
     statePath: input.statePath,
-    lines: input.desired ? linesOf(input.desired) : input.savedPlan ? linesOfPlan(input.savedPlan) : [],
+    lines: input.desired
+      ? linesOf(input.desired)
+      : input.savedPlan
+        ? linesOfPlan(input.savedPlan)
+        : [],
     debug: flags.debug === true,
     log: (t) => process.stderr.write(t),
   });

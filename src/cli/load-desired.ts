@@ -24,7 +24,10 @@ export function isManifestPath(path: string): boolean {
   return /\.json$/i.test(path);
 }
 
-export async function loadDesired(paths: string[], opts: LoadDesiredOptions): Promise<LoadedDesired> {
+export async function loadDesired(
+  paths: string[],
+  opts: LoadDesiredOptions,
+): Promise<LoadedDesired> {
   if (paths.length === 1 && isManifestPath(paths[0] as string)) {
     const file = resolve(opts.cwd, paths[0] as string);
     const { readManifest } = await import("../sync-engine/model/manifest.js");
@@ -35,7 +38,9 @@ export async function loadDesired(paths: string[], opts: LoadDesiredOptions): Pr
     }
   }
   if (paths.some(isManifestPath)) {
-    throw new CliError("a .json manifest must be the only PATH (it is a complete desired state); pass YAML files and folders without it");
+    throw new CliError(
+      "a .json manifest must be the only PATH (it is a complete desired state); pass YAML files and folders without it",
+    );
   }
   const [{ loadConfig }, { formatDiagnostic, hasErrors }] = await Promise.all([
     import("../sync-engine/config/load-config.js"),
@@ -44,11 +49,16 @@ export async function loadDesired(paths: string[], opts: LoadDesiredOptions): Pr
   const result = await loadConfig(paths, { cwd: opts.cwd });
   const shown = result.diagnostics.map((d) => {
     const sourceText = d.file !== undefined ? result.sources.get(d.file) : undefined;
-    return formatDiagnostic(d, { color: opts.color, ...(sourceText !== undefined ? { sourceText } : {}) });
+    return formatDiagnostic(d, {
+      color: opts.color,
+      ...(sourceText !== undefined ? { sourceText } : {}),
+    });
   });
   if (hasErrors(result.diagnostics) || !result.state) {
     const n = result.diagnostics.filter((d) => d.severity === "error").length;
-    throw new CliError(`the configuration has ${n} error${n === 1 ? "" : "s"}; nothing was planned:\n${shown.join("\n")}`);
+    throw new CliError(
+      `the configuration has ${n} error${n === 1 ? "" : "s"}; nothing was planned:\n${shown.join("\n")}`,
+    );
   }
   for (const text of shown) opts.warn(`${text}\n`);
   return { state: result.state, files: result.files };

@@ -25,12 +25,21 @@ describe("engine against the emulator", () => {
   let client: LinqClient;
   let dir: string;
   const desired = desiredState({
-    chats: chats(group("team", [A, B, C], { display_name: "Team", icon: "https://cdn.example.com/t.png", share_contact_card: true }), direct("alice", "alice@example.com", { location_request: true })),
+    chats: chats(
+      group("team", [A, B, C], {
+        display_name: "Team",
+        icon: "https://cdn.example.com/t.png",
+        share_contact_card: true,
+      }),
+      direct("alice", "alice@example.com", { location_request: true }),
+    ),
     contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
   });
 
-  const requests = async (): Promise<Logged[]> => (await fetch(`${emu.origin}/__emulator/requests`)).json() as Promise<Logged[]>;
-  const writesAfter = async (seq: number) => (await requests()).filter((r) => r.seq > seq && r.method !== "GET");
+  const requests = async (): Promise<Logged[]> =>
+    (await fetch(`${emu.origin}/__emulator/requests`)).json() as Promise<Logged[]>;
+  const writesAfter = async (seq: number) =>
+    (await requests()).filter((r) => r.seq > seq && r.method !== "GET");
   const lastSeq = async () => (await requests()).reduce((m, r) => Math.max(m, r.seq), 0);
 
   beforeAll(async () => {
@@ -83,10 +92,13 @@ describe("engine against the emulator", () => {
         "",
       ].join("\n"),
     );
-    const cli = await runCli(["plan", config, "--endpoint", emu.baseUrl, "--state", statePath, "--detailed-exitcode"], {
-      cwd: dir,
-      env: { LINQ_API_TOKEN: emu.token },
-    });
+    const cli = await runCli(
+      ["plan", config, "--endpoint", emu.baseUrl, "--state", statePath, "--detailed-exitcode"],
+      {
+        cwd: dir,
+        env: { LINQ_API_TOKEN: emu.token },
+      },
+    );
     expect(cli.code, describeRun(cli)).toBe(0);
     expect(cli.stdout).toContain("No changes. The account matches the configuration.");
     expect(await writesAfter(before)).toEqual([]);

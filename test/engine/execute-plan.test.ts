@@ -34,7 +34,17 @@ function fakeApi(hooks: Partial<ExecutorApi> = {}) {
       const id = `chat-${++n}`;
       const chat = liveChat(id, body.to, { group: body.to.length > 1 });
       live.set(id, chat);
-      return { chat: { id, display_name: null, service: "iMessage", is_group: chat.is_group, handles: chat.handles, health_status: chat.health_status, message: {} as never } };
+      return {
+        chat: {
+          id,
+          display_name: null,
+          service: "iMessage",
+          is_group: chat.is_group,
+          handles: chat.handles,
+          health_status: chat.health_status,
+          message: {} as never,
+        },
+      };
     },
     async getChat(id) {
       calls.push(`getChat ${id}`);
@@ -44,7 +54,9 @@ function fakeApi(hooks: Partial<ExecutorApi> = {}) {
     },
     async addParticipant(id, handle) {
       calls.push(`add ${handle}`);
-      live.get(id)!.handles.push({ id: "x", handle, joined_at: "", service: "iMessage", status: "active" });
+      live
+        .get(id)!
+        .handles.push({ id: "x", handle, joined_at: "", service: "iMessage", status: "active" });
       return {};
     },
     async removeParticipant(id, handle) {
@@ -73,7 +85,15 @@ function fakeApi(hooks: Partial<ExecutorApi> = {}) {
     },
     async createWebhookSubscription(body) {
       calls.push(`createWebhook ${body.target_url}`);
-      return { id: "w1", target_url: body.target_url, subscribed_events: body.subscribed_events, is_active: true, created_at: "", updated_at: "", signing_secret: "whsec_c2VjcmV0" };
+      return {
+        id: "w1",
+        target_url: body.target_url,
+        subscribed_events: body.subscribed_events,
+        is_active: true,
+        created_at: "",
+        updated_at: "",
+        signing_secret: "whsec_c2VjcmV0",
+      };
     },
     async updateWebhookSubscription(id) {
       calls.push(`updateWebhook ${id}`);
@@ -95,15 +115,28 @@ function fakeApi(hooks: Partial<ExecutorApi> = {}) {
   return { api, calls, live };
 }
 
-async function planFor(desired: DesiredState, live: LiveSnapshot = snapshot()): Promise<{ plan: Plan; store: StateStore }> {
+async function planFor(
+  desired: DesiredState,
+  live: LiveSnapshot = snapshot(),
+): Promise<{ plan: Plan; store: StateStore }> {
   const store = await StateStore.open(statePath);
-  return { plan: buildPlan({ desired, live, state: store.doc, statePath, liveFingerprint: "f" }), store };
+  return {
+    plan: buildPlan({ desired, live, state: store.doc, statePath, liveFingerprint: "f" }),
+    store,
+  };
 }
 
 const opts = (extra: { timeoutMs?: number; secrets?: Map<string, string> } = {}) => ({
   parallelism: 2,
   progress: silentProgress,
-  confirm: { timeoutMs: extra.timeoutMs ?? 1_000, sleep: async () => undefined, now: (() => { let t = 0; return () => (t += 50); })() },
+  confirm: {
+    timeoutMs: extra.timeoutMs ?? 1_000,
+    sleep: async () => undefined,
+    now: (() => {
+      let t = 0;
+      return () => (t += 50);
+    })(),
+  },
   writeSecret: async (path: string, secret: string) => void extra.secrets?.set(path, secret),
 });
 
@@ -120,11 +153,25 @@ describe("executor", () => {
     };
     const outcome = await executePlan(api, plan, store, opts());
     const key = deriveIdempotencyKey(store.lineage, "chat.eng", 1, "create_chat");
-    expect(journaled).toMatchObject({ intents: [{ purpose: "create_chat", generation: 1, idempotency_key: key, request: { from: LINE, to: [A, B] } }] });
+    expect(journaled).toMatchObject({
+      intents: [
+        {
+          purpose: "create_chat",
+          generation: 1,
+          idempotency_key: key,
+          request: { from: LINE, to: [A, B] },
+        },
+      ],
+    });
     expect(outcome).toMatchObject({ succeeded: ["chat.eng"], failed: [] });
     expect(calls).toEqual([`createChat ${key}`, 'update {"display_name":"Eng"}', "getChat chat-1"]);
     const saved = (await readStateFile(statePath)).resources["chat.eng"];
-    expect(saved).toMatchObject({ id: "chat-1", generation: 1, intents: [], applied: { display_name: "Eng", participants: [A, B] } });
+    expect(saved).toMatchObject({
+      id: "chat-1",
+      generation: 1,
+      intents: [],
+      applied: { display_name: "Eng", participants: [A, B] },
+    });
   });
 
   it("a create interrupted after journaling is replayed with the same key and request", async () => {
@@ -147,12 +194,16 @@ describe("executor", () => {
     const create = api2.createChat.bind(api2);
     api2.createChat = async (b) => ((body = b), create(b));
     await executePlan(api2, second.plan, second.store, opts());
-    expect(calls[0]).toBe(`createChat ${deriveIdempotencyKey(second.store.lineage, "chat.eng", 1, "create_chat")}`);
+    expect(calls[0]).toBe(
+      `createChat ${deriveIdempotencyKey(second.store.lineage, "chat.eng", 1, "create_chat")}`,
+    );
     expect(body?.to).toEqual([A, B]);
   });
 
   it("one-shot sends are at-most-once: an interrupted share is settled, never resent", async () => {
-    const desired = desiredState({ chats: chats(group("eng", [A, B], { share_contact_card: true })) });
+    const desired = desiredState({
+      chats: chats(group("eng", [A, B], { share_contact_card: true })),
+    });
     const first = await planFor(desired);
     const { api, live } = fakeApi({
       async shareContactCard() {
@@ -161,14 +212,20 @@ describe("executor", () => {
     });
     const out = await executePlan(api, first.plan, first.store, opts());
     expect(out.failed).toHaveLength(1);
-    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({ id: "chat-1", intents: [{ purpose: "share_contact_card" }] });
+    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({
+      id: "chat-1",
+      intents: [{ purpose: "share_contact_card" }],
+    });
 
     const second = await planFor(desired, snapshot({ chats: { "chat-1": live.get("chat-1")! } }));
     expect(second.plan.changes[0]!.steps.map((s) => s.op)).toEqual(["settle_interrupted_send"]);
     const { api: api2, calls } = fakeApi();
     await executePlan(api2, second.plan, second.store, opts());
     expect(calls).toEqual([]);
-    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({ intents: [], markers: { contact_card_shared: "interrupted" } });
+    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({
+      intents: [],
+      markers: { contact_card_shared: "interrupted" },
+    });
   });
 
   it("records a queued change only once a read shows it, and fails the address when it never does", async () => {
@@ -181,7 +238,10 @@ describe("executor", () => {
     });
     const out = await executePlan(api, plan, store, opts({ timeoutMs: 300 }));
     expect(out.failed[0]?.error).toMatch(/did not show them within .*display_name "Eng"/);
-    const saved = (await readStateFile(statePath)).resources["chat.eng"] as { applied?: { display_name?: string }; id?: string };
+    const saved = (await readStateFile(statePath)).resources["chat.eng"] as {
+      applied?: { display_name?: string };
+      id?: string;
+    };
     expect(saved.id).toBe("chat-1");
     expect(saved.applied?.display_name).toBeUndefined();
   });
@@ -202,14 +262,28 @@ describe("executor", () => {
 
   it("writes a webhook's signing secret only to its secret_file, never to state", async () => {
     const secretFile = join(dir, "hook.whsec");
-    const desired = desiredState({ webhooks: { h: { key: "h", target_url: "https://h.example.com", events: ["message.sent"], phone_numbers: [], active: true, secret_file: secretFile } } });
+    const desired = desiredState({
+      webhooks: {
+        h: {
+          key: "h",
+          target_url: "https://h.example.com",
+          events: ["message.sent"],
+          phone_numbers: [],
+          active: true,
+          secret_file: secretFile,
+        },
+      },
+    });
     const { plan, store } = await planFor(desired);
     const secrets = new Map<string, string>();
     await executePlan(fakeApi().api, plan, store, opts({ secrets }));
     expect(secrets.get(secretFile)).toBe("whsec_c2VjcmV0");
     const text = await readFile(statePath, "utf8");
     expect(text).not.toContain("whsec_");
-    expect(JSON.parse(text).resources["webhook.h"]).toMatchObject({ id: "w1", applied: { secret_file: secretFile } });
+    expect(JSON.parse(text).resources["webhook.h"]).toMatchObject({
+      id: "w1",
+      applied: { secret_file: secretFile },
+    });
   });
 
   it("runs contact cards before chats", async () => {

@@ -1,6 +1,10 @@
 /** Tiny builders for engine unit tests: live API objects, declarations, state. No I/O. */
 import type { Chat, ChatHandle, ParticipantStatus, ServiceType } from "../../src/api-wire/types.js";
-import type { DesiredDirectChat, DesiredGroupChat, DesiredState } from "../../src/sync-engine/model/desired-state.js";
+import type {
+  DesiredDirectChat,
+  DesiredGroupChat,
+  DesiredState,
+} from "../../src/sync-engine/model/desired-state.js";
 import type { LiveSnapshot } from "../../src/sync-engine/refresh/live-snapshot.js";
 import type { ChatResourceState, StateDocument } from "../../src/sync-engine/state/state-types.js";
 
@@ -12,7 +16,10 @@ export const D = "+14155550104";
 export const E = "+14155550105";
 
 let n = 0;
-export function handle(h: string, opts: { me?: boolean; status?: ParticipantStatus; service?: ServiceType } = {}): ChatHandle {
+export function handle(
+  h: string,
+  opts: { me?: boolean; status?: ParticipantStatus; service?: ServiceType } = {},
+): ChatHandle {
   return {
     id: `h-${++n}`,
     handle: h,
@@ -27,7 +34,14 @@ export function handle(h: string, opts: { me?: boolean; status?: ParticipantStat
 export function liveChat(
   id: string,
   others: Array<string | [string, ParticipantStatus]>,
-  opts: { group?: boolean; name?: string | null; icon?: string | null; service?: ServiceType; health?: Chat["health_status"]["status"]; meStatus?: ParticipantStatus } = {},
+  opts: {
+    group?: boolean;
+    name?: string | null;
+    icon?: string | null;
+    service?: ServiceType;
+    health?: Chat["health_status"]["status"];
+    meStatus?: ParticipantStatus;
+  } = {},
 ): Chat {
   return {
     id,
@@ -40,13 +54,21 @@ export function liveChat(
     ],
     is_group: opts.group ?? others.length > 1,
     is_archived: false,
-    health_status: { status: opts.health ?? "HEALTHY", doc_url: "https://docs.linqapp.com", updated_at: "2026-01-01T00:00:00.000Z" },
+    health_status: {
+      status: opts.health ?? "HEALTHY",
+      doc_url: "https://docs.linqapp.com",
+      updated_at: "2026-01-01T00:00:00.000Z",
+    },
     group_chat_icon: opts.icon ?? null,
     service: opts.service ?? "iMessage",
   };
 }
 
-export function group(key: string, participants: string[], extra: Partial<DesiredGroupChat> = {}): DesiredGroupChat {
+export function group(
+  key: string,
+  participants: string[],
+  extra: Partial<DesiredGroupChat> = {},
+): DesiredGroupChat {
   return {
     key,
     type: "group",
@@ -62,7 +84,11 @@ export function group(key: string, participants: string[], extra: Partial<Desire
   };
 }
 
-export function direct(key: string, to: string, extra: Partial<DesiredDirectChat> = {}): DesiredDirectChat {
+export function direct(
+  key: string,
+  to: string,
+  extra: Partial<DesiredDirectChat> = {},
+): DesiredDirectChat {
   return {
     key,
     type: "direct",
@@ -86,11 +112,22 @@ export function chats(...list: Array<DesiredGroupChat | DesiredDirectChat>): Des
 }
 
 export function stateDoc(resources: StateDocument["resources"] = {}, serial = 3): StateDocument {
-  return { format: "chatsync-state", version: 1, lineage: "lineage-1", serial, updated_at: "2026-01-01T00:00:00.000Z", resources };
+  return {
+    format: "chatsync-state",
+    version: 1,
+    lineage: "lineage-1",
+    serial,
+    updated_at: "2026-01-01T00:00:00.000Z",
+    resources,
+  };
 }
 
 /** State for a chat created earlier from `d` with live id `id`. */
-export function managedChat(id: string, d: DesiredGroupChat | DesiredDirectChat, extra: Partial<ChatResourceState> = {}): ChatResourceState {
+export function managedChat(
+  id: string,
+  d: DesiredGroupChat | DesiredDirectChat,
+  extra: Partial<ChatResourceState> = {},
+): ChatResourceState {
   return {
     kind: "chat",
     id,
@@ -98,8 +135,23 @@ export function managedChat(id: string, d: DesiredGroupChat | DesiredDirectChat,
     generation: 1,
     applied:
       d.type === "group"
-        ? { type: "group", from: d.from, participants: d.participants, roster: d.roster, on_delete: d.on_delete, prevent_destroy: d.prevent_destroy, ...(d.display_name ? { display_name: d.display_name } : {}), ...(d.icon ? { icon: d.icon } : {}) }
-        : { type: "direct", from: d.from, to: d.to, on_delete: d.on_delete, prevent_destroy: d.prevent_destroy },
+        ? {
+            type: "group",
+            from: d.from,
+            participants: d.participants,
+            roster: d.roster,
+            on_delete: d.on_delete,
+            prevent_destroy: d.prevent_destroy,
+            ...(d.display_name ? { display_name: d.display_name } : {}),
+            ...(d.icon ? { icon: d.icon } : {}),
+          }
+        : {
+            type: "direct",
+            from: d.from,
+            to: d.to,
+            on_delete: d.on_delete,
+            prevent_destroy: d.prevent_destroy,
+          },
     intents: [],
     markers: {},
     ...extra,
@@ -107,5 +159,12 @@ export function managedChat(id: string, d: DesiredGroupChat | DesiredDirectChat,
 }
 
 export function snapshot(parts: Partial<LiveSnapshot> = {}): LiveSnapshot {
-  return { lines: [LINE], chats: {}, webhooks: [], contact_cards: [], secret_files_present: {}, ...parts };
+  return {
+    lines: [LINE],
+    chats: {},
+    webhooks: [],
+    contact_cards: [],
+    secret_files_present: {},
+    ...parts,
+  };
 }

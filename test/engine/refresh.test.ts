@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Chat, ListChatsResponse } from "../../src/api-wire/types.js";
 import type { ListChatsParams } from "../../src/sync-engine/client/linq-api.js";
-import { PER_OBJECT_MAX, refreshLive, type RefreshApi } from "../../src/sync-engine/refresh/refresh-live.js";
+import {
+  PER_OBJECT_MAX,
+  refreshLive,
+  type RefreshApi,
+} from "../../src/sync-engine/refresh/refresh-live.js";
 import { fingerprintLive } from "../../src/sync-engine/refresh/live-fingerprint.js";
 import type { StateDocument } from "../../src/sync-engine/state/state-types.js";
 import { A, B, LINE, group, liveChat, managedChat, stateDoc } from "./fixtures.js";
@@ -12,14 +16,27 @@ function fakeApi(chats: Chat[]) {
   const api: RefreshApi = {
     async listPhoneNumbers() {
       calls.push("GET /v3/phone_numbers");
-      return [{ id: "p1", phone_number: LINE, reputation: { status: "HEALTHY", doc_url: "" }, health_status: { status: "HEALTHY", doc_url: "" }, forwarding_number: null }];
+      return [
+        {
+          id: "p1",
+          phone_number: LINE,
+          reputation: { status: "HEALTHY", doc_url: "" },
+          health_status: { status: "HEALTHY", doc_url: "" },
+          forwarding_number: null,
+        },
+      ];
     },
     async listChatsPage(params: ListChatsParams = {}): Promise<ListChatsResponse> {
-      calls.push(`GET /v3/chats?from=${params.from}&limit=${params.limit}&cursor=${params.cursor ?? ""}`);
+      calls.push(
+        `GET /v3/chats?from=${params.from}&limit=${params.limit}&cursor=${params.cursor ?? ""}`,
+      );
       const start = Number(params.cursor ?? 0);
       const limit = params.limit ?? 20;
       const page = chats.slice(start, start + limit);
-      return { chats: page, next_cursor: start + limit < chats.length ? String(start + limit) : null };
+      return {
+        chats: page,
+        next_cursor: start + limit < chats.length ? String(start + limit) : null,
+      };
     },
     async getChat(id: string) {
       calls.push(`GET /v3/chats/${id}`);
@@ -51,7 +68,12 @@ function managed(n: number, prefix = "m"): { chats: Chat[]; state: StateDocument
 }
 
 const refresh = (api: RefreshApi, state: StateDocument, extra: string[] = []) =>
-  refreshLive(api, { state, addresses: new Set([...Object.keys(state.resources), ...extra]), secretFiles: [], fileExists: async () => true });
+  refreshLive(api, {
+    state,
+    addresses: new Set([...Object.keys(state.resources), ...extra]),
+    secretFiles: [],
+    fileExists: async () => true,
+  });
 
 describe("refresh", () => {
   it("a no-op refresh of 1,000 managed chats stays within ceil(1000/100) + 5 requests", async () => {
@@ -60,7 +82,9 @@ describe("refresh", () => {
     const live = await refresh(api, state, ["webhook.w", `contact_card.${LINE}`]);
     expect(Object.values(live.chats).filter(Boolean)).toHaveLength(1000);
     expect(calls.length).toBeLessThanOrEqual(Math.ceil(1000 / 100) + 5);
-    expect(calls.filter((c) => c.startsWith("GET /v3/chats?")).every((c) => c.includes("limit=100"))).toBe(true);
+    expect(
+      calls.filter((c) => c.startsWith("GET /v3/chats?")).every((c) => c.includes("limit=100")),
+    ).toBe(true);
   });
 
   it(`reads a line with at most ${PER_OBJECT_MAX} managed chats by id, even when the account holds many unmanaged ones`, async () => {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
 import { checkRemovals } from "../../src/sync-engine/plan/removal-guard.js";
-import { A, B, C, D, E, chats, desiredState, group, liveChat, managedChat, snapshot, stateDoc } from "./fixtures.js";
+import {
+  A,
+  B,
+  C,
+  D,
+  E,
+  chats,
+  desiredState,
+  group,
+  liveChat,
+  managedChat,
+  snapshot,
+  stateDoc,
+} from "./fixtures.js";
 
 const many = (n: number) => Array.from({ length: n }, (_, i) => `+1415555${String(2000 + i)}`);
 
@@ -18,7 +31,10 @@ function removalPlan(keep: string[], live: string[]) {
 
 describe("removal guard", () => {
   it("passes a plan within the limits", () => {
-    expect(checkRemovals(removalPlan([A, B, C, D], [A, B, C, D, E]))).toEqual({ ok: true, violations: [] });
+    expect(checkRemovals(removalPlan([A, B, C, D], [A, B, C, D, E]))).toEqual({
+      ok: true,
+      violations: [],
+    });
   });
 
   it("refuses removing more than half of a chat's roster", () => {
@@ -30,15 +46,32 @@ describe("removal guard", () => {
   it("refuses more than --max-removals in total, unless --allow-removals", () => {
     const live = many(30);
     const p = removalPlan(live.slice(0, 18), live);
-    expect(checkRemovals(p).violations).toEqual(["the plan removes 12 participants in total (limit 10)"]);
+    expect(checkRemovals(p).violations).toEqual([
+      "the plan removes 12 participants in total (limit 10)",
+    ]);
     expect(checkRemovals(p, { maxRemovals: 12 }).ok).toBe(true);
     expect(checkRemovals(p, { allowRemovals: true }).ok).toBe(true);
   });
 
   it("counts chats left against the same limit", () => {
-    const resources = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`chat.g${i}`, managedChat(`c${i}`, group(`g${i}`, [A, B, C]))]));
-    const live = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`c${i}`, liveChat(`c${i}`, [A, B, C])]));
-    const p = buildPlan({ desired: desiredState(), live: snapshot({ chats: live }), state: stateDoc(resources), statePath: "s", liveFingerprint: "fp" });
-    expect(checkRemovals(p, { maxRemovals: 2 }).violations).toEqual(["the plan leaves 3 chats (limit 2)"]);
+    const resources = Object.fromEntries(
+      Array.from({ length: 3 }, (_, i) => [
+        `chat.g${i}`,
+        managedChat(`c${i}`, group(`g${i}`, [A, B, C])),
+      ]),
+    );
+    const live = Object.fromEntries(
+      Array.from({ length: 3 }, (_, i) => [`c${i}`, liveChat(`c${i}`, [A, B, C])]),
+    );
+    const p = buildPlan({
+      desired: desiredState(),
+      live: snapshot({ chats: live }),
+      state: stateDoc(resources),
+      statePath: "s",
+      liveFingerprint: "fp",
+    });
+    expect(checkRemovals(p, { maxRemovals: 2 }).violations).toEqual([
+      "the plan leaves 3 chats (limit 2)",
+    ]);
   });
 });

@@ -3,12 +3,33 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
-import { renderPlanHuman, renderPlanJson, renderPlanMarkdown } from "../../src/sync-engine/plan/render-plan.js";
+import {
+  renderPlanHuman,
+  renderPlanJson,
+  renderPlanMarkdown,
+} from "../../src/sync-engine/plan/render-plan.js";
 import type { Plan } from "../../src/sync-engine/plan/plan-types.js";
-import { A, B, C, D, LINE, chats, desiredState, direct, group, liveChat, managedChat, snapshot, stateDoc } from "./fixtures.js";
+import {
+  A,
+  B,
+  C,
+  D,
+  LINE,
+  chats,
+  desiredState,
+  direct,
+  group,
+  liveChat,
+  managedChat,
+  snapshot,
+  stateDoc,
+} from "./fixtures.js";
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
-const schema = JSON.parse(readFileSync(new URL("../../schemas/plan.schema.json", import.meta.url), "utf8"));
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
+const schema = JSON.parse(
+  readFileSync(new URL("../../schemas/plan.schema.json", import.meta.url), "utf8"),
+);
 const validate = addFormats(new Ajv2020({ allErrors: true, strict: false })).compile(schema);
 
 /** A plan with every kind of action: create, update (with drift), replace, leave, webhook create with a secret file, card create. */
@@ -18,13 +39,30 @@ function richPlan(): Plan {
   return buildPlan({
     desired: desiredState({
       chats: chats(group("new", [A, B], { welcome_message: "Hello" }), team, direct("bob", D)),
-      webhooks: { loc: { key: "loc", target_url: "https://hooks.example.com/l", events: ["location.sharing.started"], phone_numbers: [LINE], active: true, secret_file: "/tmp/x/loc.whsec" } },
+      webhooks: {
+        loc: {
+          key: "loc",
+          target_url: "https://hooks.example.com/l",
+          events: ["location.sharing.started"],
+          phone_numbers: [LINE],
+          active: true,
+          secret_file: "/tmp/x/loc.whsec",
+        },
+      },
       contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
     }),
     live: snapshot({
-      chats: { t1: liveChat("t1", [A, B, C], { name: "Hijacked" }), b1: liveChat("b1", [C]), o1: liveChat("o1", [A, B, C]) },
+      chats: {
+        t1: liveChat("t1", [A, B, C], { name: "Hijacked" }),
+        b1: liveChat("b1", [C]),
+        o1: liveChat("o1", [A, B, C]),
+      },
     }),
-    state: stateDoc({ "chat.team": managedChat("t1", team), "chat.bob": managedChat("b1", direct("bob", C)), "chat.ops": managedChat("o1", ops) }),
+    state: stateDoc({
+      "chat.team": managedChat("t1", team),
+      "chat.bob": managedChat("b1", direct("bob", C)),
+      "chat.ops": managedChat("o1", ops),
+    }),
     statePath: "/tmp/state.json",
     liveFingerprint: "a".repeat(64),
     now: new Date("2026-02-01T00:00:00Z"),
@@ -42,7 +80,9 @@ describe("human renderer", () => {
     expect(out).toMatch(/^ {6}- remove \+14155550103/m);
     expect(out).toContain('display_name: live: "Hijacked", declared: "Team"');
     expect(out).toContain("signing_secret: (sensitive) → written to /tmp/x/loc.whsec");
-    expect(out.trimEnd().split("\n").at(-1)).toBe("Plan: 3 to create, 1 to update, 1 to replace, 1 to leave.");
+    expect(out.trimEnd().split("\n").at(-1)).toBe(
+      "Plan: 3 to create, 1 to update, 1 to replace, 1 to leave.",
+    );
     expect(out).not.toMatch(/\u001b\[/);
   });
 
@@ -51,8 +91,16 @@ describe("human renderer", () => {
   });
 
   it("says so when there is nothing to do", () => {
-    const p = buildPlan({ desired: desiredState(), live: snapshot(), state: stateDoc(), statePath: "s", liveFingerprint: "f" });
-    expect(renderPlanHuman(p, { color: false }).trim()).toBe("No changes. The account matches the configuration.");
+    const p = buildPlan({
+      desired: desiredState(),
+      live: snapshot(),
+      state: stateDoc(),
+      statePath: "s",
+      liveFingerprint: "f",
+    });
+    expect(renderPlanHuman(p, { color: false }).trim()).toBe(
+      "No changes. The account matches the configuration.",
+    );
   });
 });
 
@@ -67,8 +115,18 @@ describe("markdown renderer", () => {
   });
 
   it("stays under the limit with a truncation note when the plan is huge", () => {
-    const many = Array.from({ length: 3000 }, (_, i) => group(`room-${String(i).padStart(4, "0")}`, [A, B], { welcome_message: "Welcome to a room with a fairly long welcome text." }));
-    const p = buildPlan({ desired: desiredState({ chats: chats(...many) }), live: snapshot(), state: stateDoc(), statePath: "s", liveFingerprint: "f" });
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      group(`room-${String(i).padStart(4, "0")}`, [A, B], {
+        welcome_message: "Welcome to a room with a fairly long welcome text.",
+      }),
+    );
+    const p = buildPlan({
+      desired: desiredState({ chats: chats(...many) }),
+      live: snapshot(),
+      state: stateDoc(),
+      statePath: "s",
+      liveFingerprint: "f",
+    });
     const md = renderPlanMarkdown(p);
     expect(md.length).toBeLessThan(65_000);
     expect(md).toContain("Output truncated");

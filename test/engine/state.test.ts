@@ -2,8 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { StateFileError, StateStore, readStateFile } from "../../src/sync-engine/state/state-file.js";
-import { StateLockedError, acquireStateLock, lockPathFor } from "../../src/sync-engine/state/state-lock.js";
+import {
+  StateFileError,
+  StateStore,
+  readStateFile,
+} from "../../src/sync-engine/state/state-file.js";
+import {
+  StateLockedError,
+  acquireStateLock,
+  lockPathFor,
+} from "../../src/sync-engine/state/state-lock.js";
 import { deriveIdempotencyKey } from "../../src/sync-engine/state/idempotency-key.js";
 
 let dir: string;
@@ -60,7 +68,16 @@ describe("state file", () => {
     const path = join(dir, "state.json");
     await writeFile(path, "{not json");
     await expect(readStateFile(path)).rejects.toMatchObject({ code: "STATE_UNREADABLE" });
-    await writeFile(path, JSON.stringify({ format: "chatsync-state", version: 9, lineage: "x", serial: 1, resources: {} }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        format: "chatsync-state",
+        version: 9,
+        lineage: "x",
+        serial: 1,
+        resources: {},
+      }),
+    );
     const err = await readStateFile(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StateFileError);
     expect((err as StateFileError).code).toBe("STATE_UNSUPPORTED_VERSION");
@@ -71,7 +88,9 @@ describe("state lock", () => {
   it("a second attempt fails fast naming the holder's pid, command and start time", async () => {
     const statePath = join(dir, "state.json");
     const first = await acquireStateLock(statePath, { command: "chatsync apply" });
-    const err = await acquireStateLock(statePath, { command: "chatsync plan" }).catch((e: unknown) => e);
+    const err = await acquireStateLock(statePath, { command: "chatsync plan" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StateLockedError);
     const msg = (err as Error).message;
     expect(msg).toContain(`pid ${process.pid}`);
@@ -85,7 +104,12 @@ describe("state lock", () => {
 
   it("takes over a lock whose holder process is dead", async () => {
     const statePath = join(dir, "state.json");
-    const dead = { pid: 2 ** 22 + 12345, hostname: hostname(), command: "chatsync apply", started_at: "2026-01-01T00:00:00.000Z" };
+    const dead = {
+      pid: 2 ** 22 + 12345,
+      hostname: hostname(),
+      command: "chatsync apply",
+      started_at: "2026-01-01T00:00:00.000Z",
+    };
     await writeFile(lockPathFor(statePath), JSON.stringify(dead));
     const lock = await acquireStateLock(statePath, { command: "chatsync plan" });
     expect(lock.tookOver).toMatchObject({ pid: dead.pid });
@@ -96,12 +120,22 @@ describe("state lock", () => {
 
   it("takes over a lock from another host only once it is old", async () => {
     const statePath = join(dir, "state.json");
-    const other = { pid: 1, hostname: "other-host", command: "chatsync apply", started_at: "2026-01-01T00:00:00.000Z" };
+    const other = {
+      pid: 1,
+      hostname: "other-host",
+      command: "chatsync apply",
+      started_at: "2026-01-01T00:00:00.000Z",
+    };
     await writeFile(lockPathFor(statePath), JSON.stringify(other));
-    await expect(acquireStateLock(statePath, { command: "chatsync plan", staleAfterMs: 60_000 })).rejects.toBeInstanceOf(StateLockedError);
+    await expect(
+      acquireStateLock(statePath, { command: "chatsync plan", staleAfterMs: 60_000 }),
+    ).rejects.toBeInstanceOf(StateLockedError);
     const old = new Date(Date.now() - 10 * 60_000);
     await utimes(lockPathFor(statePath), old, old);
-    const lock = await acquireStateLock(statePath, { command: "chatsync plan", staleAfterMs: 60_000 });
+    const lock = await acquireStateLock(statePath, {
+      command: "chatsync plan",
+      staleAfterMs: 60_000,
+    });
     expect(lock.tookOver?.hostname).toBe("other-host");
     await lock.release();
   });

@@ -4,7 +4,12 @@
  * without a terminal the apply is refused.
  */
 import type { Command } from "commander";
-import { addEngineOptions, checkTargets, parsePositiveInt, type EngineFlags } from "../engine-options.js";
+import {
+  addEngineOptions,
+  checkTargets,
+  parsePositiveInt,
+  type EngineFlags,
+} from "../engine-options.js";
 import { CliError } from "../cli-error.js";
 
 interface ApplyFlags extends EngineFlags {
@@ -19,12 +24,21 @@ export function registerApply(program: Command): void {
   const cmd = program
     .command("apply")
     .description("make the live account match the configuration (or apply a saved plan)")
-    .argument("[paths...]", "YAML files or folders, one .json manifest, or one saved plan (from plan --out)")
+    .argument(
+      "[paths...]",
+      "YAML files or folders, one .json manifest, or one saved plan (from plan --out)",
+    )
     .option("--auto-approve", "do not ask for approval (required without a terminal)")
     .option("--parallelism <n>", "addresses applied at once (default 4)")
-    .option("--max-removals <n>", "refuse a plan removing more participants in total, or leaving more chats, than N (default 10)")
+    .option(
+      "--max-removals <n>",
+      "refuse a plan removing more participants in total, or leaving more chats, than N (default 10)",
+    )
     .option("--allow-removals", "skip the removal guard")
-    .option("--confirm-timeout <seconds>", "how long to wait for queued changes to show in a read (default 30)");
+    .option(
+      "--confirm-timeout <seconds>",
+      "how long to wait for queued changes to show in a read (default 30)",
+    );
   addEngineOptions(cmd).action(async (paths: string[], flags: ApplyFlags, command: Command) => {
     await runApplyCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
   });
@@ -38,10 +52,20 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
-  const { input, lock } = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: true, command: "chatsync apply" });
-  const [{ askApproval }, engine] = await Promise.all([import("../approval-prompt.js"), import("../../sync-engine/index.js")]);
+  const { input, lock } = await readEngineInput(paths, flags, {
+    cwd,
+    color: useColor(flags, process.stderr),
+    allowPlanFile: true,
+    command: "chatsync apply",
+  });
+  const [{ askApproval }, engine] = await Promise.all([
+    import("../approval-prompt.js"),
+    import("../../sync-engine/index.js"),
+  ]);
   const colorOut = useColor(flags, process.stdout);
-  const progress = process.stderr.isTTY ? engine.ttyProgress(process.stderr, useColor(flags, process.stderr)) : engine.plainProgress(process.stderr);
+  const progress = process.stderr.isTTY
+    ? engine.ttyProgress(process.stderr, useColor(flags, process.stderr))
+    : engine.plainProgress(process.stderr);
 
   let result;
   let session;
@@ -67,7 +91,9 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
     });
   } catch (err) {
     if (err instanceof engine.ApplyFailedError && flags.json) {
-      process.stdout.write(`${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`,
+      );
     }
     if (err instanceof CliError) throw err;
     throw new CliError((err as Error).message);
@@ -77,9 +103,12 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   }
 
   const { plan, outcome } = result;
-  for (const w of outcome.warnings) process.stderr.write(`warning: ${w.address ? `${w.address}: ` : ""}${w.message}\n`);
+  for (const w of outcome.warnings)
+    process.stderr.write(`warning: ${w.address ? `${w.address}: ` : ""}${w.message}\n`);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "applied", plan, outcome }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "applied", plan, outcome }, null, 2)}\n`,
+    );
     return;
   }
   if (plan.changes.length === 0) return;

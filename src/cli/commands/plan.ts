@@ -17,8 +17,13 @@ interface PlanFlags extends EngineFlags {
 export function registerPlan(program: Command): void {
   const cmd = program
     .command("plan")
-    .description("refresh the live account, diff it with the configuration, print the plan; writes nothing")
-    .argument("[paths...]", "YAML files or folders, or one .json manifest (default: ./chatsync.yaml, else ./chatsync/)")
+    .description(
+      "refresh the live account, diff it with the configuration, print the plan; writes nothing",
+    )
+    .argument(
+      "[paths...]",
+      "YAML files or folders, or one .json manifest (default: ./chatsync.yaml, else ./chatsync/)",
+    )
     .option("--out <file>", "save the plan (JSON) for a later `chatsync apply FILE`")
     .option("--detailed-exitcode", "exit 0 = no changes, 2 = changes, 1 = error")
     .option("--markdown", "render the plan as a pull-request comment")
@@ -29,12 +34,18 @@ export function registerPlan(program: Command): void {
 }
 
 async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> {
-  if (flags.json && flags.markdown) throw new CliError("--json and --markdown exclude each other; pick one output format");
+  if (flags.json && flags.markdown)
+    throw new CliError("--json and --markdown exclude each other; pick one output format");
   const targets = checkTargets(flags.target);
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
-  const { input, lock } = await readEngineInput(paths, flags, { cwd, color: useColor(flags, process.stderr), allowPlanFile: false, command: "chatsync plan" });
+  const { input, lock } = await readEngineInput(paths, flags, {
+    cwd,
+    color: useColor(flags, process.stderr),
+    allowPlanFile: false,
+    command: "chatsync plan",
+  });
   let plan;
   const engine = await import("../../sync-engine/index.js");
   try {
@@ -58,17 +69,23 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
 
   if (plan.errors.length > 0) {
     if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
-    throw new CliError(`the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`);
+    throw new CliError(
+      `the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`,
+    );
   }
   if (flags.out) {
-    const [{ default: writeFileAtomic }, { resolve }] = await Promise.all([import("write-file-atomic"), import("node:path")]);
+    const [{ default: writeFileAtomic }, { resolve }] = await Promise.all([
+      import("write-file-atomic"),
+      import("node:path"),
+    ]);
     const out = resolve(cwd, flags.out);
     await writeFileAtomic(out, engine.renderPlanJson(plan), { mode: 0o600 });
     process.stderr.write(`Saved the plan to ${out}; apply it with: chatsync apply ${flags.out}\n`);
   }
   if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
   else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
-  else process.stdout.write(engine.renderPlanHuman(plan, { color: useColor(flags, process.stdout) }));
+  else
+    process.stdout.write(engine.renderPlanHuman(plan, { color: useColor(flags, process.stdout) }));
 
   const changed = flags.refreshOnly ? plan.drift.length > 0 : plan.changes.length > 0;
   if (flags.detailedExitcode && changed) process.exitCode = 2;

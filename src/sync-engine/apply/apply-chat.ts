@@ -17,7 +17,7 @@
  */
 import type { LinqApi } from "../client/linq-api.js";
 import { describeStep } from "../plan/describe-step.js";
-import type { ResourceChange, Step } from "../plan/plan-types.js";
+import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
 import { deriveIdempotencyKey } from "../state/idempotency-key.js";
 import type { AppliedChat, ChatResourceState, IntentPurpose } from "../state/state-types.js";
 import { isApiError, type ApplyContext } from "./apply-context.js";
@@ -25,16 +25,27 @@ import { confirmChat, isEmptyExpectation, type ChatExpectation } from "./confirm
 
 export type ChatApplyApi = Pick<
   LinqApi,
-  "createChat" | "getChat" | "addParticipant" | "removeParticipant" | "updateChat" | "leaveChat" | "shareContactCard" | "requestLocation"
+  | "createChat"
+  | "getChat"
+  | "addParticipant"
+  | "removeParticipant"
+  | "updateChat"
+  | "leaveChat"
+  | "shareContactCard"
+  | "requestLocation"
 >;
 
 function appliedOf(change: ResourceChange): AppliedChat | undefined {
   if (change.after?.kind !== "chat") return undefined;
-  const { kind: _kind, ...applied } = change.after;
-  return applied;
+  return withoutKind(change.after);
 }
 
-async function oneShot(ctx: ApplyContext, res: ChatResourceState, purpose: Exclude<IntentPurpose, "create_chat">, send: () => Promise<unknown>): Promise<void> {
+async function oneShot(
+  ctx: ApplyContext,
+  res: ChatResourceState,
+  purpose: Exclude<IntentPurpose, "create_chat">,
+  send: () => Promise<unknown>,
+): Promise<void> {
   res.intents.push({ purpose, generation: res.generation, started_at: ctx.now().toISOString() });
   await ctx.store.commit();
   await send();
@@ -44,7 +55,11 @@ async function oneShot(ctx: ApplyContext, res: ChatResourceState, purpose: Exclu
   await ctx.store.commit();
 }
 
-export async function applyChatChange(api: ChatApplyApi, change: ResourceChange, ctx: ApplyContext): Promise<void> {
+export async function applyChatChange(
+  api: ChatApplyApi,
+  change: ResourceChange,
+  ctx: ApplyContext,
+): Promise<void> {
   const { address } = change;
   const res = ctx.store.chat(address);
   const after = appliedOf(change);
@@ -57,14 +72,32 @@ export async function applyChatChange(api: ChatApplyApi, change: ResourceChange,
       case "create_chat": {
         // A replaced chat is remembered until it is left or forgotten, even across a crash.
         if (change.action === "replace" && res.id) {
-          res.retired = [...(res.retired ?? []).filter((r) => r.id !== res.id), { id: res.id, on_delete: after?.on_delete ?? "leave", retired_at: ctx.now().toISOString() }];
+          res.retired = [
+            ...(res.retired ?? []).filter((r) => r.id !== res.id),
+            {
+              id: res.id,
+              on_delete: after?.on_delete ?? "leave",
+              retired_at: ctx.now().toISOString(),
+            },
+          ];
           delete res.id;
         }
-        const key = deriveIdempotencyKey(ctx.store.lineage, address, step.generation, "create_chat");
+        const key = deriveIdempotencyKey(
+          ctx.store.lineage,
+          address,
+          step.generation,
+          "create_chat",
+        );
         const request = { from: step.from, to: step.to, welcome_message: step.welcome_message };
         res.intents = [
           ...res.intents.filter((i) => i.purpose !== "create_chat"),
-          { purpose: "create_chat", generation: step.generation, idempotency_key: key, request, started_at: ctx.now().toISOString() },
+          {
+            purpose: "create_chat",
+            generation: step.generation,
+            idempotency_key: key,
+            request,
+            started_at: ctx.now().toISOString(),
+          },
         ];
         await ctx.store.commit();
         const created = await api.createChat({
@@ -79,7 +112,9 @@ export async function applyChatChange(api: ChatApplyApi, change: ResourceChange,
         res.markers = {};
         if (after) {
           // The roster came with the create; name and icon are recorded once a read shows them.
-          const { display_name: _n, icon: _i, ...base } = after;
+          const base: AppliedChat = { ...after };
+          delete base.display_name;
+          delete base.icon;
           res.applied = { ...base, ...(after.type === "group" ? { participants: step.to } : {}) };
         }
         await ctx.store.commit();
@@ -111,7 +146,10 @@ export async function applyChatChange(api: ChatApplyApi, change: ResourceChange,
       case "request_location": {
         const id = requireId(chatId, address);
         if (service !== undefined && service !== "iMessage") {
-          ctx.warnings.push({ address, message: `the new chat is ${service ?? "of unknown service"}; location requests need iMessage, so none was sent` });
+          ctx.warnings.push({
+            address,
+            message: `the new chat is ${service ?? "of unknown service"}; location requests need iMessage, so none was sent`,
+          });
           return;
         }
         await oneShot(ctx, res, "request_location", () => api.requestLocation(id));

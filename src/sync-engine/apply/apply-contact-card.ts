@@ -1,12 +1,16 @@
 /** Carrying out one contact card change (one card per line). */
 import type { LinqApi } from "../client/linq-api.js";
 import { describeStep } from "../plan/describe-step.js";
-import type { ResourceChange, Step } from "../plan/plan-types.js";
+import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
 import { isApiError, type ApplyContext } from "./apply-context.js";
 
 export type ContactCardApplyApi = Pick<LinqApi, "createContactCard" | "updateContactCard">;
 
-export async function applyContactCardChange(api: ContactCardApplyApi, change: ResourceChange, ctx: ApplyContext): Promise<void> {
+export async function applyContactCardChange(
+  api: ContactCardApplyApi,
+  change: ResourceChange,
+  ctx: ApplyContext,
+): Promise<void> {
   const { address } = change;
   const res = ctx.store.contactCard(address);
 
@@ -51,8 +55,7 @@ export async function applyContactCardChange(api: ContactCardApplyApi, change: R
   }
   if (change.after === null) ctx.store.remove(address);
   else if (change.after.kind === "contact_card") {
-    const { kind: _k, ...applied } = change.after;
-    res.applied = applied;
+    res.applied = withoutKind(change.after);
   }
   await ctx.store.commit();
 }

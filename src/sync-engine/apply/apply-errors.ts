@@ -13,7 +13,9 @@ export class PlanHasErrorsError extends Error {
 export class StalePlanError extends Error {
   readonly code = "PLAN_STALE";
   constructor(why: string) {
-    super(`The saved plan is stale: ${why}. Nothing was applied; run chatsync plan again and review the new plan.`);
+    super(
+      `The saved plan is stale: ${why}. Nothing was applied; run chatsync plan again and review the new plan.`,
+    );
     this.name = "StalePlanError";
   }
 }

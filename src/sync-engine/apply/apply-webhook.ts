@@ -6,13 +6,19 @@
 import type { WebhookEventType } from "../../api-wire/event-types.js";
 import type { LinqApi } from "../client/linq-api.js";
 import { describeStep } from "../plan/describe-step.js";
-import type { ResourceChange, Step } from "../plan/plan-types.js";
-import type { AppliedWebhook } from "../state/state-types.js";
+import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
 import { isApiError, type ApplyContext } from "./apply-context.js";
 
-export type WebhookApplyApi = Pick<LinqApi, "createWebhookSubscription" | "updateWebhookSubscription" | "deleteWebhookSubscription">;
+export type WebhookApplyApi = Pick<
+  LinqApi,
+  "createWebhookSubscription" | "updateWebhookSubscription" | "deleteWebhookSubscription"
+>;
 
-export async function applyWebhookChange(api: WebhookApplyApi, change: ResourceChange, ctx: ApplyContext): Promise<void> {
+export async function applyWebhookChange(
+  api: WebhookApplyApi,
+  change: ResourceChange,
+  ctx: ApplyContext,
+): Promise<void> {
   const { address } = change;
   const res = ctx.store.webhook(address);
 
@@ -28,7 +34,8 @@ export async function applyWebhookChange(api: WebhookApplyApi, change: ResourceC
         await ctx.store.commit();
         if (step.secret_file) await ctx.writeSecret(step.secret_file, created.signing_secret);
         // Creation has no is_active field; an inactive declaration is switched off right after.
-        if (!step.active && created.is_active) await api.updateWebhookSubscription(created.id, { is_active: false });
+        if (!step.active && created.is_active)
+          await api.updateWebhookSubscription(created.id, { is_active: false });
         return;
       }
       case "update_webhook":
@@ -68,8 +75,7 @@ export async function applyWebhookChange(api: WebhookApplyApi, change: ResourceC
   }
   if (change.after === null) ctx.store.remove(address);
   else if (change.after.kind === "webhook") {
-    const { kind: _k, ...applied } = change.after;
-    res.applied = applied satisfies AppliedWebhook;
+    res.applied = withoutKind(change.after);
   }
   await ctx.store.commit();
 }

@@ -26,7 +26,12 @@ export class ConfirmTimeoutError extends Error {
 }
 
 export function isEmptyExpectation(e: ChatExpectation): boolean {
-  return e.add.length === 0 && e.remove.length === 0 && e.display_name === undefined && e.icon === undefined;
+  return (
+    e.add.length === 0 &&
+    e.remove.length === 0 &&
+    e.display_name === undefined &&
+    e.icon === undefined
+  );
 }
 
 /** What of `e` the chat does not show yet (empty when everything is visible). */
@@ -36,7 +41,8 @@ export function pendingOf(chat: Chat, line: string | undefined, e: ChatExpectati
   const out: string[] = [];
   for (const h of e.add) if (!active.has(h)) out.push(`add ${h}`);
   for (const h of e.remove) if (active.has(h)) out.push(`remove ${h}`);
-  if (e.display_name !== undefined && chat.display_name !== e.display_name) out.push(`display_name ${JSON.stringify(e.display_name)}`);
+  if (e.display_name !== undefined && chat.display_name !== e.display_name)
+    out.push(`display_name ${JSON.stringify(e.display_name)}`);
   if (e.icon !== undefined && (chat.group_chat_icon ?? null) !== e.icon) out.push(`icon ${e.icon}`);
   return out;
 }
@@ -47,7 +53,13 @@ export interface ConfirmOptions {
   now: () => number;
 }
 
-export async function confirmChat(api: Pick<LinqApi, "getChat">, chatId: string, line: string | undefined, e: ChatExpectation, opts: ConfirmOptions): Promise<Chat> {
+export async function confirmChat(
+  api: Pick<LinqApi, "getChat">,
+  chatId: string,
+  line: string | undefined,
+  e: ChatExpectation,
+  opts: ConfirmOptions,
+): Promise<Chat> {
   const deadline = opts.now() + opts.timeoutMs;
   let delay = 100;
   for (;;) {

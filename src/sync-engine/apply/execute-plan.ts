@@ -6,7 +6,13 @@
  * every failed address so the next run finishes the job.
  */
 import type { Address } from "../model/desired-state.js";
-import type { Plan, PlanMessage, ResourceChange, ResourceKind } from "../plan/plan-types.js";
+import {
+  withoutKind,
+  type Plan,
+  type PlanMessage,
+  type ResourceChange,
+  type ResourceKind,
+} from "../plan/plan-types.js";
 import type { StateStore } from "../state/state-file.js";
 import { applyChatChange, type ChatApplyApi } from "./apply-chat.js";
 import type { ApplyContext } from "./apply-context.js";
@@ -34,7 +40,12 @@ export interface ApplyOutcome {
 
 const PHASES: ResourceKind[] = ["contact_card", "webhook", "chat"];
 
-export async function executePlan(api: ExecutorApi, plan: Plan, store: StateStore, opts: ExecuteOptions): Promise<ApplyOutcome> {
+export async function executePlan(
+  api: ExecutorApi,
+  plan: Plan,
+  store: StateStore,
+  opts: ExecuteOptions,
+): Promise<ApplyOutcome> {
   const ctx: ApplyContext = {
     store,
     progress: opts.progress,
@@ -48,10 +59,10 @@ export async function executePlan(api: ExecutorApi, plan: Plan, store: StateStor
   // Settings that need no API call.
   if (plan.records.length > 0) {
     for (const r of plan.records) {
-      const { kind, ...applied } = r.after;
-      if (kind === "chat") store.chat(r.address).applied = applied as never;
-      else if (kind === "webhook") store.webhook(r.address).applied = applied as never;
-      else store.contactCard(r.address).applied = applied as never;
+      const a = r.after;
+      if (a.kind === "chat") store.chat(r.address).applied = withoutKind(a);
+      else if (a.kind === "webhook") store.webhook(r.address).applied = withoutKind(a);
+      else store.contactCard(r.address).applied = withoutKind(a);
     }
     await store.commit();
   }

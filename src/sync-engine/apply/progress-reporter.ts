@@ -38,7 +38,11 @@ export function plainProgress(out: StreamLike, color = false): ProgressReporter 
       out.write(`${address}: ${description}: done\n`);
     },
     addressDone(address, result) {
-      out.write(result.ok ? `${c.green("✓")} ${address}: complete\n` : `${c.red("✗")} ${address}: failed: ${result.error}\n`);
+      out.write(
+        result.ok
+          ? `${c.green("✓")} ${address}: complete\n`
+          : `${c.red("✗")} ${address}: failed: ${result.error}\n`,
+      );
     },
     end() {},
   };
@@ -69,7 +73,9 @@ export function ttyProgress(out: StreamLike, color = true): ProgressReporter {
     addressDone(address, result) {
       finished += 1;
       active.delete(address);
-      out.write(`\r\u001b[2K${result.ok ? `${c.green("✓")} ${address}` : `${c.red("✗")} ${address}: ${result.error}`}\n`);
+      out.write(
+        `\r\u001b[2K${result.ok ? `${c.green("✓")} ${address}` : `${c.red("✗")} ${address}: ${result.error}`}\n`,
+      );
       redraw();
     },
     end() {

@@ -10,7 +10,13 @@ import { checkRemovals } from "../plan/removal-guard.js";
 import type { Plan } from "../plan/plan-types.js";
 import { StateStore } from "../state/state-file.js";
 import { acquireStateLock } from "../state/state-lock.js";
-import { ApplyFailedError, ApplyNotApprovedError, PlanHasErrorsError, RemovalGuardError, StalePlanError } from "./apply-errors.js";
+import {
+  ApplyFailedError,
+  ApplyNotApprovedError,
+  PlanHasErrorsError,
+  RemovalGuardError,
+  StalePlanError,
+} from "./apply-errors.js";
 import { executePlan, type ApplyOutcome, type ExecutorApi } from "./execute-plan.js";
 import { silentProgress, type ProgressReporter } from "./progress-reporter.js";
 import { writeSecretFile } from "./secret-file.js";
@@ -50,12 +56,21 @@ export interface ApplyResult {
   outcome: ApplyOutcome;
 }
 
-async function checkSavedPlan(plan: Plan, store: StateStore, api: RefreshApi, opts: RunApplyOptions): Promise<void> {
+async function checkSavedPlan(
+  plan: Plan,
+  store: StateStore,
+  api: RefreshApi,
+  opts: RunApplyOptions,
+): Promise<void> {
   if (plan.state.lineage !== store.lineage) {
-    throw new StalePlanError(`it was made for state lineage ${plan.state.lineage}, but ${store.path} has lineage ${store.lineage}`);
+    throw new StalePlanError(
+      `it was made for state lineage ${plan.state.lineage}, but ${store.path} has lineage ${store.lineage}`,
+    );
   }
   if (plan.state.serial !== store.serial) {
-    throw new StalePlanError(`the state changed since the plan was made (serial ${plan.state.serial} → ${store.serial})`);
+    throw new StalePlanError(
+      `the state changed since the plan was made (serial ${plan.state.serial} → ${store.serial})`,
+    );
   }
   const live = await refreshLive(api, {
     state: store.doc,
@@ -70,7 +85,9 @@ async function checkSavedPlan(plan: Plan, store: StateStore, api: RefreshApi, op
 
 export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
   if (!opts.desired && !opts.savedPlan) throw new TypeError("runApply needs desired or savedPlan");
-  const lock = opts.lockHeld ? undefined : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync apply" });
+  const lock = opts.lockHeld
+    ? undefined
+    : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync apply" });
   try {
     const store = await StateStore.open(opts.statePath);
 
@@ -89,7 +106,10 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
         ...(opts.now ? { now: opts.now } : {}),
       });
     }
-    if (plan.options.refresh_only) throw new PlanHasErrorsError([{ message: "a --refresh-only plan proposes no changes and cannot be applied" }]);
+    if (plan.options.refresh_only)
+      throw new PlanHasErrorsError([
+        { message: "a --refresh-only plan proposes no changes and cannot be applied" },
+      ]);
     if (plan.errors.length > 0) throw new PlanHasErrorsError(plan.errors);
     opts.onPlan?.(plan);
 
@@ -112,7 +132,10 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
     }
 
     // --- sanity-check the changes ---
-    const guard = checkRemovals(plan, { ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}), allowRemovals: opts.allowRemovals ?? false });
+    const guard = checkRemovals(plan, {
+      ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
+      allowRemovals: opts.allowRemovals ?? false,
+    });
     if (!guard.ok) throw new RemovalGuardError(guard.violations);
     if (opts.approve && !(await opts.approve(plan))) throw new ApplyNotApprovedError();
 

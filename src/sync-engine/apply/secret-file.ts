@@ -9,7 +9,9 @@ import writeFileAtomic from "write-file-atomic";
 export class SecretFileError extends Error {
   readonly code = "SECRET_FILE_WRITE_FAILED";
   constructor(path: string, detail: string) {
-    super(`Cannot write the signing secret to ${path}: ${detail}. The subscription exists; fix the path or permissions and run apply again (a missing secret file makes chatsync replace the subscription to get a new secret).`);
+    super(
+      `Cannot write the signing secret to ${path}: ${detail}. The subscription exists; fix the path or permissions and run apply again (a missing secret file makes chatsync replace the subscription to get a new secret).`,
+    );
     this.name = "SecretFileError";
   }
 }

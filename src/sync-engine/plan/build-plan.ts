@@ -15,7 +15,15 @@ import type { ResourceState, StateDocument } from "../state/state-types.js";
 import { diffChat, type DiffOutcome } from "./diff-chats.js";
 import { diffContactCard } from "./diff-contact-cards.js";
 import { diffWebhook } from "./diff-webhooks.js";
-import { PLAN_FORMAT_VERSION, PLAN_KIND, summarize, type Plan, type PlanMessage, type ResourceChange, type ResourceKind } from "./plan-types.js";
+import {
+  PLAN_FORMAT_VERSION,
+  PLAN_KIND,
+  summarize,
+  type Plan,
+  type PlanMessage,
+  type ResourceChange,
+  type ResourceKind,
+} from "./plan-types.js";
 
 export interface PlanOptions {
   /** Limit the plan to these addresses (empty: everything). */
@@ -53,7 +61,11 @@ export function compareAddresses(a: string, b: string): number {
 }
 
 /** Every address the configuration declares or the state remembers, narrowed to `targets` when given, in execution order. */
-export function planScope(desired: DesiredState, state: StateDocument, targets: readonly string[] = []): string[] {
+export function planScope(
+  desired: DesiredState,
+  state: StateDocument,
+  targets: readonly string[] = [],
+): string[] {
   const all = new Set<string>([
     ...Object.values(desired.chats).map((c) => chatAddress(c.key)),
     ...Object.values(desired.webhooks).map((w) => webhookAddress(w.key)),
@@ -72,14 +84,26 @@ export function buildPlan(input: PlanInput): Plan {
 
   // --- desired state, by address ---
   const declaredChats = new Map(Object.values(desired.chats).map((c) => [chatAddress(c.key), c]));
-  const declaredWebhooks = new Map(Object.values(desired.webhooks).map((w) => [webhookAddress(w.key), w]));
-  const declaredCards = new Map(Object.values(desired.contact_cards).map((c) => [contactCardAddress(c.phone_number), c]));
+  const declaredWebhooks = new Map(
+    Object.values(desired.webhooks).map((w) => [webhookAddress(w.key), w]),
+  );
+  const declaredCards = new Map(
+    Object.values(desired.contact_cards).map((c) => [contactCardAddress(c.phone_number), c]),
+  );
 
-  const addresses = new Set<string>([...declaredChats.keys(), ...declaredWebhooks.keys(), ...declaredCards.keys(), ...Object.keys(state.resources)]);
+  const addresses = new Set<string>([
+    ...declaredChats.keys(),
+    ...declaredWebhooks.keys(),
+    ...declaredCards.keys(),
+    ...Object.keys(state.resources),
+  ]);
   const errors: PlanMessage[] = [];
   const warnings: PlanMessage[] = [];
   for (const t of targets) {
-    if (!addresses.has(t)) errors.push({ message: `--target ${t} matches nothing declared or managed (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)` });
+    if (!addresses.has(t))
+      errors.push({
+        message: `--target ${t} matches nothing declared or managed (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)`,
+      });
   }
 
   // --- sanity-check desired state against the account ---
@@ -87,19 +111,26 @@ export function buildPlan(input: PlanInput): Plan {
   if (lines.size > 0) {
     for (const [address, c] of declaredChats) {
       if (inScope(address) && !opts.destroy && !lines.has(c.from)) {
-        errors.push({ address, message: `${address}: from ${c.from} is not a line of this account (lines: ${[...lines].sort().join(", ")})` });
+        errors.push({
+          address,
+          message: `${address}: from ${c.from} is not a line of this account (lines: ${[...lines].sort().join(", ")})`,
+        });
       }
     }
     for (const [address, c] of declaredCards) {
       if (inScope(address) && !opts.destroy && !lines.has(c.phone_number)) {
-        errors.push({ address, message: `${address}: ${c.phone_number} is not a line of this account (lines: ${[...lines].sort().join(", ")})` });
+        errors.push({
+          address,
+          message: `${address}: ${c.phone_number} is not a line of this account (lines: ${[...lines].sort().join(", ")})`,
+        });
       }
     }
   }
 
   // --- current state + difference, one function per kind ---
   const claimedWebhookIds = new Set<string>();
-  for (const r of Object.values(state.resources)) if (r.kind === "webhook" && r.id) claimedWebhookIds.add(r.id);
+  for (const r of Object.values(state.resources))
+    if (r.kind === "webhook" && r.id) claimedWebhookIds.add(r.id);
 
   const scope = planScope(desired, state, opts.targets);
   const changes: ResourceChange[] = [];
@@ -131,7 +162,10 @@ export function buildPlan(input: PlanInput): Plan {
           state: st,
           live: live.webhooks,
           claimed: new Set([...claimedWebhookIds].filter((id) => id !== st?.id)),
-          secretFilePresent: d?.secret_file === undefined ? true : (live.secret_files_present[d.secret_file] ?? false),
+          secretFilePresent:
+            d?.secret_file === undefined
+              ? true
+              : (live.secret_files_present[d.secret_file] ?? false),
           destroying,
         });
         // An adopted subscription is claimed from now on, so a second declaration with the same URL cannot adopt it too.
@@ -142,7 +176,8 @@ export function buildPlan(input: PlanInput): Plan {
       case "contact_card": {
         const st = res?.kind === "contact_card" ? res : undefined;
         const d = declaredCards.get(address as Address);
-        const phone = d?.phone_number ?? st?.applied?.phone_number ?? address.slice("contact_card.".length);
+        const phone =
+          d?.phone_number ?? st?.applied?.phone_number ?? address.slice("contact_card.".length);
         out = diffContactCard({
           address: address as Address,
           desired: d,
@@ -153,7 +188,9 @@ export function buildPlan(input: PlanInput): Plan {
         break;
       }
       default:
-        warnings.push({ message: `state holds an unknown address ${address}; it is left untouched` });
+        warnings.push({
+          message: `state holds an unknown address ${address}; it is left untouched`,
+        });
     }
     if (!out) continue;
     if (out.change) changes.push(out.change);
@@ -169,7 +206,11 @@ export function buildPlan(input: PlanInput): Plan {
     kind: PLAN_KIND,
     format_version: PLAN_FORMAT_VERSION,
     created_at: (input.now ?? new Date()).toISOString(),
-    options: { refresh_only: opts.refreshOnly === true, destroy: opts.destroy === true, targets: [...targets] },
+    options: {
+      refresh_only: opts.refreshOnly === true,
+      destroy: opts.destroy === true,
+      targets: [...targets],
+    },
     scope,
     state: { path: input.statePath, lineage: state.lineage, serial: state.serial },
     live_fingerprint: input.liveFingerprint,

@@ -57,7 +57,9 @@ export function describeStep(step: Step): string {
     case "leave_chat":
       return `leave chat ${step.chat_id}`;
     case "forget_chat":
-      return step.chat_id ? `forget chat ${step.chat_id} (it stays on the account)` : "forget the address";
+      return step.chat_id
+        ? `forget chat ${step.chat_id} (it stays on the account)`
+        : "forget the address";
     case "create_webhook":
       return `subscribe ${step.target_url} to ${step.events.join(", ")}${step.phone_numbers.length ? ` for ${step.phone_numbers.join(", ")}` : ""}${step.active ? "" : " (inactive)"}; signing_secret: (sensitive)${step.secret_file ? ` → written to ${step.secret_file}` : ""}`;
     case "update_webhook": {
@@ -71,7 +73,9 @@ export function describeStep(step: Step): string {
     case "create_contact_card":
       return `create contact card for ${step.phone_number}: ${[step.first_name, step.last_name].filter(Boolean).join(" ")}${step.image_url ? ` (image ${step.image_url})` : ""}`;
     case "update_contact_card":
-      return `update contact card of ${step.phone_number}: ${Object.entries(step.changes).map(([k, v]) => `${k} = ${q(v)}`).join(", ")}`;
+      return `update contact card of ${step.phone_number}: ${Object.entries(step.changes)
+        .map(([k, v]) => `${k} = ${q(v)}`)
+        .join(", ")}`;
     case "forget_contact_card":
       return "forget the contact card (the API cannot delete it)";
   }
@@ -85,6 +89,9 @@ export function describeDrift(d: Drift): string {
 export function summaryLine(s: PlanSummary): string {
   const total = s.create + s.update + s.replace + s.leave + s.forget + s.delete;
   if (total === 0) return "No changes. The account matches the configuration.";
-  const extra = [s.forget ? `${s.forget} to forget` : "", s.delete ? `${s.delete} to delete` : ""].filter(Boolean);
+  const extra = [
+    s.forget ? `${s.forget} to forget` : "",
+    s.delete ? `${s.delete} to delete` : "",
+  ].filter(Boolean);
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.leave} to leave${extra.length ? `, ${extra.join(", ")}` : ""}.`;
 }

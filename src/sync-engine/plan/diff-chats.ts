@@ -32,14 +32,18 @@ export interface ChatDiffInput {
   destroying?: boolean;
 }
 
-const RULE_CREATE = "§5.1.1 a chat is created together with its first message; no URL in that message";
-const RULE_ADD = "§5.2.1 add: group only, ≥3 participants before the add (queued, confirmed by reading back)";
-const RULE_REMOVE = "§5.2.2 remove: group only, ≥3 participants remain (queued, confirmed by reading back)";
+const RULE_CREATE =
+  "§5.1.1 a chat is created together with its first message; no URL in that message";
+const RULE_ADD =
+  "§5.2.1 add: group only, ≥3 participants before the add (queued, confirmed by reading back)";
+const RULE_REMOVE =
+  "§5.2.2 remove: group only, ≥3 participants remain (queued, confirmed by reading back)";
 const RULE_UPDATE = "§5.1.4 name and icon: groups only (queued, confirmed by reading back)";
 const RULE_LEAVE = "§5.1.6 leave: iMessage groups with ≥4 active participants including you";
 const RULE_SHARE = "§5.1.7 share contact card: once per chat (at-most-once, journaled)";
 const RULE_LOCATION = "§5.6.1 location request: 1:1 iMessage chats only (at-most-once, journaled)";
-const RULE_CONVERT = "§11 a chat cannot change line, recipient or group/direct type; only a new chat can";
+const RULE_CONVERT =
+  "§11 a chat cannot change line, recipient or group/direct type; only a new chat can";
 
 function appliedFrom(d: DesiredChat, keptOut: readonly string[] = []): AppliedChat {
   const common = { from: d.from, on_delete: d.on_delete, prevent_destroy: d.prevent_destroy };
@@ -73,16 +77,29 @@ function newChatSteps(d: DesiredChat, generation: number, to: string[], reason: 
     },
   ];
   if (d.type === "group" && d.display_name !== undefined) {
-    steps.push({ op: "rename_chat", display_name: d.display_name, reason: "declared display_name", rule: RULE_UPDATE });
+    steps.push({
+      op: "rename_chat",
+      display_name: d.display_name,
+      reason: "declared display_name",
+      rule: RULE_UPDATE,
+    });
   }
   if (d.type === "group" && d.icon !== undefined) {
     steps.push({ op: "set_chat_icon", icon: d.icon, reason: "declared icon", rule: RULE_UPDATE });
   }
   if (d.share_contact_card) {
-    steps.push({ op: "share_contact_card", reason: "share_contact_card: true (once per chat)", rule: RULE_SHARE });
+    steps.push({
+      op: "share_contact_card",
+      reason: "share_contact_card: true (once per chat)",
+      rule: RULE_SHARE,
+    });
   }
   if (d.type === "direct" && d.location_request) {
-    steps.push({ op: "request_location", reason: "location_request: true (once per chat)", rule: RULE_LOCATION });
+    steps.push({
+      op: "request_location",
+      reason: "location_request: true (once per chat)",
+      rule: RULE_LOCATION,
+    });
   }
   return steps;
 }
@@ -105,31 +122,66 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 // --- drift: live vs last-applied ------------------------------------------------------------
 
-function driftOf(address: Address, applied: AppliedChat | undefined, chat: Chat, view: ChatView, d: DesiredChat | undefined): Drift[] {
+function driftOf(
+  address: Address,
+  applied: AppliedChat | undefined,
+  chat: Chat,
+  view: ChatView,
+  d: DesiredChat | undefined,
+): Drift[] {
   if (!applied || applied.type !== "group" || !chat.is_group) return [];
   const out: Drift[] = [];
   const dg = d?.type === "group" ? d : undefined;
-  if (applied.display_name !== undefined && chat.display_name !== applied.display_name && chat.display_name !== dg?.display_name) {
-    out.push({ address, field: "display_name", live: chat.display_name, last_applied: applied.display_name, ...(dg ? { declared: dg.display_name ?? null } : {}) });
+  if (
+    applied.display_name !== undefined &&
+    chat.display_name !== applied.display_name &&
+    chat.display_name !== dg?.display_name
+  ) {
+    out.push({
+      address,
+      field: "display_name",
+      live: chat.display_name,
+      last_applied: applied.display_name,
+      ...(dg ? { declared: dg.display_name ?? null } : {}),
+    });
   }
   const icon = chat.group_chat_icon ?? null;
   if (applied.icon !== undefined && icon !== applied.icon && icon !== (dg?.icon ?? null)) {
-    out.push({ address, field: "icon", live: icon, last_applied: applied.icon, ...(dg ? { declared: dg.icon ?? null } : {}) });
+    out.push({
+      address,
+      field: "icon",
+      live: icon,
+      last_applied: applied.icon,
+      ...(dg ? { declared: dg.icon ?? null } : {}),
+    });
   }
   const appliedRoster = [...(applied.participants ?? [])].sort();
   // Additive rosters expect extra people; only a declared person going missing is drift there.
   const rosterDrifted =
-    applied.roster === "additive" ? appliedRoster.some((h) => !view.active.includes(h)) : !sameList(appliedRoster, view.active);
+    applied.roster === "additive"
+      ? appliedRoster.some((h) => !view.active.includes(h))
+      : !sameList(appliedRoster, view.active);
   const matchesDeclared = dg ? sameList([...dg.participants].sort(), view.active) : false;
   if (rosterDrifted && !matchesDeclared) {
-    out.push({ address, field: "participants", live: view.active, last_applied: appliedRoster, ...(dg ? { declared: dg.participants } : {}) });
+    out.push({
+      address,
+      field: "participants",
+      live: view.active,
+      last_applied: appliedRoster,
+      ...(dg ? { declared: dg.participants } : {}),
+    });
   }
   return out;
 }
 
 // --- the chat is declared ----------------------------------------------------------------------
 
-function whyReplace(d: DesiredChat, st: ChatResourceState, chat: Chat, view: ChatView): string | undefined {
+function whyReplace(
+  d: DesiredChat,
+  st: ChatResourceState,
+  chat: Chat,
+  view: ChatView,
+): string | undefined {
   if ((d.type === "group") !== chat.is_group) {
     return `declared as a ${d.type} chat but the live chat is ${chat.is_group ? "a group" : "direct"}`;
   }
@@ -139,11 +191,19 @@ function whyReplace(d: DesiredChat, st: ChatResourceState, chat: Chat, view: Cha
     const live = view.active[0] ?? [...view.left][0];
     if (live !== undefined && live !== d.to) return `the recipient changed from ${live} to ${d.to}`;
   }
-  if (!view.meActive) return "your line is no longer a member of the live chat (every interaction would fail with 409/2013)";
+  if (!view.meActive)
+    return "your line is no longer a member of the live chat (every interaction would fail with 409/2013)";
   return undefined;
 }
 
-function oneShotSteps(d: DesiredChat, st: ChatResourceState, chat: Chat, view: ChatView, warnings: PlanMessage[], address: Address): Step[] {
+function oneShotSteps(
+  d: DesiredChat,
+  st: ChatResourceState,
+  chat: Chat,
+  view: ChatView,
+  warnings: PlanMessage[],
+  address: Address,
+): Step[] {
   const steps: Step[] = [];
   const pending = (p: "share_contact_card" | "request_location") =>
     st.intents.some((i) => i.purpose === p && i.generation === st.generation);
@@ -152,14 +212,26 @@ function oneShotSteps(d: DesiredChat, st: ChatResourceState, chat: Chat, view: C
       steps.push({
         op: "settle_interrupted_send",
         purpose: "share_contact_card",
-        reason: "an earlier run was interrupted while sharing the contact card; it may have been sent, so it is recorded as done and not sent again",
+        reason:
+          "an earlier run was interrupted while sharing the contact card; it may have been sent, so it is recorded as done and not sent again",
         rule: RULE_SHARE,
       });
-      warnings.push({ address, message: "an interrupted contact-card share is recorded as done without resending (at-most-once)" });
+      warnings.push({
+        address,
+        message:
+          "an interrupted contact-card share is recorded as done without resending (at-most-once)",
+      });
     } else if (view.optedOut) {
-      warnings.push({ address, message: "the chat is OPTED_OUT; chatsync does not share the contact card" });
+      warnings.push({
+        address,
+        message: "the chat is OPTED_OUT; chatsync does not share the contact card",
+      });
     } else {
-      steps.push({ op: "share_contact_card", reason: "share_contact_card: true and not shared yet", rule: RULE_SHARE });
+      steps.push({
+        op: "share_contact_card",
+        reason: "share_contact_card: true and not shared yet",
+        rule: RULE_SHARE,
+      });
     }
   }
   if (d.type === "direct" && d.location_request && !st.markers.location_requested) {
@@ -167,22 +239,42 @@ function oneShotSteps(d: DesiredChat, st: ChatResourceState, chat: Chat, view: C
       steps.push({
         op: "settle_interrupted_send",
         purpose: "request_location",
-        reason: "an earlier run was interrupted while requesting location; it may have been sent, so it is recorded as done and not sent again",
+        reason:
+          "an earlier run was interrupted while requesting location; it may have been sent, so it is recorded as done and not sent again",
         rule: RULE_LOCATION,
       });
-      warnings.push({ address, message: "an interrupted location request is recorded as done without resending (at-most-once)" });
+      warnings.push({
+        address,
+        message:
+          "an interrupted location request is recorded as done without resending (at-most-once)",
+      });
     } else if (view.optedOut) {
-      warnings.push({ address, message: "the chat is OPTED_OUT; chatsync does not request location" });
+      warnings.push({
+        address,
+        message: "the chat is OPTED_OUT; chatsync does not request location",
+      });
     } else if (chat.service !== "iMessage") {
-      warnings.push({ address, message: `location_request needs an iMessage chat; this one is ${chat.service ?? "of unknown service"}, so no request is sent` });
+      warnings.push({
+        address,
+        message: `location_request needs an iMessage chat; this one is ${chat.service ?? "of unknown service"}, so no request is sent`,
+      });
     } else {
-      steps.push({ op: "request_location", reason: "location_request: true and not requested yet", rule: RULE_LOCATION });
+      steps.push({
+        op: "request_location",
+        reason: "location_request: true and not requested yet",
+        rule: RULE_LOCATION,
+      });
     }
   }
   return steps;
 }
 
-function retiredSteps(st: ChatResourceState | undefined, liveById: Record<string, Chat | null>, warnings: PlanMessage[], address: Address): Step[] {
+function retiredSteps(
+  st: ChatResourceState | undefined,
+  liveById: Record<string, Chat | null>,
+  warnings: PlanMessage[],
+  address: Address,
+): Step[] {
   const steps: Step[] = [];
   for (const r of st?.retired ?? []) {
     const chat = liveById[r.id];
@@ -190,12 +282,25 @@ function retiredSteps(st: ChatResourceState | undefined, liveById: Record<string
       const view = viewChat(chat, st?.from);
       const can = leaveAllowed(chat, view);
       if (view.meActive && can.allowed) {
-        steps.push({ op: "leave_chat", chat_id: r.id, reason: "finish leaving the chat this address replaced", rule: RULE_LEAVE });
+        steps.push({
+          op: "leave_chat",
+          chat_id: r.id,
+          reason: "finish leaving the chat this address replaced",
+          rule: RULE_LEAVE,
+        });
         continue;
       }
-      if (view.meActive && !can.allowed) warnings.push({ address, message: `the replaced chat ${r.id} is forgotten, not left: ${can.why}` });
+      if (view.meActive && !can.allowed)
+        warnings.push({
+          address,
+          message: `the replaced chat ${r.id} is forgotten, not left: ${can.why}`,
+        });
     }
-    steps.push({ op: "forget_chat", chat_id: r.id, reason: "stop tracking the chat this address replaced" });
+    steps.push({
+      op: "forget_chat",
+      chat_id: r.id,
+      reason: "stop tracking the chat this address replaced",
+    });
   }
   return steps;
 }
@@ -206,7 +311,10 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   const errors: PlanMessage[] = [];
   const needsWelcome = () => {
     if (!d.welcome_message) {
-      errors.push({ address, message: `${address} needs welcome_message to be created: the API creates a chat only together with its first message (§5.1.1)` });
+      errors.push({
+        address,
+        message: `${address} needs welcome_message to be created: the API creates a chat only together with its first message (§5.1.1)`,
+      });
     }
   };
 
@@ -218,64 +326,133 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
     const reason = pending
       ? "an earlier create was interrupted; it is sent again with the same idempotency key, so the API returns the chat it may already have made"
       : "declared and not created yet";
-    const steps = [...newChatSteps(d, generation, recipientsOf(d), reason), ...retiredSteps(st, liveById, warnings, address)];
+    const steps = [
+      ...newChatSteps(d, generation, recipientsOf(d), reason),
+      ...retiredSteps(st, liveById, warnings, address),
+    ];
     // Replay exactly the journaled request: the API answers a repeated key only for the same request.
     if (pending?.request) {
       const first = steps[0];
       if (first?.op === "create_chat") Object.assign(first, pending.request);
     }
-    return { change: { address, kind: "chat", action: "create", reason, before: null, after: { kind: "chat", ...appliedFrom(d) }, steps }, drift: [], warnings, errors };
+    return {
+      change: {
+        address,
+        kind: "chat",
+        action: "create",
+        reason,
+        before: null,
+        after: { kind: "chat", ...appliedFrom(d) },
+        steps,
+      },
+      drift: [],
+      warnings,
+      errors,
+    };
   }
 
   // Recorded in state but gone from the account.
   if (live === null || live === undefined) {
     needsWelcome();
     const reason = `the chat recorded in state (${st.id}) no longer exists on the account`;
-    const steps = [...newChatSteps(d, st.generation + 1, recipientsOf(d), reason), ...retiredSteps(st, liveById, warnings, address)];
-    return { change: { address, kind: "chat", action: "create", reason, live_id: st.id, before: null, after: { kind: "chat", ...appliedFrom(d) }, steps }, drift: [], warnings, errors };
+    const steps = [
+      ...newChatSteps(d, st.generation + 1, recipientsOf(d), reason),
+      ...retiredSteps(st, liveById, warnings, address),
+    ];
+    return {
+      change: {
+        address,
+        kind: "chat",
+        action: "create",
+        reason,
+        live_id: st.id,
+        before: null,
+        after: { kind: "chat", ...appliedFrom(d) },
+        steps,
+      },
+      drift: [],
+      warnings,
+      errors,
+    };
   }
 
   const view = viewChat(live, st.from);
   const drift = driftOf(address, st.applied, live, view, d);
-  const roster = d.type === "group" && live.is_group ? diffRoster(d.participants, view, d.roster, d.readd_left) : undefined;
+  const roster =
+    d.type === "group" && live.is_group
+      ? diffRoster(d.participants, view, d.roster, d.readd_left)
+      : undefined;
   for (const h of roster?.keptOut ?? []) {
     warnings.push({
       address,
       message: `${h} left ${address} on their own and is not re-added (people come first); remove them from the file, or set readd_left: true to re-add them`,
     });
   }
-  const replaceWhy = whyReplace(d, st, live, view) ?? (roster?.unreachable ? `the declared roster cannot be reached: ${roster.unreachable}` : undefined);
+  const replaceWhy =
+    whyReplace(d, st, live, view) ??
+    (roster?.unreachable
+      ? `the declared roster cannot be reached: ${roster.unreachable}`
+      : undefined);
 
   // Replacement: a new chat (next generation), then leave or forget the old one.
   if (replaceWhy) {
     if (d.prevent_destroy) {
-      errors.push({ address, message: `${address} has prevent_destroy but the plan must replace it (${replaceWhy}). Change the declaration back, or remove prevent_destroy to allow the replacement.` });
+      errors.push({
+        address,
+        message: `${address} has prevent_destroy but the plan must replace it (${replaceWhy}). Change the declaration back, or remove prevent_destroy to allow the replacement.`,
+      });
       return { drift, warnings, errors };
     }
     if (view.optedOut) {
-      warnings.push({ address, message: `${address} should be replaced (${replaceWhy}) but the chat is OPTED_OUT; chatsync sends no welcome message to people who opted out, so it is left as it is` });
+      warnings.push({
+        address,
+        message: `${address} should be replaced (${replaceWhy}) but the chat is OPTED_OUT; chatsync sends no welcome message to people who opted out, so it is left as it is`,
+      });
       return { drift, warnings, errors };
     }
     needsWelcome();
     const exclude = d.type === "group" && !d.readd_left ? view.left : new Set<string>();
     const to = recipientsOf(d, exclude);
     if (d.type === "group" && to.length < 2) {
-      errors.push({ address, message: `${address} cannot be replaced: only ${to.length} declared participant(s) remain once people who left are kept out, and a group needs 2` });
+      errors.push({
+        address,
+        message: `${address} cannot be replaced: only ${to.length} declared participant(s) remain once people who left are kept out, and a group needs 2`,
+      });
       return { drift, warnings, errors };
     }
-    const steps: Step[] = newChatSteps(d, st.generation + 1, to, replaceWhy).map((s): Step => (s.op === "create_chat" ? { ...s, rule: RULE_CONVERT } : s));
+    const steps: Step[] = newChatSteps(d, st.generation + 1, to, replaceWhy).map((s): Step =>
+      s.op === "create_chat" ? { ...s, rule: RULE_CONVERT } : s,
+    );
     const can = leaveAllowed(live, view);
     if (d.on_delete === "leave" && view.meActive && can.allowed) {
-      steps.push({ op: "leave_chat", chat_id: live.id, reason: "leave the chat being replaced", rule: RULE_LEAVE });
+      steps.push({
+        op: "leave_chat",
+        chat_id: live.id,
+        reason: "leave the chat being replaced",
+        rule: RULE_LEAVE,
+      });
     } else {
       if (d.on_delete === "leave" && view.meActive && !can.allowed) {
         warnings.push({ address, message: `the replaced chat is forgotten, not left: ${can.why}` });
       }
-      steps.push({ op: "forget_chat", chat_id: live.id, reason: "stop tracking the chat being replaced" });
+      steps.push({
+        op: "forget_chat",
+        chat_id: live.id,
+        reason: "stop tracking the chat being replaced",
+      });
     }
     steps.push(...retiredSteps(st, liveById, warnings, address));
     return {
-      change: { address, kind: "chat", action: "replace", reason: replaceWhy, live_id: live.id, before: liveSummary(live, view), after: { kind: "chat", ...appliedFrom(d, [...exclude]) }, steps },
+      change: {
+        address,
+        kind: "chat",
+        action: "replace",
+        reason: replaceWhy,
+        live_id: live.id,
+        before: liveSummary(live, view),
+        after: { kind: "chat", ...appliedFrom(d, [...exclude]) },
+        steps,
+      },
       drift,
       warnings,
       errors,
@@ -287,16 +464,38 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   if (d.type === "group" && roster) {
     for (const h of roster.add) {
       const wasLeft = view.left.has(h);
-      steps.push({ op: "add_participant", handle: h, reason: wasLeft ? "declared; left earlier and readd_left: true" : "declared, not in the live chat", rule: RULE_ADD });
+      steps.push({
+        op: "add_participant",
+        handle: h,
+        reason: wasLeft
+          ? "declared; left earlier and readd_left: true"
+          : "declared, not in the live chat",
+        rule: RULE_ADD,
+      });
     }
     for (const h of roster.remove) {
-      steps.push({ op: "remove_participant", handle: h, reason: "in the live chat, not declared (roster: authoritative)", rule: RULE_REMOVE });
+      steps.push({
+        op: "remove_participant",
+        handle: h,
+        reason: "in the live chat, not declared (roster: authoritative)",
+        rule: RULE_REMOVE,
+      });
     }
     if (d.display_name !== undefined && live.display_name !== d.display_name) {
-      steps.push({ op: "rename_chat", display_name: d.display_name, reason: `live name is ${JSON.stringify(live.display_name)}`, rule: RULE_UPDATE });
+      steps.push({
+        op: "rename_chat",
+        display_name: d.display_name,
+        reason: `live name is ${JSON.stringify(live.display_name)}`,
+        rule: RULE_UPDATE,
+      });
     }
     if (d.icon !== undefined && (live.group_chat_icon ?? null) !== d.icon) {
-      steps.push({ op: "set_chat_icon", icon: d.icon, reason: `live icon is ${JSON.stringify(live.group_chat_icon ?? null)}`, rule: RULE_UPDATE });
+      steps.push({
+        op: "set_chat_icon",
+        icon: d.icon,
+        reason: `live icon is ${JSON.stringify(live.group_chat_icon ?? null)}`,
+        rule: RULE_UPDATE,
+      });
     }
   }
   steps.push(...oneShotSteps(d, st, live, view, warnings, address));
@@ -305,12 +504,30 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   const after = appliedFrom(d, roster?.keptOut ?? []);
   const a = st.applied;
   // Settings that need no API call still belong in state: prevent_destroy and on_delete must survive the declaration's removal.
-  const settingsChanged = !a || a.on_delete !== after.on_delete || a.prevent_destroy !== after.prevent_destroy || a.roster !== after.roster;
+  const settingsChanged =
+    !a ||
+    a.on_delete !== after.on_delete ||
+    a.prevent_destroy !== after.prevent_destroy ||
+    a.roster !== after.roster;
   if (steps.length === 0) {
-    return { drift, warnings, errors, ...(settingsChanged ? { record: { address, after: { kind: "chat", ...after } } } : {}) };
+    return {
+      drift,
+      warnings,
+      errors,
+      ...(settingsChanged ? { record: { address, after: { kind: "chat", ...after } } } : {}),
+    };
   }
   return {
-    change: { address, kind: "chat", action: "update", reason: "the live chat differs from the declaration", live_id: live.id, before: liveSummary(live, view), after: { kind: "chat", ...after }, steps },
+    change: {
+      address,
+      kind: "chat",
+      action: "update",
+      reason: "the live chat differs from the declaration",
+      live_id: live.id,
+      before: liveSummary(live, view),
+      after: { kind: "chat", ...after },
+      steps,
+    },
     drift,
     warnings,
     errors,
@@ -328,7 +545,10 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
   const preventDestroy = input.desired?.prevent_destroy ?? st.applied?.prevent_destroy ?? false;
   const onDelete = input.desired?.on_delete ?? st.applied?.on_delete ?? "leave";
   if (preventDestroy) {
-    errors.push({ address, message: `${address} has prevent_destroy but the plan would ${onDelete} it (${why}). Restore the declaration, or set prevent_destroy: false and apply before removing it.` });
+    errors.push({
+      address,
+      message: `${address} has prevent_destroy but the plan would ${onDelete} it (${why}). Restore the declaration, or set prevent_destroy: false and apply before removing it.`,
+    });
     return { drift: [], warnings, errors };
   }
   const retired = retiredSteps(st, liveById, warnings, address);
@@ -349,17 +569,24 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
   });
   if (!st.id) {
     if (st.intents.some((i) => i.purpose === "create_chat")) {
-      warnings.push({ address, message: `an interrupted create for ${address} may have made a chat that chatsync will no longer track` });
+      warnings.push({
+        address,
+        message: `an interrupted create for ${address} may have made a chat that chatsync will no longer track`,
+      });
     }
     return forget(`${why}; no live chat was created`);
   }
   if (!live) return forget(`${why}; the live chat no longer exists`, st.id);
   const view = viewChat(live, st.from);
   if (!view.meActive) return forget(`${why}; your line already left the chat`, st.id);
-  if (onDelete === "forget") return forget(`${why}; on_delete: forget keeps the chat and stops tracking it`, st.id);
+  if (onDelete === "forget")
+    return forget(`${why}; on_delete: forget keeps the chat and stops tracking it`, st.id);
   const can = leaveAllowed(live, view);
   if (!can.allowed) {
-    warnings.push({ address, message: `${address} is forgotten, not left: ${can.why}. The chat stays on the account; chatsync stops managing it.` });
+    warnings.push({
+      address,
+      message: `${address} is forgotten, not left: ${can.why}. The chat stays on the account; chatsync stops managing it.`,
+    });
     return forget(`${why}; leaving is not possible, so it is forgotten`, st.id);
   }
   return {
@@ -371,7 +598,10 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
       live_id: st.id,
       before: liveSummary(live, view),
       after: null,
-      steps: [{ op: "leave_chat", chat_id: st.id, reason: `${why}; on_delete: leave`, rule: RULE_LEAVE }, ...retired],
+      steps: [
+        { op: "leave_chat", chat_id: st.id, reason: `${why}; on_delete: leave`, rule: RULE_LEAVE },
+        ...retired,
+      ],
     },
     drift: [],
     warnings,
@@ -381,6 +611,7 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
 
 /** Diff of one chat address. */
 export function diffChat(input: ChatDiffInput): DiffOutcome {
-  if (input.desired && !input.destroying) return diffDeclaredChat({ ...input, desired: input.desired });
+  if (input.desired && !input.destroying)
+    return diffDeclaredChat({ ...input, desired: input.desired });
   return diffUndeclaredChat(input);
 }

@@ -28,7 +28,8 @@ export interface WebhookDiffInput {
   destroying?: boolean;
 }
 
-const RULE_CREATE = "§5.7.1 the signing secret is returned only at creation; written to secret_file (0600) and never shown";
+const RULE_CREATE =
+  "§5.7.1 the signing secret is returned only at creation; written to secret_file (0600) and never shown";
 const RULE_UPDATE = "§5.7.4 partial update; the secret cannot be changed";
 const RULE_DELETE = "§5.7.5 delete subscription";
 
@@ -55,13 +56,17 @@ function same(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function updateChanges(want: AppliedWebhook, have: AppliedWebhook): Extract<Step, { op: "update_webhook" }>["changes"] {
+function updateChanges(
+  want: AppliedWebhook,
+  have: AppliedWebhook,
+): Extract<Step, { op: "update_webhook" }>["changes"] {
   const c: Extract<Step, { op: "update_webhook" }>["changes"] = {};
   if (want.target_url !== have.target_url) c.target_url = want.target_url;
   if (!same(want.events, have.events)) c.subscribed_events = want.events;
   if (want.active !== have.active) c.is_active = want.active;
   // §5.7.4: [] or null removes the filter; null says so explicitly.
-  if (!same(want.phone_numbers, have.phone_numbers)) c.phone_numbers = want.phone_numbers.length ? want.phone_numbers : null;
+  if (!same(want.phone_numbers, have.phone_numbers))
+    c.phone_numbers = want.phone_numbers.length ? want.phone_numbers : null;
   return c;
 }
 
@@ -79,7 +84,12 @@ function createStep(d: DesiredWebhook, reason: string): Step {
   };
 }
 
-function driftOf(address: Address, applied: AppliedWebhook | undefined, live: AppliedWebhook, want: AppliedWebhook | undefined): Drift[] {
+function driftOf(
+  address: Address,
+  applied: AppliedWebhook | undefined,
+  live: AppliedWebhook,
+  want: AppliedWebhook | undefined,
+): Drift[] {
   if (!applied) return [];
   const out: Drift[] = [];
   const fields: Array<[string, unknown, unknown, unknown]> = [
@@ -90,7 +100,8 @@ function driftOf(address: Address, applied: AppliedWebhook | undefined, live: Ap
   ];
   for (const [field, l, a, w] of fields) {
     const eq = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-    if (!eq(l, a) && !eq(l, w)) out.push({ address, field, live: l, last_applied: a, ...(want ? { declared: w } : {}) });
+    if (!eq(l, a) && !eq(l, w))
+      out.push({ address, field, live: l, last_applied: a, ...(want ? { declared: w } : {}) });
   }
   return out;
 }
@@ -107,20 +118,54 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
     if (!st) return { drift: [], warnings, errors };
     const why = input.destroying ? "--destroy" : "removed from the configuration";
     const change: ResourceChange = byId
-      ? { address, kind: "webhook", action: "delete", reason: why, live_id: byId.id, before: { ...liveView(byId) }, after: null, steps: [{ op: "delete_webhook", webhook_id: byId.id, reason: why, rule: RULE_DELETE }] }
-      : { address, kind: "webhook", action: "forget", reason: `${why}; the subscription no longer exists`, before: null, after: null, steps: [] };
+      ? {
+          address,
+          kind: "webhook",
+          action: "delete",
+          reason: why,
+          live_id: byId.id,
+          before: { ...liveView(byId) },
+          after: null,
+          steps: [{ op: "delete_webhook", webhook_id: byId.id, reason: why, rule: RULE_DELETE }],
+        }
+      : {
+          address,
+          kind: "webhook",
+          action: "forget",
+          reason: `${why}; the subscription no longer exists`,
+          before: null,
+          after: null,
+          steps: [],
+        };
     return { change, drift: [], warnings, errors };
   }
 
   const want = appliedFrom(desired);
   const secretMissing = desired.secret_file !== undefined && !input.secretFilePresent;
-  const adoptable = !byId ? input.live.find((s) => s.target_url === desired.target_url && !input.claimed.has(s.id)) : undefined;
+  const adoptable = !byId
+    ? input.live.find((s) => s.target_url === desired.target_url && !input.claimed.has(s.id))
+    : undefined;
   const current = byId ?? adoptable;
 
   // Nothing live: create.
   if (!current) {
-    const reason = st?.id ? `the subscription recorded in state (${st.id}) no longer exists` : "declared and not created yet";
-    return { change: { address, kind: "webhook", action: "create", reason, before: null, after: { kind: "webhook", ...want }, steps: [createStep(desired, reason)] }, drift: [], warnings, errors };
+    const reason = st?.id
+      ? `the subscription recorded in state (${st.id}) no longer exists`
+      : "declared and not created yet";
+    return {
+      change: {
+        address,
+        kind: "webhook",
+        action: "create",
+        reason,
+        before: null,
+        after: { kind: "webhook", ...want },
+        steps: [createStep(desired, reason)],
+      },
+      drift: [],
+      warnings,
+      errors,
+    };
   }
 
   const have = liveView(current);
@@ -139,7 +184,12 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
         before: { ...have },
         after: { kind: "webhook", ...want },
         steps: [
-          { op: "delete_webhook", webhook_id: current.id, reason: "the target_url must be free before it is subscribed again", rule: "§5.7.1 each target_url once per account" },
+          {
+            op: "delete_webhook",
+            webhook_id: current.id,
+            reason: "the target_url must be free before it is subscribed again",
+            rule: "§5.7.1 each target_url once per account",
+          },
           createStep(desired, reason),
         ],
       },
@@ -151,24 +201,45 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
 
   const steps: Step[] = [];
   if (adoptable) {
-    steps.push({ op: "adopt_webhook", webhook_id: adoptable.id, reason: "a live subscription already uses this target_url (each URL once per account)", rule: "§5.7.1" });
-    warnings.push({ address, message: `adopting existing subscription ${adoptable.id} for ${desired.target_url}; its signing secret is unknown to chatsync` });
+    steps.push({
+      op: "adopt_webhook",
+      webhook_id: adoptable.id,
+      reason: "a live subscription already uses this target_url (each URL once per account)",
+      rule: "§5.7.1",
+    });
+    warnings.push({
+      address,
+      message: `adopting existing subscription ${adoptable.id} for ${desired.target_url}; its signing secret is unknown to chatsync`,
+    });
   }
   const changes = updateChanges(want, have);
   if (Object.keys(changes).length > 0) {
-    steps.push({ op: "update_webhook", webhook_id: current.id, changes, reason: "the live subscription differs from the declaration", rule: RULE_UPDATE });
+    steps.push({
+      op: "update_webhook",
+      webhook_id: current.id,
+      changes,
+      reason: "the live subscription differs from the declaration",
+      rule: RULE_UPDATE,
+    });
   }
   const a = st?.applied;
   const recorded = a !== undefined && a.secret_file === want.secret_file;
   if (steps.length === 0) {
-    return { drift, warnings, errors, ...(recorded ? {} : { record: { address, after: { kind: "webhook", ...want } } }) };
+    return {
+      drift,
+      warnings,
+      errors,
+      ...(recorded ? {} : { record: { address, after: { kind: "webhook", ...want } } }),
+    };
   }
   return {
     change: {
       address,
       kind: "webhook",
       action: "update",
-      reason: adoptable ? "adopt the live subscription with this target_url" : "the live subscription differs from the declaration",
+      reason: adoptable
+        ? "adopt the live subscription with this target_url"
+        : "the live subscription differs from the declaration",
       live_id: current.id,
       before: { ...have },
       after: { kind: "webhook", ...want },

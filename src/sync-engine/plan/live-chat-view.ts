@@ -53,10 +53,16 @@ export function viewChat(chat: Chat, line: string | undefined): ChatView {
 }
 
 /** §5.1.6: leave works only on iMessage groups with ≥4 active participants, yourself included. */
-export function leaveAllowed(chat: Chat, view: ChatView): { allowed: true } | { allowed: false; why: string } {
+export function leaveAllowed(
+  chat: Chat,
+  view: ChatView,
+): { allowed: true } | { allowed: false; why: string } {
   if (!chat.is_group) return { allowed: false, why: "the API cannot leave a direct chat" };
   if (chat.service !== "iMessage") {
-    return { allowed: false, why: `the API can leave only iMessage groups (this one is ${chat.service ?? "of unknown service"})` };
+    return {
+      allowed: false,
+      why: `the API can leave only iMessage groups (this one is ${chat.service ?? "of unknown service"})`,
+    };
   }
   if (view.activeCount < GroupRules.minParticipantsForLeave) {
     return {

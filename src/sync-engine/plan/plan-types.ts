@@ -40,7 +40,10 @@ export type Step =
   | (StepBase & { op: "share_contact_card" })
   | (StepBase & { op: "request_location" })
   /** A one-shot send whose outcome a crash left unknown: record it as done, never resend. */
-  | (StepBase & { op: "settle_interrupted_send"; purpose: "share_contact_card" | "request_location" })
+  | (StepBase & {
+      op: "settle_interrupted_send";
+      purpose: "share_contact_card" | "request_location";
+    })
   | (StepBase & { op: "leave_chat"; chat_id: string })
   | (StepBase & { op: "forget_chat"; chat_id?: string })
   | (StepBase & {
@@ -54,7 +57,12 @@ export type Step =
   | (StepBase & {
       op: "update_webhook";
       webhook_id: string;
-      changes: { target_url?: string; subscribed_events?: string[]; is_active?: boolean; phone_numbers?: string[] | null };
+      changes: {
+        target_url?: string;
+        subscribed_events?: string[];
+        is_active?: boolean;
+        phone_numbers?: string[] | null;
+      };
     })
   | (StepBase & { op: "delete_webhook"; webhook_id: string })
   | (StepBase & { op: "adopt_webhook"; webhook_id: string })
@@ -139,6 +147,13 @@ export interface Plan {
   /** Problems that make the plan unusable (e.g. prevent_destroy); a plan with errors is never applied. */
   errors: PlanMessage[];
   summary: PlanSummary;
+}
+
+/** A last-applied spec without its `kind` tag, as the state stores it. */
+export function withoutKind<T extends { kind: string }>(spec: T): Omit<T, "kind"> {
+  const copy: Partial<T> = { ...spec };
+  delete copy.kind;
+  return copy as Omit<T, "kind">;
 }
 
 export function hasChanges(plan: Plan): boolean {

@@ -29,12 +29,17 @@ export function checkRemovals(plan: Plan, opts: RemovalGuardOptions = {}): Remov
     const removes = c.steps.filter((s) => s.op === "remove_participant").length;
     removed += removes;
     left += c.steps.filter((s) => s.op === "leave_chat").length;
-    const roster = Array.isArray(c.before?.participants) ? (c.before.participants as unknown[]).length : 0;
+    const roster = Array.isArray(c.before?.participants)
+      ? (c.before.participants as unknown[]).length
+      : 0;
     if (removes > 0 && removes * 2 > roster) {
-      violations.push(`${c.address}: removes ${removes} of ${roster} participants (more than half of the roster)`);
+      violations.push(
+        `${c.address}: removes ${removes} of ${roster} participants (more than half of the roster)`,
+      );
     }
   }
-  if (removed > max) violations.push(`the plan removes ${removed} participants in total (limit ${max})`);
+  if (removed > max)
+    violations.push(`the plan removes ${removed} participants in total (limit ${max})`);
   if (left > max) violations.push(`the plan leaves ${left} chats (limit ${max})`);
   return { ok: violations.length === 0, violations };
 }

@@ -3,7 +3,13 @@
  * the JSON document (`--json`, `--out`) described by schemas/plan.schema.json.
  */
 import pc from "picocolors";
-import { ACTION_MARKER, describeDrift, describeStep, stepMarker, summaryLine } from "./describe-step.js";
+import {
+  ACTION_MARKER,
+  describeDrift,
+  describeStep,
+  stepMarker,
+  summaryLine,
+} from "./describe-step.js";
 import type { Plan } from "./plan-types.js";
 
 export interface HumanRenderOptions {
@@ -17,17 +23,31 @@ export function renderPlanJson(plan: Plan): string {
 export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
   const c = pc.createColors(opts.color);
   const paint = (marker: string, text: string) =>
-    marker === "+" ? c.green(text) : marker === "-" ? c.red(text) : marker === "-/+" ? c.magenta(text) : c.yellow(text);
+    marker === "+"
+      ? c.green(text)
+      : marker === "-"
+        ? c.red(text)
+        : marker === "-/+"
+          ? c.magenta(text)
+          : c.yellow(text);
   const lines: string[] = [];
   const driftBy = new Map<string, Plan["drift"]>();
   for (const d of plan.drift) driftBy.set(d.address, [...(driftBy.get(d.address) ?? []), d]);
 
   if (plan.changes.length > 0) {
-    lines.push(plan.options.destroy ? "chatsync will remove the following addresses:" : "chatsync will perform the following actions:", "");
+    lines.push(
+      plan.options.destroy
+        ? "chatsync will remove the following addresses:"
+        : "chatsync will perform the following actions:",
+      "",
+    );
     for (const ch of plan.changes) {
       const m = ACTION_MARKER[ch.action];
-      lines.push(`  ${paint(m, m)} ${c.bold(ch.address)} ${paint(m, `(${ch.action})`)} ${c.dim(`— ${ch.reason}`)}`);
-      for (const d of driftBy.get(ch.address) ?? []) lines.push(`      ${c.yellow("!")} drift ${describeDrift(d)}`);
+      lines.push(
+        `  ${paint(m, m)} ${c.bold(ch.address)} ${paint(m, `(${ch.action})`)} ${c.dim(`— ${ch.reason}`)}`,
+      );
+      for (const d of driftBy.get(ch.address) ?? [])
+        lines.push(`      ${c.yellow("!")} drift ${describeDrift(d)}`);
       for (const s of ch.steps) {
         const sm = stepMarker(s);
         lines.push(`      ${paint(sm, sm)} ${describeStep(s)} ${c.dim(`— ${s.reason}`)}`);
@@ -35,19 +55,27 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
       lines.push("");
     }
   }
-  const shownDrift = plan.drift.filter((d) => plan.options.refresh_only || !plan.changes.some((ch) => ch.address === d.address));
+  const shownDrift = plan.drift.filter(
+    (d) => plan.options.refresh_only || !plan.changes.some((ch) => ch.address === d.address),
+  );
   if (shownDrift.length > 0) {
     lines.push("Drift (changes made outside chatsync):");
-    for (const d of shownDrift) lines.push(`  ${c.yellow("~")} ${c.bold(d.address)} ${describeDrift(d)}`);
+    for (const d of shownDrift)
+      lines.push(`  ${c.yellow("~")} ${c.bold(d.address)} ${describeDrift(d)}`);
     lines.push("");
   }
   if (plan.warnings.length > 0) {
     lines.push(c.yellow("Warnings:"));
-    for (const w of plan.warnings) lines.push(`  ${c.yellow("warning:")} ${w.address ? `${w.address}: ` : ""}${w.message}`);
+    for (const w of plan.warnings)
+      lines.push(`  ${c.yellow("warning:")} ${w.address ? `${w.address}: ` : ""}${w.message}`);
     lines.push("");
   }
   if (plan.options.refresh_only) {
-    lines.push(shownDrift.length ? `Drift: ${shownDrift.length} difference(s) between the account and the last apply. No changes proposed (--refresh-only).` : "No drift. The account matches the last apply.");
+    lines.push(
+      shownDrift.length
+        ? `Drift: ${shownDrift.length} difference(s) between the account and the last apply. No changes proposed (--refresh-only).`
+        : "No drift. The account matches the last apply.",
+    );
   } else {
     lines.push(c.bold(summaryLine(plan.summary)));
   }
@@ -60,11 +88,16 @@ export const MARKDOWN_LIMIT = 65_000;
 export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   const head: string[] = [];
   head.push("### chatsync plan", "");
-  head.push(`**${plan.options.refresh_only ? `Refresh only: ${plan.drift.length} drift item(s).` : summaryLine(plan.summary)}**`, "");
+  head.push(
+    `**${plan.options.refresh_only ? `Refresh only: ${plan.drift.length} drift item(s).` : summaryLine(plan.summary)}**`,
+    "",
+  );
   if (plan.changes.length > 0) {
     head.push("| | Address | Action | Why |", "|---|---|---|---|");
     for (const ch of plan.changes) {
-      head.push(`| \`${ACTION_MARKER[ch.action]}\` | \`${ch.address}\` | ${ch.action} | ${escapeCell(ch.reason)} |`);
+      head.push(
+        `| \`${ACTION_MARKER[ch.action]}\` | \`${ch.address}\` | ${ch.action} | ${escapeCell(ch.reason)} |`,
+      );
     }
     head.push("");
   }
@@ -76,18 +109,25 @@ export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   }
   if (plan.warnings.length > 0) {
     tail.push("#### Warnings", "");
-    for (const w of plan.warnings) tail.push(`- ⚠️ ${w.address ? `\`${w.address}\`: ` : ""}${escapeCell(w.message)}`);
+    for (const w of plan.warnings)
+      tail.push(`- ⚠️ ${w.address ? `\`${w.address}\`: ` : ""}${escapeCell(w.message)}`);
     tail.push("");
   }
   const details: string[] = [];
   for (const ch of plan.changes) {
     details.push(`${ACTION_MARKER[ch.action]} ${ch.address} (${ch.action})`);
-    for (const s of ch.steps) details.push(`    ${stepMarker(s)} ${describeStep(s)}${s.rule ? `   [${s.rule}]` : ""}`);
+    for (const s of ch.steps)
+      details.push(`    ${stepMarker(s)} ${describeStep(s)}${s.rule ? `   [${s.rule}]` : ""}`);
   }
-  const note = "\n\n> Output truncated to fit a pull-request comment. Run `chatsync plan` locally or save it with `--out plan.json` for the full plan.\n";
+  const note =
+    "\n\n> Output truncated to fit a pull-request comment. Run `chatsync plan` locally or save it with `--out plan.json` for the full plan.\n";
   const open = "<details><summary>Steps</summary>\n\n```diff\n";
   const close = "\n```\n\n</details>\n";
-  let body = head.join("\n") + (details.length ? open + details.join("\n").replaceAll("```", "'''") + close : "") + "\n" + tail.join("\n");
+  let body =
+    head.join("\n") +
+    (details.length ? open + details.join("\n").replaceAll("```", "'''") + close : "") +
+    "\n" +
+    tail.join("\n");
   if (body.length > limit) {
     // Keep the summary; cut the step list (then everything else) to fit, and say so.
     const budget = limit - note.length - open.length - close.length - head.join("\n").length - 1;

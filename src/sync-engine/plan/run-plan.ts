@@ -33,7 +33,10 @@ export async function fileExists(path: string): Promise<boolean> {
 }
 
 /** Refresh + diff against an open state. Shared by plan and apply. */
-export async function refreshAndPlan(store: StateStore, opts: Omit<RunPlanOptions, "statePath" | "command">): Promise<Plan> {
+export async function refreshAndPlan(
+  store: StateStore,
+  opts: Omit<RunPlanOptions, "statePath" | "command">,
+): Promise<Plan> {
   const scope = planScope(opts.desired, store.doc, opts.targets);
   const secretFiles = Object.values(opts.desired.webhooks)
     .map((w) => w.secret_file)
@@ -50,14 +53,20 @@ export async function refreshAndPlan(store: StateStore, opts: Omit<RunPlanOption
     state: store.doc,
     statePath: store.path,
     liveFingerprint: fingerprintLive(live),
-    options: { targets: opts.targets ?? [], destroy: opts.destroy ?? false, refreshOnly: opts.refreshOnly ?? false },
+    options: {
+      targets: opts.targets ?? [],
+      destroy: opts.destroy ?? false,
+      refreshOnly: opts.refreshOnly ?? false,
+    },
     now: (opts.now ?? (() => new Date()))(),
   });
 }
 
 /** Makes a plan. The caller decides what to do with `plan.errors` (the CLI exits 1). */
 export async function runPlan(opts: RunPlanOptions): Promise<Plan> {
-  const lock = opts.lockHeld ? undefined : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync plan" });
+  const lock = opts.lockHeld
+    ? undefined
+    : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync plan" });
   try {
     const store = await StateStore.open(opts.statePath);
     return await refreshAndPlan(store, opts);
@@ -65,4 +74,3 @@ export async function runPlan(opts: RunPlanOptions): Promise<Plan> {
     await lock?.release();
   }
 }
-

@@ -19,14 +19,28 @@ export function fingerprintLive(live: LiveSnapshot): string {
         display_name: c.display_name,
         icon: c.group_chat_icon ?? null,
         health: c.health_status?.status ?? null,
-        handles: c.handles.map((h) => [h.handle, h.status ?? "active", h.is_me === true]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        handles: c.handles
+          .map((h) => [h.handle, h.status ?? "active", h.is_me === true])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       };
     });
   const webhooks = live.webhooks
-    .map((w) => ({ id: w.id, target_url: w.target_url, events: [...w.subscribed_events].sort(), phone_numbers: [...(w.phone_numbers ?? [])].sort(), active: w.is_active }))
+    .map((w) => ({
+      id: w.id,
+      target_url: w.target_url,
+      events: [...w.subscribed_events].sort(),
+      phone_numbers: [...(w.phone_numbers ?? [])].sort(),
+      active: w.is_active,
+    }))
     .sort((a, b) => a.id.localeCompare(b.id));
   const cards = live.contact_cards
-    .map((c) => ({ phone: c.phone_number, first: c.first_name, last: c.last_name ?? null, image: c.image_url ?? null, active: c.is_active }))
+    .map((c) => ({
+      phone: c.phone_number,
+      first: c.first_name,
+      last: c.last_name ?? null,
+      image: c.image_url ?? null,
+      active: c.is_active,
+    }))
     .sort((a, b) => a.phone.localeCompare(b.phone));
   return contentHash({ lines: [...live.lines].sort(), chats, webhooks, cards });
 }

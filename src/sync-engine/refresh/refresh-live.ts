@@ -21,7 +21,10 @@ export const PER_OBJECT_MAX = 10;
 const PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 8;
 
-export type RefreshApi = Pick<LinqApi, "listPhoneNumbers" | "listChatsPage" | "getChat" | "listWebhookSubscriptions" | "listContactCards">;
+export type RefreshApi = Pick<
+  LinqApi,
+  "listPhoneNumbers" | "listChatsPage" | "getChat" | "listWebhookSubscriptions" | "listContactCards"
+>;
 
 export interface RefreshInput {
   state: StateDocument;
@@ -46,7 +49,11 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -64,12 +71,19 @@ async function getChatOrNull(api: Pick<LinqApi, "getChat">, id: string): Promise
     return await api.getChat(id);
   } catch (err) {
     if (isNotFound(err)) return null;
-    throw new RefreshError(`refresh: reading chat ${id} failed: ${(err as Error).message}`, { cause: err });
+    throw new RefreshError(`refresh: reading chat ${id} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
 /** Reads the chats `ids` that live on `line`. */
-async function refreshLineChats(api: RefreshApi, line: string | undefined, ids: Set<string>, concurrency: number): Promise<Map<string, Chat | null>> {
+async function refreshLineChats(
+  api: RefreshApi,
+  line: string | undefined,
+  ids: Set<string>,
+  concurrency: number,
+): Promise<Map<string, Chat | null>> {
   const found = new Map<string, Chat | null>();
   if (line !== undefined && ids.size > PER_OBJECT_MAX) {
     let cursor: string | undefined;
@@ -77,9 +91,16 @@ async function refreshLineChats(api: RefreshApi, line: string | undefined, ids: 
     for (;;) {
       let page;
       try {
-        page = await api.listChatsPage({ from: line, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+        page = await api.listChatsPage({
+          from: line,
+          limit: PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        });
       } catch (err) {
-        throw new RefreshError(`refresh: listing chats of ${line} failed: ${(err as Error).message}`, { cause: err });
+        throw new RefreshError(
+          `refresh: listing chats of ${line} failed: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       pages += 1;
       for (const c of page.chats) if (ids.has(c.id)) found.set(c.id, c);
@@ -126,7 +147,9 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
 
   const [phoneNumbers, webhooks, cards, chatMaps, secretFlags] = await Promise.all([
     wrap("listing phone numbers", api.listPhoneNumbers()),
-    needWebhooks ? wrap("listing webhook subscriptions", api.listWebhookSubscriptions()) : Promise.resolve([]),
+    needWebhooks
+      ? wrap("listing webhook subscriptions", api.listWebhookSubscriptions())
+      : Promise.resolve([]),
     needCards ? wrap("listing contact cards", api.listContactCards()) : Promise.resolve([]),
     Promise.all([...byLine].map(([line, ids]) => refreshLineChats(api, line, ids, concurrency))),
     Promise.all(input.secretFiles.map((f) => input.fileExists(f))),

@@ -8,7 +8,14 @@ import { createHash } from "node:crypto";
 
 export type KeyPurpose = "create_chat" | "share_contact_card" | "request_location";
 
-export function deriveIdempotencyKey(lineage: string, address: string, generation: number, purpose: KeyPurpose): string {
-  const digest = createHash("sha256").update(`${lineage}|${address}|${generation}|${purpose}`).digest("hex");
+export function deriveIdempotencyKey(
+  lineage: string,
+  address: string,
+  generation: number,
+  purpose: KeyPurpose,
+): string {
+  const digest = createHash("sha256")
+    .update(`${lineage}|${address}|${generation}|${purpose}`)
+    .digest("hex");
   return `cs1-${digest.slice(0, 40)}`;
 }

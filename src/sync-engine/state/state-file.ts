@@ -46,7 +46,10 @@ export async function readStateFile(path: string): Promise<StateDocument> {
     text = await readFile(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return newStateDocument();
-    throw new StateFileError("STATE_UNREADABLE", `Cannot read state file ${path}: ${(err as Error).message}`);
+    throw new StateFileError(
+      "STATE_UNREADABLE",
+      `Cannot read state file ${path}: ${(err as Error).message}`,
+    );
   }
   let doc: unknown;
   try {
@@ -63,7 +66,10 @@ export async function readStateFile(path: string): Promise<StateDocument> {
 function checkStateDocument(doc: unknown, path: string): StateDocument {
   const d = doc as Partial<StateDocument> | null;
   if (!d || typeof d !== "object" || d.format !== STATE_FORMAT) {
-    throw new StateFileError("STATE_UNREADABLE", `${path} is not a chatsync state file (missing "format": "${STATE_FORMAT}").`);
+    throw new StateFileError(
+      "STATE_UNREADABLE",
+      `${path} is not a chatsync state file (missing "format": "${STATE_FORMAT}").`,
+    );
   }
   if (d.version !== STATE_VERSION) {
     throw new StateFileError(
@@ -71,8 +77,16 @@ function checkStateDocument(doc: unknown, path: string): StateDocument {
       `State file ${path} has version ${String(d.version)}; this chatsync reads version ${STATE_VERSION}. Use the chatsync release that wrote it.`,
     );
   }
-  if (typeof d.lineage !== "string" || typeof d.serial !== "number" || typeof d.resources !== "object" || d.resources === null) {
-    throw new StateFileError("STATE_UNREADABLE", `State file ${path} is missing lineage, serial or resources.`);
+  if (
+    typeof d.lineage !== "string" ||
+    typeof d.serial !== "number" ||
+    typeof d.resources !== "object" ||
+    d.resources === null
+  ) {
+    throw new StateFileError(
+      "STATE_UNREADABLE",
+      `State file ${path} is missing lineage, serial or resources.`,
+    );
   }
   return d as StateDocument;
 }
@@ -160,7 +174,10 @@ export class StateStore {
       await mkdir(dirname(this.path), { recursive: true });
       await writeFileAtomic(this.path, text, { mode: 0o600 });
     } catch (err) {
-      throw new StateFileError("STATE_WRITE_FAILED", `Cannot write state file ${this.path}: ${(err as Error).message}`);
+      throw new StateFileError(
+        "STATE_WRITE_FAILED",
+        `Cannot write state file ${this.path}: ${(err as Error).message}`,
+      );
     }
   }
 }

@@ -61,7 +61,9 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-async function readHolder(path: string): Promise<{ holder: LockHolder | undefined; text: string } | undefined> {
+async function readHolder(
+  path: string,
+): Promise<{ holder: LockHolder | undefined; text: string } | undefined> {
   try {
     const text = await readFile(path, "utf8");
     try {
@@ -75,8 +77,17 @@ async function readHolder(path: string): Promise<{ holder: LockHolder | undefine
   }
 }
 
-async function isStale(path: string, holder: LockHolder | undefined, staleAfterMs: number): Promise<boolean> {
-  if (holder && holder.hostname === hostname() && typeof holder.pid === "number" && !isProcessAlive(holder.pid)) {
+async function isStale(
+  path: string,
+  holder: LockHolder | undefined,
+  staleAfterMs: number,
+): Promise<boolean> {
+  if (
+    holder &&
+    holder.hostname === hostname() &&
+    typeof holder.pid === "number" &&
+    !isProcessAlive(holder.pid)
+  ) {
     return true;
   }
   try {
