@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { useEmulator } from "../support/emulator.js";
+import { networkInterfaces } from "node:os";
+import { startTestEmulator, useEmulator } from "../support/emulator.js";
 import { ALICE, BOB, call, createChat, type Json } from "./emulator-http.js";
 
 const emu = useEmulator();
@@ -86,5 +87,27 @@ describe("control API", () => {
     );
     expect((await control("GET", "nothing-here")).status).toBe(404);
     expect((await control("GET", "reset")).status).toBe(405);
+  });
+});
+
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i?.family === "IPv4" && !i.internal)?.address;
+
+describe.skipIf(externalAddress === undefined)("control API on a non-loopback listener", () => {
+  it("refuses control calls that do not come from loopback, while the API still answers", async () => {
+    const emu2 = await startTestEmulator({ host: "0.0.0.0" });
+    try {
+      const port = new URL(emu2.origin).port;
+      const remote = await fetch(`http://${externalAddress}:${port}/__emulator/state`);
+      expect(remote.status).toBe(403);
+      const api = await fetch(`http://${externalAddress}:${port}/api/partner/v3/phone_numbers`, {
+        headers: emu2.auth(),
+      });
+      expect(api.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/__emulator/state`)).status).toBe(200);
+    } finally {
+      await emu2.close();
+    }
   });
 });
