@@ -184,6 +184,26 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     expect(out.provider.null).toHaveLength(1);
   });
 
+  it("covers only the objects under `source` when given", () => {
+    const out = JSON.parse(
+      Testing.synthScope((stack) => {
+        const chats = new ChatSync(stack, "chats", { from: LINE });
+        const team = new GroupChat(chats, "bridged", {
+          participants: ["+14155550101", "+14155550102"],
+          welcomeMessage: "x",
+        });
+        new GroupChat(stack, "elsewhere", {
+          from: LINE,
+          participants: ["+14155550101", "+14155550102"],
+          welcomeMessage: "x",
+        });
+        new ChatSyncTerraformBridge(stack, "bridge", { source: team });
+      }),
+    ) as TerraformJson;
+    const addresses = Object.values(out.resource.null_resource).map((r) => r.triggers.address);
+    expect(addresses).toEqual(["chat.bridged", "chat.bridged"]);
+  });
+
   it("includes objects declared after the bridge", () => {
     const out = JSON.parse(
       Testing.synthScope((stack) => {
