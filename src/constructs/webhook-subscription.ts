@@ -66,6 +66,7 @@ export class WebhookSubscription extends ManagedObject {
   }
 }
 
+/** `WebhookSubscriptionProps` without `events`: they are the two location-sharing events. */
 export type LocationSharingWebhookProps = Omit<WebhookSubscriptionProps, "events">;
 
 /** A subscription to `location.sharing.started` and `location.sharing.stopped`. */
