@@ -178,3 +178,47 @@ describe("per-pair message limit", () => {
     expect((await createChat(emu, [BOB])).id).toEqual(expect.any(String));
   });
 });
+
+describe("iMessage app cards", () => {
+  const app = (teamId = "ABCDE12345") => ({
+    parts: [
+      {
+        type: "imessage_app",
+        app: { bundle_id: "com.example.app", name: "Example", team_id: teamId },
+        layout: { caption: "Hello" },
+      },
+    ],
+  });
+
+  it("sends an app card in an iMessage chat", async () => {
+    const dm = await createChat(emu, [ALICE]);
+    const r = await call(emu, "POST", `/v3/chats/${dm.id}/messages`, { message: app() });
+    expect(r.status).toBe(202);
+    expect(r.json.message.parts[0]).toMatchObject({
+      type: "imessage_app",
+      layout: { caption: "Hello" },
+    });
+  });
+
+  it("refuses an invalid app (400/1008) and non-iMessage delivery (409/2018)", async () => {
+    const dm = await createChat(emu, [ALICE]);
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${dm.id}/messages`, { message: app("abc") }),
+      400,
+      1008,
+    );
+    const viaSms = { ...app(), preferred_service: "SMS" };
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${dm.id}/messages`, { message: viaSms }),
+      409,
+      2018,
+    );
+    await emu.control.setHandleService(BOB, "SMS");
+    const sms = await createChat(emu, [BOB]);
+    expectApiError(
+      await call(emu, "POST", `/v3/chats/${sms.id}/messages`, { message: app() }),
+      409,
+      2018,
+    );
+  });
+});
