@@ -127,11 +127,41 @@ export async function readEngineInput(
   try {
     const input = await readEngineInputUnlocked(paths, flags, opts);
     lock ??= await acquireStateLock(input.statePath, { command: opts.command });
-    return { input, lock };
+    const was = lock.tookOver;
+    if (was) {
+      process.stderr.write(
+        `Note: took over a stale state lock left by pid ${was.pid} on ${was.hostname} ("${was.command}", since ${was.started_at}).\n`,
+      );
+    }
+    return { input, lock: releasedOnSignal(lock) };
   } catch (err) {
     await lock?.release();
     throw err;
   }
+}
+
+/**
+ * Ctrl-C or a TERM releases the lock before exiting, so the next run need not wait for stale
+ * detection. Every write is journaled before it is sent, so stopping mid-apply is safe.
+ */
+function releasedOnSignal(lock: StateLock): StateLock {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `\nInterrupted (${signal}); releasing the state lock. Run the command again to finish.\n`,
+    );
+    void lock.release().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    path: lock.path,
+    tookOver: lock.tookOver,
+    async release() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      await lock.release();
+    },
+  };
 }
 
 export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<ApiSession> {

@@ -50,7 +50,9 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
         lines.push(`      ${c.yellow("!")} drift ${describeDrift(d)}`);
       for (const s of ch.steps) {
         const sm = stepMarker(s);
-        lines.push(`      ${paint(sm, sm)} ${describeStep(s)} ${c.dim(`— ${s.reason}`)}`);
+        // The change line already says why; repeat a step's reason only when it adds something.
+        const why = s.reason === ch.reason ? "" : ` ${c.dim(`— ${s.reason}`)}`;
+        lines.push(`      ${paint(sm, sm)} ${describeStep(s)}${why}`);
       }
       lines.push("");
     }
