@@ -20,8 +20,9 @@ interface TeamDecl {
   roster?: "authoritative" | "additive";
 }
 
+// on_delete is spelled out: the schema's built-in default is forget.
 function teamChat(d: TeamDecl) {
-  return { type: "group", welcome_message: "Welcome to the team.", ...d };
+  return { type: "group", welcome_message: "Welcome to the team.", on_delete: "leave", ...d };
 }
 
 function writesTo(reqs: RecordedRequest[], method: string, pathPattern: RegExp): RecordedRequest[] {
@@ -121,14 +122,13 @@ describe("chat lifecycle", () => {
     expect(activeParticipants(await team())).toEqual([person(0), person(1), person(3), person(4)]);
   });
 
-  it("switching the roster back to authoritative removes the undeclared member", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(3), person(4)], display_name: "Team Renamed", icon: ICON_2 });
-    const planOnly = await (async () => {
-      await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats });
-      return ws.plan(["--detailed-exitcode"]);
-    })();
-    // Everyone live is declared now, so authoritative has nothing to remove.
-    expect(planOnly.code, describeRun(planOnly)).toBe(0);
+  it("switching the roster back to authoritative removes the member the file does not declare", async () => {
+    chats.team = teamChat({ participants: [person(0), person(1), person(4)], display_name: "Team Renamed", icon: ICON_2 });
+    const { r, writes } = await applyChats();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(writesTo(writes, "DELETE", /participants$/)).toHaveLength(1);
+    expect(writesTo(writes, "POST", /participants$/)).toHaveLength(0);
+    expect(activeParticipants(await team())).toEqual([person(0), person(1), person(4)]);
   });
 
   it("replaces a direct chat whose recipient changed: plan shows -/+, apply creates the new chat", async () => {
@@ -172,7 +172,7 @@ describe("chat lifecycle", () => {
   it("leaves an undeclared iMessage group with 4+ members, forgets one declared on_delete: forget, and warns about one too small to leave", async () => {
     // Two more groups to delete: one big marked forget, one too small to leave (3 counting us).
     chats.keep = { type: "group", participants: [person(0), person(1), person(2)], welcome_message: "Kept.", on_delete: "forget" };
-    chats.small = { type: "group", participants: [person(3), person(4)], welcome_message: "Small." };
+    chats.small = { type: "group", participants: [person(3), person(4)], welcome_message: "Small.", on_delete: "leave" };
     const setup = await applyChats();
     expect(setup.r.code, describeRun(setup.r)).toBe(0);
     const live = await ws.emu.control.listChats();
