@@ -95,7 +95,7 @@ describe("drift, targeting and saved plans", () => {
     const before = await ws.emu.control.lastSeq();
     const r = await ws.applyPlan(planFile, ["--auto-approve"]);
     expect(r.code, describeRun(r)).toBe(1);
-    expect(r.stderr).toMatch(/plan/i);
+    expect(r.stderr).toMatch(/stale|changed since/i);
     expect(await ws.emu.control.writesSince(before)).toEqual([]);
     expect((await chat("dev")).display_name).toBe("Dev (third name)");
   });
