@@ -53,6 +53,18 @@ describe("engine against the emulator", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("a plan saved before any state existed applies, and a second copy of it is then refused as stale", async () => {
+    const statePath = join(dir, "fresh", "state.json");
+    const one = desiredState({ chats: chats(group("solo", [A, B], { welcome_message: "Solo" })) });
+    const plan = await runPlan({ desired: one, api: client, statePath });
+    expect(plan.state.serial).toBe(0);
+    const applied = await runApply({ savedPlan: plan, api: client, statePath });
+    expect(applied.outcome.succeeded).toEqual(["chat.solo"]);
+    await expect(runApply({ savedPlan: plan, api: client, statePath })).rejects.toMatchObject({
+      code: "PLAN_STALE",
+    });
+  });
+
   it("apply creates everything, a second apply writes nothing, and plan --detailed-exitcode exits 0", async () => {
     const statePath = join(dir, ".chatsync", "state.json");
     const first = await runApply({ desired, api: client, statePath });

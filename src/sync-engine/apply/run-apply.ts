@@ -62,6 +62,15 @@ async function checkSavedPlan(
   api: RefreshApi,
   opts: RunApplyOptions,
 ): Promise<void> {
+  // A plan made before any state existed carries the lineage that plan run drew; the state this
+  // apply creates takes it over, so the plan's idempotency keys are the ones actually used.
+  if (
+    plan.state.serial === 0 &&
+    store.serial === 0 &&
+    Object.keys(store.doc.resources).length === 0
+  ) {
+    store.doc.lineage = plan.state.lineage;
+  }
   if (plan.state.lineage !== store.lineage) {
     throw new StalePlanError(
       `it was made for state lineage ${plan.state.lineage}, but ${store.path} has lineage ${store.lineage}`,

@@ -2,6 +2,15 @@
  * The difference for one chat address: desired (the declaration, or nothing) → current (state
  * + live chat) → difference (create / update / replace / leave / forget) → sanity checks
  * (prevent_destroy, people come first, what the API allows). Pure: no I/O, no clock.
+ *
+ * Decisions on UNSETTLED points:
+ * - §12.10 (clearing a name or icon): chatsync never clears them. Leaving `display_name` or
+ *   `icon` out of a declaration means "not managed", so removing the field stops managing it.
+ * - §12.11 (do people who left stay in `handles`?): both answers work. Only an explicit
+ *   `status: "left"` keeps a declared person out (people come first); a declared handle that is
+ *   simply absent is added back, since absence cannot tell "left" from "removed".
+ * - A direct chat, a line change or a group↔direct change can only be reached by a new chat
+ *   (§11); so can a roster that add/remove cannot reach (§5.2 thresholds, open question 20).
  */
 import type { Chat } from "../../api-wire/types.js";
 import type { Address, DesiredChat } from "../model/desired-state.js";
