@@ -109,7 +109,8 @@ describe("markdown renderer", () => {
     const md = renderPlanMarkdown(richPlan());
     expect(md).toMatch(/^### chatsync plan/m);
     expect(md).toContain("| `-/+` | `chat.bob` | replace |");
-    expect(md).toContain("<details><summary>Steps</summary>");
+    // A blank line ends the table before the HTML block, or GitHub swallows it.
+    expect(md).toMatch(/\|\n\n<details><summary>Steps<\/summary>/);
     expect(md).toContain("</details>");
     expect(md).not.toContain("Output truncated");
   });

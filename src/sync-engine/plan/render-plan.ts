@@ -123,7 +123,7 @@ export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   }
   const note =
     "\n\n> Output truncated to fit a pull-request comment. Run `chatsync plan` locally or save it with `--out plan.json` for the full plan.\n";
-  const open = "<details><summary>Steps</summary>\n\n```diff\n";
+  const open = "\n<details><summary>Steps</summary>\n\n```diff\n";
   const close = "\n```\n\n</details>\n";
   let body =
     head.join("\n") +
