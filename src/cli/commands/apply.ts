@@ -10,7 +10,6 @@ import {
   parsePositiveInt,
   type EngineFlags,
 } from "../engine-options.js";
-import { CliError } from "../cli-error.js";
 
 interface ApplyFlags extends EngineFlags {
   autoApprove?: boolean;
@@ -95,8 +94,8 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
         `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`,
       );
     }
-    if (err instanceof CliError) throw err;
-    throw new CliError((err as Error).message);
+    // main prints the message (and, with --debug, this error's own stack).
+    throw err;
   } finally {
     await session?.close();
     await lock.release();
