@@ -11,7 +11,7 @@ import type { LiveSnapshot } from "../../src/sync-engine/refresh/live-snapshot.j
 import { deriveIdempotencyKey } from "../../src/sync-engine/state/idempotency-key.js";
 import { StateStore, readStateFile } from "../../src/sync-engine/state/state-file.js";
 import type { DesiredState } from "../../src/sync-engine/model/desired-state.js";
-import { A, B, C, LINE, chats, desiredState, group, liveChat, snapshot } from "./fixtures.js";
+import { A, B, C, D, E, LINE, chats, desiredState, group, liveChat, snapshot } from "./fixtures.js";
 
 let dir: string;
 let statePath: string;
@@ -198,6 +198,64 @@ describe("executor", () => {
       `createChat ${deriveIdempotencyKey(second.store.lineage, "chat.eng", 1, "create_chat")}`,
     );
     expect(body?.to).toEqual([A, B]);
+  });
+
+  it("a replacement interrupted mid-create resumes with the same key and still retires the old chat", async () => {
+    const old = liveChat("old-1", [C, D, E]);
+    const store0 = await StateStore.open(statePath);
+    Object.assign(store0.chat("chat.eng"), { id: "old-1", from: LINE, generation: 1 });
+    await store0.commit();
+    // The line changes: a new chat (generation 2) is needed, then the old one is left.
+    const desired = desiredState({
+      chats: chats(group("eng", [C, D, E], { from: "+12025550199" })),
+    });
+    const live = snapshot({ lines: [LINE, "+12025550199"], chats: { "old-1": old } });
+    const first = await planFor(desired, live);
+    expect(first.plan.changes[0]!.steps.map((s) => s.op)).toEqual(["create_chat", "leave_chat"]);
+    const { api } = fakeApi({
+      async createChat() {
+        throw new Error("response lost");
+      },
+    });
+    await executePlan(api, first.plan, first.store, opts());
+    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({
+      retired: [{ id: "old-1" }],
+      intents: [{ purpose: "create_chat", generation: 2 }],
+    });
+    expect((await readStateFile(statePath)).resources["chat.eng"]).not.toHaveProperty("id");
+
+    const second = await planFor(desired, live);
+    expect(second.plan.changes[0]!.steps.map((s) => s.op)).toEqual(["create_chat", "leave_chat"]);
+    const { api: api2, calls } = fakeApi();
+    const out = await executePlan(api2, second.plan, second.store, opts());
+    expect(out.failed).toEqual([]);
+    expect(calls).toEqual([
+      `createChat ${deriveIdempotencyKey(second.store.lineage, "chat.eng", 2, "create_chat")}`,
+      "leave old-1",
+    ]);
+    const saved = (await readStateFile(statePath)).resources["chat.eng"];
+    expect(saved).toMatchObject({ id: "chat-1", generation: 2, intents: [] });
+    expect(saved).not.toHaveProperty("retired");
+  });
+
+  it("recreating a chat that vanished, interrupted mid-create, resumes the same generation", async () => {
+    const store0 = await StateStore.open(statePath);
+    Object.assign(store0.chat("chat.eng"), { id: "gone-1", from: LINE, generation: 1 });
+    await store0.commit();
+    const desired = desiredState({ chats: chats(group("eng", [A, B])) });
+    const live = snapshot({ chats: { "gone-1": null } });
+    const first = await planFor(desired, live);
+    const { api } = fakeApi({
+      async createChat() {
+        throw new Error("response lost");
+      },
+    });
+    await executePlan(api, first.plan, first.store, opts());
+    // The file changed meanwhile; the journaled request is what must be replayed.
+    const changed = desiredState({ chats: chats(group("eng", [A, B, C])) });
+    const second = await planFor(changed, snapshot());
+    const create = second.plan.changes[0]!.steps[0];
+    expect(create).toMatchObject({ op: "create_chat", generation: 2, to: [A, B] });
   });
 
   it("one-shot sends are at-most-once: an interrupted share is settled, never resent", async () => {

@@ -70,16 +70,20 @@ export async function applyChatChange(
   const run = async (step: Step): Promise<void> => {
     switch (step.op) {
       case "create_chat": {
-        // A replaced chat is remembered until it is left or forgotten, even across a crash.
-        if (change.action === "replace" && res.id) {
-          res.retired = [
-            ...(res.retired ?? []).filter((r) => r.id !== res.id),
-            {
-              id: res.id,
-              on_delete: after?.on_delete ?? "leave",
-              retired_at: ctx.now().toISOString(),
-            },
-          ];
+        // The chat being replaced is remembered until it is left or forgotten, even across a
+        // crash; a chat that no longer exists is dropped. Either way the address has no live id
+        // until this create is recorded, so a rerun resumes the journaled create (same key).
+        if (res.id) {
+          if (change.action === "replace") {
+            res.retired = [
+              ...(res.retired ?? []).filter((r) => r.id !== res.id),
+              {
+                id: res.id,
+                on_delete: after?.on_delete ?? "leave",
+                retired_at: ctx.now().toISOString(),
+              },
+            ];
+          }
           delete res.id;
         }
         const key = deriveIdempotencyKey(
