@@ -285,6 +285,15 @@ describe("conformance: GET /v3/chats/{chatId}", () => {
     expect(chat.handles.find((h) => h.handle === lineA)?.is_me).toBe(true);
   });
 
+  it("reports a changed health status (simulate chat.health OPTED_OUT)", async () => {
+    const { sdk, lineA, control } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    await control.simulate({ type: "chat.health", chat_id: dm.id, status: "OPTED_OUT" });
+    const chat = await sdk.chats.retrieve(dm.id);
+    expect(chat.health_status.status).toBe("OPTED_OUT");
+    expect(chat.health_status.updated_at).toMatch(ISO_DATE);
+  });
+
   it("defaults display_name to the recipients' handles when no name was set (§8)", async () => {
     const { sdk, lineA } = ctx();
     const created = await createChat(sdk, lineA, [recipient(1), recipient(2)]);

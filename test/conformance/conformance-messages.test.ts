@@ -307,6 +307,21 @@ describe("conformance: GET /v3/chats/{chatId}/messages", () => {
     expect((await allMessages(sdk, dm.id, 2)).map((m) => m.id)).toEqual([...ids].reverse());
   });
 
+  it("pages 50 messages by default (emulator decision; [OLDSPEC] default)", async () => {
+    const { sdk, lineA, control } = ctx();
+    // 51 messages to one recipient exceed the 30/60 s pair limit; switch it off for this test.
+    const settings: Parameters<typeof control.rateLimit>[0] = { rps: 0 };
+    await control.rateLimit(Object.assign(settings, { pair_limit: false }));
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    for (let i = 0; i < 50; i++) {
+      await sdk.chats.messages.send(dm.id, { message: { parts: [TEXT(`m${i}`)] } });
+    }
+    const first = await sdk.chats.messages.list(dm.id);
+    expect(first.messages).toHaveLength(50);
+    expect(first.next_cursor).toBeTruthy();
+    expect((await first.getNextPage()).messages).toHaveLength(1);
+  });
+
   it("keeps chats' messages apart", async () => {
     const { sdk, lineA } = ctx();
     const a = await createChat(sdk, lineA, [recipient(1)]);

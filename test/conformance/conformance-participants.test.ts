@@ -161,6 +161,35 @@ describe("conformance: DELETE /v3/chats/{chatId}/participants", () => {
     expect(await activeHandles(sdk, dm.id)).toEqual([lineA, recipient(1)].sort());
   });
 
+  it("refuses to remove someone who is not an active member with 409/2015 (emulator decision)", async () => {
+    const { sdk, lineA } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);
+    await expectApiError(
+      sdk.chats.participants.remove(group.id, { handle: recipient(9) }),
+      ConflictError,
+      409,
+      2015,
+    );
+  });
+
+  it("re-adding someone who left re-activates their participant record (emulator decision)", async () => {
+    const { sdk, lineA, control } = ctx();
+    const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);
+    const before = (await sdk.chats.retrieve(group.id)).handles.find(
+      (h) => h.handle === recipient(3),
+    )!;
+    await control.simulate({ type: "participant.left", chat_id: group.id, handle: recipient(3) });
+    expect(await activeHandles(sdk, group.id)).not.toContain(recipient(3));
+    await sdk.chats.participants.add(group.id, { handle: recipient(3) });
+    await vi.waitFor(async () => {
+      const again = (await sdk.chats.retrieve(group.id)).handles.filter(
+        (h) => h.handle === recipient(3),
+      );
+      expect(again).toHaveLength(1);
+      expect(again[0]).toMatchObject({ id: before.id, status: "active" });
+    });
+  });
+
   it("refuses a bad handle format with 400/1002", async () => {
     const { sdk, lineA } = ctx();
     const group = await createChat(sdk, lineA, [recipient(1), recipient(2), recipient(3)]);

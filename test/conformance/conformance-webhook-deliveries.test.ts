@@ -252,6 +252,7 @@ describe("conformance: webhook deliveries", () => {
       type: "group.renamed",
       chat_id: group.id,
       display_name: "Renamed on a phone",
+      by: recipient(1),
     });
     const delivery = await receiver.waitFor(
       "chat.group_name_updated",
@@ -259,6 +260,8 @@ describe("conformance: webhook deliveries", () => {
     );
     const env = verifyDelivery(ctx(), delivery, sub);
     expect(env.data).toMatchObject({ chat_id: group.id, new_value: "Renamed on a phone" });
+    // §6: changed_by_handle says who renamed it on their device.
+    expect(env.data.changed_by_handle).toMatchObject({ handle: recipient(1) });
     expect(env.data.updated_at).toMatch(ISO_DATE);
     expect((await sdk.chats.retrieve(group.id)).display_name).toBe("Renamed on a phone");
   });
@@ -308,8 +311,8 @@ describe("conformance: webhook deliveries", () => {
       chat_id: dm.id,
     });
     expect(started.data.began_at).toMatch(ISO_DATE);
-    expect(started.data).toHaveProperty("ends_at");
-    expect(started.data.ends_at === null || ISO_DATE.test(String(started.data.ends_at))).toBe(true);
+    // §9.8: ends_at null = shared indefinitely (no end was given).
+    expect(started.data.ends_at).toBeNull();
 
     await control.simulate({
       type: "location.sharing.stopped",
@@ -448,6 +451,25 @@ describe("conformance: webhook deliveries", () => {
     expect(message.parts).toEqual([expect.objectContaining({ type: "text", value: "old format" })]);
   });
 
+  it("carries ends_at for a time-limited share", async () => {
+    const sub = await subscribe("/loc", ["location.sharing.started"]);
+    const { sdk, lineA, control } = ctx();
+    const dm = await createChat(sdk, lineA, [recipient(1)]);
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    await control.simulate({
+      type: "location.sharing.started",
+      chat_id: dm.id,
+      handle: recipient(1),
+      coordinates: [-122.42, 37.77],
+      ends_at: endsAt,
+    });
+    const delivery = await receiver.waitFor(
+      "timed share",
+      matching("/loc", "location.sharing.started"),
+    );
+    expect(verifyDelivery(ctx(), delivery, sub).data.ends_at).toBe(endsAt);
+  });
+
   it("only delivers subscribed event types", async () => {
     const onlyAdds = await subscribe("/adds", ["participant.added"]);
     await subscribe("/all", ["chat.created", "participant.added"]);
@@ -572,5 +594,63 @@ describe("conformance: insecure webhook targets", () => {
       subscribed_events: ["chat.created"],
     });
     expect(created.target_url).toBe("http://127.0.0.1:9/hook");
+  });
+});
+
+describe("conformance: webhook retry policy (§9.2: retry 5xx/429/network, not other 4xx)", () => {
+  const ctx = useConformanceEmulator({ allowInsecureWebhooks: true });
+  let receiver: WebhookReceiver;
+  beforeEach(async () => {
+    receiver = await startWebhookReceiver({
+      respond: (d, earlier) => {
+        if (pathOnly(d) === "/gone") return 410;
+        if (pathOnly(d) === "/busy")
+          return earlier.some((e) => pathOnly(e) === "/busy") ? 204 : 429;
+        return 204;
+      },
+    });
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  type DeliveryLog = Array<{
+    subscription_id: string;
+    attempts: number;
+    state: string;
+    last_status: number | null;
+  }>;
+  async function deliveryLog(): Promise<DeliveryLog> {
+    return (await ctx().control.state()).webhook_deliveries as DeliveryLog;
+  }
+
+  it("does not retry a 410 and records the delivery as settled after one attempt", async () => {
+    const created = await ctx().sdk.webhookSubscriptions.create({
+      target_url: `${receiver.origin}/gone`,
+      subscribed_events: ["chat.created"],
+    });
+    await createChat(ctx().sdk, ctx().lineA, [recipient(1)]);
+    await vi.waitFor(async () => {
+      const record = (await deliveryLog()).find((r) => r.subscription_id === created.id);
+      expect(record?.state).not.toBe("pending");
+    });
+    const record = (await deliveryLog()).find((r) => r.subscription_id === created.id)!;
+    expect(record).toMatchObject({ attempts: 1, last_status: 410 });
+    expect(receiver.deliveries.filter((d) => pathOnly(d) === "/gone")).toHaveLength(1);
+  });
+
+  it("retries a 429 until it is accepted", async () => {
+    const created = await ctx().sdk.webhookSubscriptions.create({
+      target_url: `${receiver.origin}/busy`,
+      subscribed_events: ["chat.created"],
+    });
+    await createChat(ctx().sdk, ctx().lineA, [recipient(1)]);
+    await vi.waitFor(async () => {
+      const record = (await deliveryLog()).find((r) => r.subscription_id === created.id);
+      expect(record).toMatchObject({ state: "delivered", attempts: 2, last_status: 204 });
+    });
+    const busy = receiver.deliveries.filter((d) => pathOnly(d) === "/busy");
+    expect(busy).toHaveLength(2);
+    expect(busy[1]!.headers["webhook-id"]).toBe(busy[0]!.headers["webhook-id"]);
   });
 });
