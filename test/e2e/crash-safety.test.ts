@@ -2,12 +2,14 @@
  * Crash safety (SPEC §6): an apply killed with SIGKILL at any point, or hit by server errors,
  * rate limiting, reset connections and responses lost after the write committed, converges when
  * simply run again — with exactly one chat per declared address and exactly one welcome message
- * per chat. Kill points are counted in API requests the emulator has seen, not in time.
+ * per chat; the once-only sends (contact card share, location request) happen at most once.
+ * Kill points are counted in API requests the emulator has seen, not in time, and spread over
+ * the length of an uninterrupted apply measured first, so each one lands inside the apply.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { describeRun, type CliResult } from "../support/cli.js";
-import { activeParticipants, messageText, type FaultSettings } from "../support/emulator-control.js";
+import { activeParticipants, apiPath, messageText, type FaultSettings, type RecordedRequest } from "../support/emulator-control.js";
 import { LINE_A, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
 
 interface DeclaredChat {
@@ -28,15 +30,49 @@ const DECLARED: DeclaredChat[] = [
   { key: "d1", type: "direct", members: ["dana@example.com"], welcome: "Hello Dana." },
 ];
 
+/**
+ * Every group also gets a name, an icon and the contact card (three more writes and their
+ * read-backs after the create); every direct chat a location request. That makes an apply
+ * long enough, and varied enough, that kill points land between every kind of step.
+ */
 function configDoc() {
   const chats: Record<string, unknown> = {};
   for (const c of DECLARED) {
     chats[c.key] =
       c.type === "group"
-        ? { type: "group", participants: c.members, welcome_message: c.welcome }
-        : { type: "direct", to: c.members[0], welcome_message: c.welcome };
+        ? {
+            type: "group",
+            participants: c.members,
+            welcome_message: c.welcome,
+            display_name: `Group ${c.key}`,
+            icon: `https://cdn.example.com/icons/${c.key}.png`,
+            share_contact_card: true,
+          }
+        : { type: "direct", to: c.members[0], welcome_message: c.welcome, location_request: true };
   }
-  return { version: 1, defaults: { from: LINE_A }, chats };
+  return {
+    version: 1,
+    defaults: { from: LINE_A },
+    contact_cards: { [LINE_A]: { first_name: "Acme", last_name: "Support" } },
+    chats,
+  };
+}
+
+/** A request whose effect the emulator committed (answered 2xx, or committed and lost the answer). */
+function committed(r: RecordedRequest): boolean {
+  return (r.status >= 200 && r.status < 300) || r.fault === "drop_response_after_commit";
+}
+
+/** The once-only sends never happen twice for one chat, however the applies were interrupted. */
+function expectAtMostOnceSends(requests: RecordedRequest[], context: string): void {
+  for (const suffix of ["/share_contact_card", "/location/request"]) {
+    const perChat = new Map<string, number>();
+    for (const r of requests) {
+      const p = apiPath(r);
+      if (r.method === "POST" && p.endsWith(suffix) && committed(r)) perChat.set(p, (perChat.get(p) ?? 0) + 1);
+    }
+    for (const [path, n] of perChat) expect(n, `${context}: ${path} committed ${n} times`).toBe(1);
+  }
 }
 
 /** Exactly one live chat per declaration, each holding exactly its one welcome message. */
@@ -76,18 +112,29 @@ describe("crash safety", () => {
     ws.statePath = join(ws.dir, `scenario-${scenario}`, "state.json");
   }
 
+  /** Requests an uninterrupted apply of the config makes (measured once, with the latency on). */
+  let fullApplyRequests = 0;
+
   beforeAll(async () => {
     ws = await createWorkspace();
     await ws.writeConfig(configDoc());
-  });
+    await freshStart();
+    await ws.emu.control.setFaults({ probability: 0, latency_ms: [25, 60] });
+    const start = await ws.emu.control.lastSeq();
+    const r = await ws.apply(["--auto-approve"]);
+    if (r.code !== 0) throw new Error(`calibration apply failed\n${describeRun(r)}`);
+    fullApplyRequests = (await ws.emu.control.requestsSince(start)).length;
+  }, 120_000);
   afterAll(async () => {
     await ws?.close();
   });
 
-  const KILL_AFTER_REQUESTS = [1, 2, 3, 4, 6, 8, 10, 12, 15, 19];
+  // Kill after this fraction of an uninterrupted apply's requests: ten points from start to end.
+  const KILL_FRACTIONS = [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
-  for (const k of KILL_AFTER_REQUESTS) {
-    it(`apply killed with SIGKILL after ${k} API request(s), then run again, creates every chat and welcome exactly once`, { timeout: 120_000 }, async () => {
+  for (const fraction of KILL_FRACTIONS) {
+    it(`apply killed with SIGKILL ${Math.round(fraction * 100)}% of the way in, then run again, creates every chat and welcome exactly once`, { timeout: 120_000 }, async () => {
+      const k = Math.max(1, Math.floor(fullApplyRequests * fraction));
       await freshStart();
       // Slow every request down so the kill lands while the apply is mid-flight.
       await ws.emu.control.setFaults({ probability: 0, latency_ms: [25, 60] });
@@ -104,12 +151,16 @@ describe("crash safety", () => {
         await new Promise((r) => setTimeout(r, 5));
       }
       const killed = await running.result;
-      expect(killed.code === 0 || killed.signal === "SIGKILL", describeRun(killed)).toBe(true);
+      // Every kill point lies inside the apply (a full run makes more requests than the largest k).
+      expect(killed.signal, describeRun(killed)).toBe("SIGKILL");
+      const writesBeforeKill = await ws.emu.control.writesSince(start);
 
       await ws.emu.control.setFaults({ probability: 0 });
       const rerun = await ws.apply(["--auto-approve"]);
       expect(rerun.code, describeRun(rerun)).toBe(0);
-      await expectExactlyOnce(ws, `killed after ${k} requests`);
+      const context = `killed after ${k} of ${fullApplyRequests} requests (${writesBeforeKill.length} writes before the kill)`;
+      await expectExactlyOnce(ws, context);
+      expectAtMostOnceSends(await ws.emu.control.requestsSince(start), context);
 
       const before = await ws.emu.control.lastSeq();
       const again = await ws.apply(["--auto-approve"]);
@@ -129,14 +180,18 @@ describe("crash safety", () => {
   for (const [name, faults] of FAULTS) {
     it(`with ${name} (p=0.3), repeated applies converge with every chat and welcome exactly once`, { timeout: 180_000 }, async () => {
       await freshStart();
+      const start = await ws.emu.control.lastSeq();
       await ws.emu.control.setFaults(faults);
       const runs = await applyUntilSuccess(ws, 12);
+      const faulted = (await ws.emu.control.requestsSince(start)).filter((r) => r.fault !== undefined);
+      expect(faulted.length, "no request was hit by a fault; the scenario proved nothing").toBeGreaterThan(0);
       expect(runs.at(-1)!.code).toBe(0);
       // No 429 is ever shown to the user as an error: the client waits and retries.
       for (const r of runs) expect(r.stderr).not.toMatch(/\b1007\b|rate limit(ed)? exceeded/i);
 
       await ws.emu.control.setFaults({ probability: 0 });
       await expectExactlyOnce(ws, `faults: ${name}`);
+      expectAtMostOnceSends(await ws.emu.control.requestsSince(start), `faults: ${name}`);
       const before = await ws.emu.control.lastSeq();
       const again = await ws.apply(["--auto-approve"]);
       expect(again.code, describeRun(again)).toBe(0);

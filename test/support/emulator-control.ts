@@ -10,6 +10,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   status: number;
+  /** The injected fault that hit this request, if any. */
+  fault?: "status" | "reset_connection" | "drop_response_after_commit";
 }
 
 export interface FaultSettings {
