@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
+import { LINE_A, createWorkspace, person, findLeaks, type Workspace } from "../support/e2e-workspace.js";
 
 describe("queued changes are confirmed by reading back (emulator async-ms 300)", () => {
   let ws: Workspace;
@@ -63,5 +63,10 @@ describe("queued changes are confirmed by reading back (emulator async-ms 300)",
     expect(await ws.emu.control.writesSince(before)).toEqual([]);
     const plan = await ws.plan(["--detailed-exitcode"]);
     expect(plan.code, describeRun(plan)).toBe(0);
+  });
+
+  it("never prints or stores the API token or a signing secret", async () => {
+    expect(ws.runs.length).toBeGreaterThan(0);
+    expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
   });
 });

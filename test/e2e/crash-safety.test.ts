@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { describeRun, type CliResult } from "../support/cli.js";
 import { activeParticipants, apiPath, messageText, type FaultSettings, type RecordedRequest } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
+import { LINE_A, createWorkspace, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
 
 interface DeclaredChat {
   key: string;
@@ -77,6 +77,11 @@ function expectAtMostOnceSends(requests: RecordedRequest[], context: string): vo
 
 /** Exactly one live chat per declaration, each holding exactly its one welcome message. */
 async function expectExactlyOnce(ws: Workspace, context: string): Promise<void> {
+  // The emulator's own record first (it also holds chats the API would no longer list)…
+  const account = (await ws.emu.control.state()) as { chats?: unknown[]; messages?: unknown[] };
+  expect(account.chats?.length, `${context}: chats in /__emulator/state`).toBe(DECLARED.length);
+  expect(account.messages?.length, `${context}: messages in /__emulator/state`).toBe(DECLARED.length);
+  // …then per declaration, through the public API.
   const live = await ws.emu.control.listChats();
   expect(live.length, `${context}: live chat count`).toBe(DECLARED.length);
   for (const d of DECLARED) {
@@ -198,4 +203,9 @@ describe("crash safety", () => {
       expect(await ws.emu.control.writesSince(before)).toEqual([]);
     });
   }
+
+  it("no run, interrupted or not, printed or stored the token or a signing secret", async () => {
+    expect(ws.runs.length).toBeGreaterThan(20);
+    expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
+  });
 });

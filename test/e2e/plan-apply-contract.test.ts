@@ -101,8 +101,17 @@ describe("plan and apply against a fresh account", () => {
     expect(JSON.parse(r.stdout)).toHaveProperty("format_version");
   });
 
+  it("a rejected token is reported (exit 1) without echoing it, even with --debug", async () => {
+    const wrong = `tok_e2e_wrong_${Date.now().toString(36)}`;
+    const r = await ws.plan(["--debug"], { env: { LINQ_API_TOKEN: wrong } });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toMatch(/401|2004|unauthori[sz]ed|token/i);
+    expect(r.stdout + r.stderr).not.toContain(wrong);
+  });
+
   it("never prints or stores the API token", async () => {
-    expect(await findLeaks(ws, [ws.emu.token])).toEqual([]);
+    expect(ws.runs.length).toBeGreaterThan(0);
+    expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants } from "../support/emulator-control.js";
-import { LINE_A, PEOPLE, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
+import { LINE_A, PEOPLE, createWorkspace, person, findLeaks, type Workspace } from "../support/e2e-workspace.js";
 
 describe("removal guard", () => {
   let ws: Workspace;
@@ -61,5 +61,10 @@ describe("removal guard", () => {
     const r = await ws.apply(["--auto-approve", "--allow-removals"]);
     expect(r.code, describeRun(r)).toBe(0);
     expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual([person(0), person(1), person(2)]);
+  });
+
+  it("never prints or stores the API token or a signing secret", async () => {
+    expect(ws.runs.length).toBeGreaterThan(0);
+    expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
-import { LINE_A, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
+import { LINE_A, createWorkspace, person, findLeaks, type Workspace } from "../support/e2e-workspace.js";
 
 describe("state lock", () => {
   let ws: Workspace;
@@ -50,5 +50,10 @@ describe("state lock", () => {
   it("after the holder finished, the lock is free again", async () => {
     const r = await ws.apply(["--auto-approve"]);
     expect(r.code, describeRun(r)).toBe(0);
+  });
+
+  it("never prints or stores the API token or a signing secret", async () => {
+    expect(ws.runs.length).toBeGreaterThan(0);
+    expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
   });
 });
