@@ -4,7 +4,7 @@
  * shows), and the CLI's `plan --detailed-exitcode` then exits 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/index.js";
@@ -63,6 +63,21 @@ describe("engine against the emulator", () => {
     await expect(runApply({ savedPlan: plan, api: client, statePath })).rejects.toMatchObject({
       code: "PLAN_STALE",
     });
+  });
+
+  it("a chat forgotten and declared again gets a new chat, not the old one back", async () => {
+    const statePath = join(dir, "redeclare", "state.json");
+    const idOf = async () => JSON.parse(await readFile(statePath, "utf8")).resources["chat.room"];
+    const one = desiredState({ chats: chats(group("room", [A, C], { on_delete: "forget" })) });
+    await runApply({ desired: one, api: client, statePath });
+    const before = await idOf();
+    await runApply({ desired: desiredState(), api: client, statePath });
+    expect(await idOf()).toBeUndefined();
+    const again = await runApply({ desired: one, api: client, statePath });
+    expect(again.outcome.failed).toEqual([]);
+    const after = await idOf();
+    expect(after.generation).toBe(2);
+    expect(after.id).not.toBe(before.id);
   });
 
   it("apply creates everything, a second apply writes nothing, and plan --detailed-exitcode exits 0", async () => {

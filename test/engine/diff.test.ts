@@ -105,6 +105,12 @@ describe("diff: chats — create", () => {
     expect(p.changes[0]!.reason).toMatch(/interrupted/);
   });
 
+  it("a re-declared address continues after the generation it used before it was forgotten", () => {
+    const st = { ...stateDoc(), generations: { "chat.eng": 2 } };
+    const p = plan(desiredState({ chats: chats(group("eng", [A, B])) }), snapshot(), st);
+    expect(step(p, "chat.eng", "create_chat")?.generation).toBe(3);
+  });
+
   it("recreates with the next generation when the recorded chat is gone (404)", () => {
     const g = group("eng", [A, B]);
     const p = plan(

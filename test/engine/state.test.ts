@@ -47,6 +47,17 @@ describe("state file", () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
+  it("forgetting a chat address keeps its highest generation, so a re-declared address never reuses a key", async () => {
+    const store = await StateStore.open(join(dir, "state.json"));
+    store.chat("chat.a").generation = 3;
+    store.remove("chat.a");
+    expect(store.resource("chat.a")).toBeUndefined();
+    expect(store.doc.generations).toEqual({ "chat.a": 3 });
+    store.chat("chat.a").generation = 1;
+    store.remove("chat.a");
+    expect(store.doc.generations).toEqual({ "chat.a": 3 });
+  });
+
   it("groups concurrent commits and persists every change", async () => {
     const path = join(dir, "state.json");
     const store = await StateStore.open(path);

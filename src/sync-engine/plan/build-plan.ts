@@ -150,6 +150,7 @@ export function buildPlan(input: PlanInput): Plan {
           live: st?.id ? (live.chats[st.id] ?? null) : undefined,
           liveById: live.chats,
           destroying,
+          usedGeneration: state.generations?.[address] ?? 0,
         });
         break;
       }

@@ -39,6 +39,8 @@ export interface ChatDiffInput {
   liveById: Record<string, Chat | null>;
   /** Set when the declaration is removed only because of `--destroy`. */
   destroying?: boolean;
+  /** Highest generation this address used before it was last forgotten (StateDocument.generations). */
+  usedGeneration?: number;
 }
 
 const RULE_CREATE =
@@ -331,7 +333,9 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   if (!st?.id) {
     needsWelcome();
     const pending = st?.intents.find((i) => i.purpose === "create_chat");
-    const generation = pending ? pending.generation : (st?.generation ?? 0) + 1;
+    const generation = pending
+      ? pending.generation
+      : Math.max(st?.generation ?? 0, input.usedGeneration ?? 0) + 1;
     const reason = pending
       ? "an earlier create was interrupted; it is sent again with the same idempotency key, so the API returns the chat it may already have made"
       : "declared and not created yet";

@@ -144,7 +144,13 @@ export class StateStore {
     return fresh;
   }
 
+  /** Forgets an address; a chat's generation is kept (see StateDocument.generations). */
   remove(address: string): void {
+    const r = this.doc.resources[address];
+    if (r?.kind === "chat" && r.generation > 0) {
+      const used = this.doc.generations?.[address] ?? 0;
+      this.doc.generations = { ...this.doc.generations, [address]: Math.max(used, r.generation) };
+    }
     delete this.doc.resources[address];
   }
 

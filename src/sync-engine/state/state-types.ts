@@ -101,4 +101,10 @@ export interface StateDocument {
   serial: number;
   updated_at: string;
   resources: Record<string, ResourceState>;
+  /**
+   * The highest chat generation ever used per address, kept when the address is forgotten or
+   * left: a re-declared address continues from it, so it never reuses an idempotency key (which
+   * would make the API answer with the old chat).
+   */
+  generations?: Record<string, number>;
 }
