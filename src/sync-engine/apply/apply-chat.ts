@@ -112,7 +112,10 @@ export async function applyChatChange(
         res.id = created.chat.id;
         res.from = step.from;
         res.generation = step.generation;
-        res.intents = res.intents.filter((i) => i.purpose !== "create_chat");
+        // Intents of older generations belonged to chats this address no longer uses.
+        res.intents = res.intents.filter(
+          (i) => i.purpose !== "create_chat" && i.generation === step.generation,
+        );
         res.markers = {};
         if (after) {
           // The roster came with the create; name and icon are recorded once a read shows them.
