@@ -90,6 +90,20 @@ describe("human renderer", () => {
     expect(renderPlanHuman(richPlan(), { color: true })).toMatch(/\u001b\[3\dm/);
   });
 
+  it("mentions settings that apply records without an API call", () => {
+    const g = group("eng", [A, B], { prevent_destroy: true });
+    const p = buildPlan({
+      desired: desiredState({ chats: chats(g) }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B]) } }),
+      state: stateDoc({ "chat.eng": managedChat("c1", group("eng", [A, B])) }),
+      statePath: "s",
+      liveFingerprint: "f",
+    });
+    const out = renderPlanHuman(p, { color: false });
+    expect(out).toContain("No changes. The account matches the configuration.");
+    expect(out).toContain("Settings of chat.eng changed without needing an API call");
+  });
+
   it("says so when there is nothing to do", () => {
     const p = buildPlan({
       desired: desiredState(),

@@ -80,6 +80,14 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
     );
   } else {
     lines.push(c.bold(summaryLine(plan.summary)));
+    if (plan.records.length > 0) {
+      const which = plan.records.map((r) => r.address).join(", ");
+      lines.push(
+        c.dim(
+          `Settings of ${which} changed without needing an API call; apply records them in state.`,
+        ),
+      );
+    }
   }
   return `${lines.join("\n")}\n`;
 }
