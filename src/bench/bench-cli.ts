@@ -15,7 +15,10 @@ export function runCliTimed(args: string[], env: Record<string, string> = {}): P
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: childEnv });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: childEnv,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -30,7 +33,9 @@ export function runCliTimed(args: string[], env: Record<string, string> = {}): P
 export class BenchRunError extends Error {
   readonly code = "BENCH_RUN_FAILED";
   constructor(what: string, run: TimedRun) {
-    super(`${what} failed with exit ${run.code}:\n${run.stderr.slice(-2000) || run.stdout.slice(-2000)}`);
+    super(
+      `${what} failed with exit ${run.code}:\n${run.stderr.slice(-2000) || run.stdout.slice(-2000)}`,
+    );
     this.name = "BenchRunError";
   }
 }

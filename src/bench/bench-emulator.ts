@@ -35,7 +35,9 @@ export class BenchEmulatorError extends Error {
 
 export const BENCH_LINE = "+12025550100";
 
-export async function startBenchEmulator(options: { rateLimit?: number } = {}): Promise<BenchEmulator> {
+export async function startBenchEmulator(
+  options: { rateLimit?: number } = {},
+): Promise<BenchEmulator> {
   const token = `tok_bench_${randomBytes(12).toString("hex")}`;
   const running = await startEmulator({
     host: "127.0.0.1",

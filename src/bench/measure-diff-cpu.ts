@@ -16,7 +16,12 @@ export function measureDiffCpu(count = 10_000): BenchRow[] {
       now: new Date("2026-01-01T00:00:00.000Z"),
     });
     const used = process.cpuUsage(started);
-    return { cpuMs: (used.user + used.system) / 1000, changes: result.changes.length, expected: input.changed, errors: result.errors.length };
+    return {
+      cpuMs: (used.user + used.system) / 1000,
+      changes: result.changes.length,
+      expected: input.changed,
+      errors: result.errors.length,
+    };
   };
   plan(200); // warm the JIT so the number is the diff, not module compilation
   const run = plan(count);
@@ -24,7 +29,11 @@ export function measureDiffCpu(count = 10_000): BenchRow[] {
   return [
     {
       metric: `(c) diff CPU, ${count.toLocaleString("en-US")} chats`,
-      measured: `${run.cpuMs.toFixed(0)} ms` + (sane ? "" : ` (found ${run.changes} changes, ${run.errors} errors; expected ${run.expected}, 0)`),
+      measured:
+        `${run.cpuMs.toFixed(0)} ms` +
+        (sane
+          ? ""
+          : ` (found ${run.changes} changes, ${run.errors} errors; expected ${run.expected}, 0)`),
       budget: "< 1000 ms",
       ok: sane && run.cpuMs < 1000,
     },

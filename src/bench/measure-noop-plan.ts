@@ -10,14 +10,20 @@ import { BenchRunError, runCliTimed } from "./bench-cli.js";
 import { isWrite, startBenchEmulator } from "./bench-emulator.js";
 import { createBenchWorkspace, groupChatsConfig } from "./bench-workspace.js";
 
-export async function measureNoopPlan(count = 1000, log: (line: string) => void = () => {}): Promise<BenchRow[]> {
+export async function measureNoopPlan(
+  count = 1000,
+  log: (line: string) => void = () => {},
+): Promise<BenchRow[]> {
   const emu = await startBenchEmulator();
   const ws = await createBenchWorkspace(groupChatsConfig(count, "room"));
   const env = { LINQ_API_TOKEN: emu.token };
   const common = [ws.configPath, "--endpoint", emu.baseUrl, "--state", ws.statePath];
   try {
     log(`seeding ${count} group chats with chatsync apply …`);
-    const seed = await runCliTimed(["apply", ...common, "--auto-approve", "--parallelism", "8"], env);
+    const seed = await runCliTimed(
+      ["apply", ...common, "--auto-approve", "--parallelism", "8"],
+      env,
+    );
     if (seed.code !== 0) throw new BenchRunError(`seeding apply of ${count} chats`, seed);
     log(`seeded in ${(seed.wallMs / 1000).toFixed(1)} s`);
 
@@ -34,11 +40,19 @@ export async function measureNoopPlan(count = 1000, log: (line: string) => void 
     return [
       {
         metric: `(a) no-op plan, ${n} chats: API requests`,
-        measured: plan.code === 0 ? String(planRequests) : `${planRequests} (plan exit ${plan.code}, expected 0)`,
+        measured:
+          plan.code === 0
+            ? String(planRequests)
+            : `${planRequests} (plan exit ${plan.code}, expected 0)`,
         budget: `<= ${budget}`,
         ok: plan.code === 0 && planRequests <= budget,
       },
-      { metric: `(a) no-op plan, ${n} chats: wall time`, measured: `${(plan.wallMs / 1000).toFixed(2)} s`, budget: "-", ok: null },
+      {
+        metric: `(a) no-op plan, ${n} chats: wall time`,
+        measured: `${(plan.wallMs / 1000).toFixed(2)} s`,
+        budget: "-",
+        ok: null,
+      },
       {
         metric: "(e) second apply: write requests",
         measured: again.code === 0 ? String(writes) : `${writes} (apply exit ${again.code})`,

@@ -9,14 +9,26 @@ import { runCliTimed } from "./bench-cli.js";
 import { startBenchEmulator } from "./bench-emulator.js";
 import { createBenchWorkspace, groupChatsConfig } from "./bench-workspace.js";
 
-export async function measureRateLimitedApply(creates = 200, rps = 20, log: (line: string) => void = () => {}): Promise<BenchRow[]> {
+export async function measureRateLimitedApply(
+  creates = 200,
+  rps = 20,
+  log: (line: string) => void = () => {},
+): Promise<BenchRow[]> {
   const emu = await startBenchEmulator({ rateLimit: rps });
   const ws = await createBenchWorkspace(groupChatsConfig(creates, "burst"));
   try {
     log(`applying ${creates} creates under a ${rps} req/s emulator limit …`);
     const before = await emu.lastSeq();
     const run = await runCliTimed(
-      ["apply", ws.configPath, "--endpoint", emu.baseUrl, "--state", ws.statePath, "--auto-approve"],
+      [
+        "apply",
+        ws.configPath,
+        "--endpoint",
+        emu.baseUrl,
+        "--state",
+        ws.statePath,
+        "--auto-approve",
+      ],
       { LINQ_API_TOKEN: emu.token },
     );
     const reqs = await emu.requestsSince(before);
@@ -35,7 +47,12 @@ export async function measureRateLimitedApply(creates = 200, rps = 20, log: (lin
       },
       {
         metric: "(b) 429 reaching the user",
-        measured: run.code === 0 ? (userSaw429 ? "yes (in stderr)" : `none (emulator sent ${rejected} 429s)`) : `apply exit ${run.code}`,
+        measured:
+          run.code === 0
+            ? userSaw429
+              ? "yes (in stderr)"
+              : `none (emulator sent ${rejected} 429s)`
+            : `apply exit ${run.code}`,
         budget: "none",
         ok: !userSaw429,
       },

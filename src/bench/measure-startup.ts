@@ -7,10 +7,25 @@ export async function measureStartup(runs = 9): Promise<BenchRow[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = await runCliTimed(["--version"]);
-    if (r.code !== 0) return [{ metric: "(d) chatsync --version", measured: `exit ${r.code}`, budget: "< 300 ms", ok: false }];
+    if (r.code !== 0)
+      return [
+        {
+          metric: "(d) chatsync --version",
+          measured: `exit ${r.code}`,
+          budget: "< 300 ms",
+          ok: false,
+        },
+      ];
     times.push(r.wallMs);
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;
-  return [{ metric: `(d) chatsync --version (median of ${runs})`, measured: `${median.toFixed(0)} ms`, budget: "< 300 ms", ok: median < 300 }];
+  return [
+    {
+      metric: `(d) chatsync --version (median of ${runs})`,
+      measured: `${median.toFixed(0)} ms`,
+      budget: "< 300 ms",
+      ok: median < 300,
+    },
+  ];
 }

@@ -21,20 +21,30 @@ function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new BenchUsageError(`npm run bench: --${name} needs a positive integer, got ${process.argv[i + 1]}`);
+  if (!Number.isInteger(v) || v <= 0)
+    throw new BenchUsageError(
+      `npm run bench: --${name} needs a positive integer, got ${process.argv[i + 1]}`,
+    );
   return v;
 }
 
 async function main(): Promise<void> {
   const onlyArg = process.argv.indexOf("--only");
-  const only = new Set(onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? "").split(",") : ["a", "b", "c", "d", "e"]);
+  const only = new Set(
+    onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? "").split(",") : ["a", "b", "c", "d", "e"],
+  );
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const rows: BenchRow[] = [];
   const guard = async (label: string, fn: () => Promise<BenchRow[]> | BenchRow[]) => {
     try {
       rows.push(...(await fn()));
     } catch (err) {
-      rows.push({ metric: label, measured: `failed: ${(err as Error).message.split("\n")[0]}`, budget: "-", ok: false });
+      rows.push({
+        metric: label,
+        measured: `failed: ${(err as Error).message.split("\n")[0]}`,
+        budget: "-",
+        ok: false,
+      });
       log(`${label} failed: ${(err as Error).message}`);
     }
   };
@@ -48,7 +58,10 @@ async function main(): Promise<void> {
       return measured.filter((r) => only.has(r.metric.slice(1, 2)));
     });
   }
-  if (only.has("b")) await guard("(b) rate-limited apply", () => measureRateLimitedApply(flag("creates", 200), flag("rps", 20), log));
+  if (only.has("b"))
+    await guard("(b) rate-limited apply", () =>
+      measureRateLimitedApply(flag("creates", 200), flag("rps", 20), log),
+    );
 
   process.stdout.write(`${renderBenchTable(rows)}\n`);
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;

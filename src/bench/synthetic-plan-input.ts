@@ -22,12 +22,26 @@ const LINE = "+12025550100";
 const STAMP = "2026-01-01T00:00:00.000Z";
 
 function handle(id: string, h: string, isMe = false): ChatHandle {
-  return { id, handle: h, joined_at: STAMP, service: "iMessage", is_me: isMe, left_at: null, status: "active" };
+  return {
+    id,
+    handle: h,
+    joined_at: STAMP,
+    service: "iMessage",
+    is_me: isMe,
+    left_at: null,
+    status: "active",
+  };
 }
 
 export function syntheticPlanInput(count: number, changeEvery = 10): SyntheticPlanInput {
   const desired: DesiredState = { version: 1, chats: {}, webhooks: {}, contact_cards: {} };
-  const live: LiveSnapshot = { lines: [LINE], chats: {}, webhooks: [], contact_cards: [], secret_files_present: {} };
+  const live: LiveSnapshot = {
+    lines: [LINE],
+    chats: {},
+    webhooks: [],
+    contact_cards: [],
+    secret_files_present: {},
+  };
   const state = newStateDocument(new Date(STAMP));
   let changed = 0;
   for (let i = 0; i < count; i++) {

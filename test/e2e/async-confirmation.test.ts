@@ -7,7 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, person, findLeaks, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  createWorkspace,
+  person,
+  findLeaks,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 describe("queued changes are confirmed by reading back (emulator async-ms 300)", () => {
   let ws: Workspace;

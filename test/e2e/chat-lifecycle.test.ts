@@ -7,8 +7,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Chat } from "../../src/api-wire/types.js";
 import { describeRun } from "../support/cli.js";
-import { activeParticipants, apiPath, messageText, type RecordedRequest } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
+import {
+  activeParticipants,
+  apiPath,
+  messageText,
+  type RecordedRequest,
+} from "../support/emulator-control.js";
+import {
+  LINE_A,
+  createWorkspace,
+  findLeaks,
+  person,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 const ICON_1 = "https://cdn.example.com/icons/team-1.png";
 const ICON_2 = "https://cdn.example.com/icons/team-2.png";
@@ -54,7 +65,11 @@ describe("chat lifecycle", () => {
   });
 
   it("creates a group chat with its name, icon and welcome message", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(2)], display_name: "Team", icon: ICON_1 });
+    chats.team = teamChat({
+      participants: [person(0), person(1), person(2)],
+      display_name: "Team",
+      icon: ICON_1,
+    });
     const { r, writes } = await applyChats();
     expect(r.code, describeRun(r)).toBe(0);
     expect(writesTo(writes, "POST", /^\/v3\/chats$/)).toHaveLength(1);
@@ -66,11 +81,17 @@ describe("chat lifecycle", () => {
     expect(activeParticipants(t)).toEqual([person(0), person(1), person(2)]);
     expect(t.display_name).toBe("Team");
     expect(t.group_chat_icon).toBe(ICON_1);
-    expect((await ws.emu.control.listMessages(teamId)).map(messageText)).toEqual(["Welcome to the team."]);
+    expect((await ws.emu.control.listMessages(teamId)).map(messageText)).toEqual([
+      "Welcome to the team.",
+    ]);
   });
 
   it("adds a declared participant with one add call and no new chat", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(2), person(3)], display_name: "Team", icon: ICON_1 });
+    chats.team = teamChat({
+      participants: [person(0), person(1), person(2), person(3)],
+      display_name: "Team",
+      icon: ICON_1,
+    });
     const plan = await (async () => {
       await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats });
       return ws.plan(["--detailed-exitcode"]);
@@ -85,7 +106,11 @@ describe("chat lifecycle", () => {
   });
 
   it("removes an undeclared participant from an authoritative roster", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(3)], display_name: "Team", icon: ICON_1 });
+    chats.team = teamChat({
+      participants: [person(0), person(1), person(3)],
+      display_name: "Team",
+      icon: ICON_1,
+    });
     const { r, writes } = await applyChats();
     expect(r.code, describeRun(r)).toBe(0);
     expect(writesTo(writes, "DELETE", /^\/v3\/chats\/[^/]+\/participants$/)).toHaveLength(1);
@@ -93,7 +118,11 @@ describe("chat lifecycle", () => {
   });
 
   it("renames the group", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(3)], display_name: "Team Renamed", icon: ICON_1 });
+    chats.team = teamChat({
+      participants: [person(0), person(1), person(3)],
+      display_name: "Team Renamed",
+      icon: ICON_1,
+    });
     const { r, writes } = await applyChats();
     expect(r.code, describeRun(r)).toBe(0);
     expect(writesTo(writes, "PUT", new RegExp(`^/v3/chats/${teamId}$`))).toHaveLength(1);
@@ -101,7 +130,11 @@ describe("chat lifecycle", () => {
   });
 
   it("changes the group icon", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(3)], display_name: "Team Renamed", icon: ICON_2 });
+    chats.team = teamChat({
+      participants: [person(0), person(1), person(3)],
+      display_name: "Team Renamed",
+      icon: ICON_2,
+    });
     const { r, writes } = await applyChats();
     expect(r.code, describeRun(r)).toBe(0);
     expect(writesTo(writes, "PUT", new RegExp(`^/v3/chats/${teamId}$`))).toHaveLength(1);
@@ -123,7 +156,11 @@ describe("chat lifecycle", () => {
   });
 
   it("switching the roster back to authoritative removes the member the file does not declare", async () => {
-    chats.team = teamChat({ participants: [person(0), person(1), person(4)], display_name: "Team Renamed", icon: ICON_2 });
+    chats.team = teamChat({
+      participants: [person(0), person(1), person(4)],
+      display_name: "Team Renamed",
+      icon: ICON_2,
+    });
     const { r, writes } = await applyChats();
     expect(r.code, describeRun(r)).toBe(0);
     expect(writesTo(writes, "DELETE", /participants$/)).toHaveLength(1);
@@ -152,11 +189,21 @@ describe("chat lifecycle", () => {
   });
 
   it("prevent_destroy turns a plan that would replace the chat into an error", async () => {
-    chats.carol = { type: "direct", to: person(2), welcome_message: "Hi Carol!", prevent_destroy: true };
+    chats.carol = {
+      type: "direct",
+      to: person(2),
+      welcome_message: "Hi Carol!",
+      prevent_destroy: true,
+    };
     const first = await applyChats();
     expect(first.r.code, describeRun(first.r)).toBe(0);
 
-    chats.carol = { type: "direct", to: "carol@example.com", welcome_message: "Hi Carol!", prevent_destroy: true };
+    chats.carol = {
+      type: "direct",
+      to: "carol@example.com",
+      welcome_message: "Hi Carol!",
+      prevent_destroy: true,
+    };
     await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats });
     const before = await ws.emu.control.lastSeq();
     const plan = await ws.plan(["--detailed-exitcode"]);
@@ -166,17 +213,33 @@ describe("chat lifecycle", () => {
     const apply = await ws.apply(["--auto-approve"]);
     expect(apply.code, describeRun(apply)).toBe(1);
     expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    chats.carol = { type: "direct", to: person(2), welcome_message: "Hi Carol!", prevent_destroy: true };
+    chats.carol = {
+      type: "direct",
+      to: person(2),
+      welcome_message: "Hi Carol!",
+      prevent_destroy: true,
+    };
   });
 
   it("leaves an undeclared iMessage group with 4+ members, forgets one declared on_delete: forget, and warns about one too small to leave", async () => {
     // Two more groups to delete: one big marked forget, one too small to leave (3 counting us).
-    chats.keep = { type: "group", participants: [person(0), person(1), person(2)], welcome_message: "Kept.", on_delete: "forget" };
-    chats.small = { type: "group", participants: [person(3), person(4)], welcome_message: "Small.", on_delete: "leave" };
+    chats.keep = {
+      type: "group",
+      participants: [person(0), person(1), person(2)],
+      welcome_message: "Kept.",
+      on_delete: "forget",
+    };
+    chats.small = {
+      type: "group",
+      participants: [person(3), person(4)],
+      welcome_message: "Small.",
+      on_delete: "leave",
+    };
     const setup = await applyChats();
     expect(setup.r.code, describeRun(setup.r)).toBe(0);
     const live = await ws.emu.control.listChats();
-    const idOf = (members: string[]) => live.find((c) => c.is_group && activeParticipants(c).join() === members.join())!.id;
+    const idOf = (members: string[]) =>
+      live.find((c) => c.is_group && activeParticipants(c).join() === members.join())!.id;
     const keepId = idOf([person(0), person(1), person(2)]);
     const smallId = idOf([person(3), person(4)]);
 
@@ -195,7 +258,9 @@ describe("chat lifecycle", () => {
     expect(r.code, describeRun(r)).toBe(0);
     const leaves = writesTo(writes, "POST", /^\/v3\/chats\/[^/]+\/leave$/);
     expect(leaves.map((l) => apiPath(l))).toEqual([`/v3/chats/${teamId}/leave`]);
-    expect(writes.some((w) => apiPath(w).includes(keepId) || apiPath(w).includes(smallId))).toBe(false);
+    expect(writes.some((w) => apiPath(w).includes(keepId) || apiPath(w).includes(smallId))).toBe(
+      false,
+    );
   });
 
   it("after leaving and forgetting, a plan has nothing left to do and the next apply writes nothing", async () => {

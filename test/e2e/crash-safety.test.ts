@@ -9,8 +9,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { describeRun, type CliResult } from "../support/cli.js";
-import { activeParticipants, apiPath, messageText, type FaultSettings, type RecordedRequest } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
+import {
+  activeParticipants,
+  apiPath,
+  messageText,
+  type FaultSettings,
+  type RecordedRequest,
+} from "../support/emulator-control.js";
+import {
+  LINE_A,
+  createWorkspace,
+  findLeaks,
+  person,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 interface DeclaredChat {
   key: string;
@@ -69,7 +81,8 @@ function expectAtMostOnceSends(requests: RecordedRequest[], context: string): vo
     const perChat = new Map<string, number>();
     for (const r of requests) {
       const p = apiPath(r);
-      if (r.method === "POST" && p.endsWith(suffix) && committed(r)) perChat.set(p, (perChat.get(p) ?? 0) + 1);
+      if (r.method === "POST" && p.endsWith(suffix) && committed(r))
+        perChat.set(p, (perChat.get(p) ?? 0) + 1);
     }
     for (const [path, n] of perChat) expect(n, `${context}: ${path} committed ${n} times`).toBe(1);
   }
@@ -80,13 +93,17 @@ async function expectExactlyOnce(ws: Workspace, context: string): Promise<void> 
   // The emulator's own record first (it also holds chats the API would no longer list)…
   const account = (await ws.emu.control.state()) as { chats?: unknown[]; messages?: unknown[] };
   expect(account.chats?.length, `${context}: chats in /__emulator/state`).toBe(DECLARED.length);
-  expect(account.messages?.length, `${context}: messages in /__emulator/state`).toBe(DECLARED.length);
+  expect(account.messages?.length, `${context}: messages in /__emulator/state`).toBe(
+    DECLARED.length,
+  );
   // …then per declaration, through the public API.
   const live = await ws.emu.control.listChats();
   expect(live.length, `${context}: live chat count`).toBe(DECLARED.length);
   for (const d of DECLARED) {
     const matches = live.filter(
-      (c) => c.is_group === (d.type === "group") && activeParticipants(c).join() === [...d.members].sort().join(),
+      (c) =>
+        c.is_group === (d.type === "group") &&
+        activeParticipants(c).join() === [...d.members].sort().join(),
     );
     expect(matches.length, `${context}: chats for ${d.key}`).toBe(1);
     const texts = (await ws.emu.control.listMessages(matches[0]!.id)).map(messageText);
@@ -102,7 +119,9 @@ async function applyUntilSuccess(ws: Workspace, attempts: number): Promise<CliRe
     runs.push(r);
     if (r.code === 0) return runs;
   }
-  throw new Error(`apply did not succeed in ${attempts} attempts; last run:\n${describeRun(runs.at(-1)!)}`);
+  throw new Error(
+    `apply did not succeed in ${attempts} attempts; last run:\n${describeRun(runs.at(-1)!)}`,
+  );
 }
 
 describe("crash safety", () => {
@@ -138,70 +157,113 @@ describe("crash safety", () => {
   const KILL_FRACTIONS = [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
   for (const fraction of KILL_FRACTIONS) {
-    it(`apply killed with SIGKILL ${Math.round(fraction * 100)}% of the way in, then run again, creates every chat and welcome exactly once`, { timeout: 120_000 }, async () => {
-      const k = Math.max(1, Math.floor(fullApplyRequests * fraction));
-      await freshStart();
-      // Slow every request down so the kill lands while the apply is mid-flight.
-      await ws.emu.control.setFaults({ probability: 0, latency_ms: [25, 60] });
-      const start = await ws.emu.control.lastSeq();
-      const running = ws.startApply(["--auto-approve"]);
-      let finished = false;
-      void running.result.then(() => (finished = true));
-      for (let polls = 0; polls < 20_000 && !finished; polls++) {
-        const seen = (await ws.emu.control.requestsSince(start)).length;
-        if (seen >= k) {
-          running.child.kill("SIGKILL");
-          break;
+    it(
+      `apply killed with SIGKILL ${Math.round(fraction * 100)}% of the way in, then run again, creates every chat and welcome exactly once`,
+      { timeout: 120_000 },
+      async () => {
+        const k = Math.max(1, Math.floor(fullApplyRequests * fraction));
+        await freshStart();
+        // Slow every request down so the kill lands while the apply is mid-flight.
+        await ws.emu.control.setFaults({ probability: 0, latency_ms: [25, 60] });
+        const start = await ws.emu.control.lastSeq();
+        const running = ws.startApply(["--auto-approve"]);
+        let finished = false;
+        void running.result.then(() => (finished = true));
+        for (let polls = 0; polls < 20_000 && !finished; polls++) {
+          const seen = (await ws.emu.control.requestsSince(start)).length;
+          if (seen >= k) {
+            running.child.kill("SIGKILL");
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 5));
         }
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      const killed = await running.result;
-      // Every kill point lies inside the apply (a full run makes more requests than the largest k).
-      expect(killed.signal, describeRun(killed)).toBe("SIGKILL");
-      const writesBeforeKill = await ws.emu.control.writesSince(start);
+        const killed = await running.result;
+        // Every kill point lies inside the apply (a full run makes more requests than the largest k).
+        expect(killed.signal, describeRun(killed)).toBe("SIGKILL");
+        const writesBeforeKill = await ws.emu.control.writesSince(start);
 
-      await ws.emu.control.setFaults({ probability: 0 });
-      const rerun = await ws.apply(["--auto-approve"]);
-      expect(rerun.code, describeRun(rerun)).toBe(0);
-      const context = `killed after ${k} of ${fullApplyRequests} requests (${writesBeforeKill.length} writes before the kill)`;
-      await expectExactlyOnce(ws, context);
-      expectAtMostOnceSends(await ws.emu.control.requestsSince(start), context);
+        await ws.emu.control.setFaults({ probability: 0 });
+        const rerun = await ws.apply(["--auto-approve"]);
+        expect(rerun.code, describeRun(rerun)).toBe(0);
+        const context = `killed after ${k} of ${fullApplyRequests} requests (${writesBeforeKill.length} writes before the kill)`;
+        await expectExactlyOnce(ws, context);
+        expectAtMostOnceSends(await ws.emu.control.requestsSince(start), context);
 
-      const before = await ws.emu.control.lastSeq();
-      const again = await ws.apply(["--auto-approve"]);
-      expect(again.code, describeRun(again)).toBe(0);
-      expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    });
+        const before = await ws.emu.control.lastSeq();
+        const again = await ws.apply(["--auto-approve"]);
+        expect(again.code, describeRun(again)).toBe(0);
+        expect(await ws.emu.control.writesSince(before)).toEqual([]);
+      },
+    );
   }
 
   const FAULTS: Array<[string, FaultSettings]> = [
-    ["5xx responses", { probability: 0.3, statuses: [500, 503], reset_connection: false, drop_response_after_commit: false }],
-    ["429 responses", { probability: 0.3, statuses: [429], reset_connection: false, drop_response_after_commit: false }],
-    ["connection resets", { probability: 0.3, statuses: [], reset_connection: true, drop_response_after_commit: false }],
-    ["responses lost after commit", { probability: 0.3, statuses: [], reset_connection: false, drop_response_after_commit: true }],
-    ["all of them at once", { probability: 0.3, statuses: [500, 503, 429], reset_connection: true, drop_response_after_commit: true }],
+    [
+      "5xx responses",
+      {
+        probability: 0.3,
+        statuses: [500, 503],
+        reset_connection: false,
+        drop_response_after_commit: false,
+      },
+    ],
+    [
+      "429 responses",
+      {
+        probability: 0.3,
+        statuses: [429],
+        reset_connection: false,
+        drop_response_after_commit: false,
+      },
+    ],
+    [
+      "connection resets",
+      { probability: 0.3, statuses: [], reset_connection: true, drop_response_after_commit: false },
+    ],
+    [
+      "responses lost after commit",
+      { probability: 0.3, statuses: [], reset_connection: false, drop_response_after_commit: true },
+    ],
+    [
+      "all of them at once",
+      {
+        probability: 0.3,
+        statuses: [500, 503, 429],
+        reset_connection: true,
+        drop_response_after_commit: true,
+      },
+    ],
   ];
 
   for (const [name, faults] of FAULTS) {
-    it(`with ${name} (p=0.3), repeated applies converge with every chat and welcome exactly once`, { timeout: 180_000 }, async () => {
-      await freshStart();
-      const start = await ws.emu.control.lastSeq();
-      await ws.emu.control.setFaults(faults);
-      const runs = await applyUntilSuccess(ws, 12);
-      const faulted = (await ws.emu.control.requestsSince(start)).filter((r) => r.fault !== undefined);
-      expect(faulted.length, "no request was hit by a fault; the scenario proved nothing").toBeGreaterThan(0);
-      expect(runs.at(-1)!.code).toBe(0);
-      // No 429 is ever shown to the user as an error: the client waits and retries.
-      for (const r of runs) expect(r.stderr).not.toMatch(/\b1007\b|rate limit(ed)? exceeded/i);
+    it(
+      `with ${name} (p=0.3), repeated applies converge with every chat and welcome exactly once`,
+      { timeout: 180_000 },
+      async () => {
+        await freshStart();
+        const start = await ws.emu.control.lastSeq();
+        await ws.emu.control.setFaults(faults);
+        const runs = await applyUntilSuccess(ws, 12);
+        const faulted = (await ws.emu.control.requestsSince(start)).filter(
+          (r) => r.fault !== undefined,
+        );
+        expect(
+          faulted.length,
+          "no request was hit by a fault; the scenario proved nothing",
+        ).toBeGreaterThan(0);
+        expect(runs.at(-1)!.code).toBe(0);
+        // No 429 is ever shown to the user as an error: the client waits and retries.
+        for (const r of runs) expect(r.stderr).not.toMatch(/\b1007\b|rate limit(ed)? exceeded/i);
 
-      await ws.emu.control.setFaults({ probability: 0 });
-      await expectExactlyOnce(ws, `faults: ${name}`);
-      expectAtMostOnceSends(await ws.emu.control.requestsSince(start), `faults: ${name}`);
-      const before = await ws.emu.control.lastSeq();
-      const again = await ws.apply(["--auto-approve"]);
-      expect(again.code, describeRun(again)).toBe(0);
-      expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    });
+        await ws.emu.control.setFaults({ probability: 0 });
+        await expectExactlyOnce(ws, `faults: ${name}`);
+        expectAtMostOnceSends(await ws.emu.control.requestsSince(start), `faults: ${name}`);
+        const before = await ws.emu.control.lastSeq();
+        const again = await ws.apply(["--auto-approve"]);
+        expect(again.code, describeRun(again)).toBe(0);
+        expect(await ws.emu.control.writesSince(before)).toEqual([]);
+      },
+    );
   }
 
   it("no run, interrupted or not, printed or stored the token or a signing secret", async () => {

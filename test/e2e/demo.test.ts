@@ -18,19 +18,23 @@ describe("chatsync demo", () => {
   });
 
   for (const run of ["first", "second"]) {
-    it(`${run} run plans, applies and ends with nothing left to do`, { timeout: 120_000 }, async () => {
-      const r = await runCli(["demo"], { cwd, killAfterMs: 110_000 });
-      expect(r.code, describeRun(r)).toBe(0);
-      const step1 = r.stdout.indexOf("1/3");
-      const step2 = r.stdout.indexOf("2/3");
-      const step3 = r.stdout.indexOf("3/3");
-      expect(step1).toBeGreaterThanOrEqual(0);
-      expect(step2).toBeGreaterThan(step1);
-      expect(step3).toBeGreaterThan(step2);
-      // The first plan has something to create; the demo is pointless otherwise.
-      expect(r.stdout.slice(step1, step2)).toMatch(/chat\./);
-      expect(r.stdout).toContain("nothing is left to do");
-    });
+    it(
+      `${run} run plans, applies and ends with nothing left to do`,
+      { timeout: 120_000 },
+      async () => {
+        const r = await runCli(["demo"], { cwd, killAfterMs: 110_000 });
+        expect(r.code, describeRun(r)).toBe(0);
+        const step1 = r.stdout.indexOf("1/3");
+        const step2 = r.stdout.indexOf("2/3");
+        const step3 = r.stdout.indexOf("3/3");
+        expect(step1).toBeGreaterThanOrEqual(0);
+        expect(step2).toBeGreaterThan(step1);
+        expect(step3).toBeGreaterThan(step2);
+        // The first plan has something to create; the demo is pointless otherwise.
+        expect(r.stdout.slice(step1, step2)).toMatch(/chat\./);
+        expect(r.stdout).toContain("nothing is left to do");
+      },
+    );
   }
 
   it("keeps its state and secrets under .chatsync/demo of the current directory", async () => {
@@ -53,7 +57,12 @@ describe("linesDeclaredIn (which lines the demo's emulator must own)", () => {
       "webhooks:",
       '  w: { target_url: "https://h.example.com/x", events: [chat.created], phone_numbers: ["+12025550100", "+12025550103"] }',
     ].join("\n");
-    expect(linesDeclaredIn(text, parse)).toEqual(["+12025550100", "+12025550101", "+12025550102", "+12025550103"]);
+    expect(linesDeclaredIn(text, parse)).toEqual([
+      "+12025550100",
+      "+12025550101",
+      "+12025550102",
+      "+12025550103",
+    ]);
   });
 
   it("returns nothing for a config without lines, so the emulator keeps its defaults", async () => {

@@ -10,7 +10,13 @@ import { join } from "node:path";
 import type { Chat } from "../../src/api-wire/types.js";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants, apiPath } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  createWorkspace,
+  findLeaks,
+  person,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 describe("drift, targeting and saved plans", () => {
   let ws: Workspace;
@@ -41,14 +47,19 @@ describe("drift, targeting and saved plans", () => {
       if (c.display_name === "Ops") ids.ops = c.id;
       if (c.display_name === "Dev") ids.dev = c.id;
     }
-    if (!ids.ops || !ids.dev) throw new Error("initial apply did not create the Ops and Dev groups");
+    if (!ids.ops || !ids.dev)
+      throw new Error("initial apply did not create the Ops and Dev groups");
   });
   afterAll(async () => {
     await ws?.close();
   });
 
   it("a group renamed outside chatsync shows as 'live: X, declared: Y' and apply puts the name back", async () => {
-    await ws.emu.control.simulate({ type: "group.renamed", chat_id: ids.ops!, display_name: "Hijacked" });
+    await ws.emu.control.simulate({
+      type: "group.renamed",
+      chat_id: ids.ops!,
+      display_name: "Hijacked",
+    });
     const plan = await ws.plan(["--detailed-exitcode"]);
     expect(plan.code, describeRun(plan)).toBe(2);
     expect(plan.stdout).toMatch(/live: "?Hijacked"?, declared: "?Ops"?/);
@@ -58,7 +69,11 @@ describe("drift, targeting and saved plans", () => {
   });
 
   it("--refresh-only shows drift but proposes no change and writes nothing", async () => {
-    await ws.emu.control.simulate({ type: "group.renamed", chat_id: ids.dev!, display_name: "Dev (renamed on a phone)" });
+    await ws.emu.control.simulate({
+      type: "group.renamed",
+      chat_id: ids.dev!,
+      display_name: "Dev (renamed on a phone)",
+    });
     const before = await ws.emu.control.lastSeq();
     const plan = await ws.plan(["--refresh-only"]);
     expect(plan.code, describeRun(plan)).toBe(0);
@@ -70,7 +85,11 @@ describe("drift, targeting and saved plans", () => {
   });
 
   it("--target limits the plan, and a saved targeted plan applied later touches only that address", async () => {
-    await ws.emu.control.simulate({ type: "group.renamed", chat_id: ids.ops!, display_name: "Ops (renamed again)" });
+    await ws.emu.control.simulate({
+      type: "group.renamed",
+      chat_id: ids.ops!,
+      display_name: "Ops (renamed again)",
+    });
     const planFile = join(ws.dir, "ops.plan.json");
     const plan = await ws.plan(["--target", "chat.ops", "--out", planFile, "--detailed-exitcode"]);
     expect(plan.code, describeRun(plan)).toBe(2);
@@ -91,7 +110,11 @@ describe("drift, targeting and saved plans", () => {
     const planFile = join(ws.dir, "dev.plan.json");
     const plan = await ws.plan(["--out", planFile, "--detailed-exitcode"]);
     expect(plan.code, describeRun(plan)).toBe(2);
-    await ws.emu.control.simulate({ type: "group.renamed", chat_id: ids.dev!, display_name: "Dev (third name)" });
+    await ws.emu.control.simulate({
+      type: "group.renamed",
+      chat_id: ids.dev!,
+      display_name: "Dev (third name)",
+    });
     const before = await ws.emu.control.lastSeq();
     const r = await ws.applyPlan(planFile, ["--auto-approve"]);
     expect(r.code, describeRun(r)).toBe(1);
@@ -112,7 +135,11 @@ describe("drift, targeting and saved plans", () => {
   });
 
   it("a declared person who left on their own is not re-added, and the plan warns to remove them from the file", async () => {
-    await ws.emu.control.simulate({ type: "participant.left", chat_id: ids.ops!, handle: person(3) });
+    await ws.emu.control.simulate({
+      type: "participant.left",
+      chat_id: ids.ops!,
+      handle: person(3),
+    });
     const plan = await ws.plan();
     expect(plan.code, describeRun(plan)).toBe(0);
     const out = plan.stdout + plan.stderr;
@@ -121,7 +148,11 @@ describe("drift, targeting and saved plans", () => {
     const before = await ws.emu.control.lastSeq();
     const r = await ws.apply(["--auto-approve"]);
     expect(r.code, describeRun(r)).toBe(0);
-    expect((await ws.emu.control.writesSince(before)).filter((w) => apiPath(w).endsWith("/participants"))).toEqual([]);
+    expect(
+      (await ws.emu.control.writesSince(before)).filter((w) =>
+        apiPath(w).endsWith("/participants"),
+      ),
+    ).toEqual([]);
     expect(activeParticipants(await chat("ops"))).toEqual([person(0), person(1), person(2)]);
   });
 
@@ -135,11 +166,20 @@ describe("drift, targeting and saved plans", () => {
       (w) => w.method === "POST" && apiPath(w) === `/v3/chats/${ids.ops}/participants`,
     );
     expect(adds).toHaveLength(1);
-    expect(activeParticipants(await chat("ops"))).toEqual([person(0), person(1), person(2), person(3)]);
+    expect(activeParticipants(await chat("ops"))).toEqual([
+      person(0),
+      person(1),
+      person(2),
+      person(3),
+    ]);
   });
 
   it("someone added outside chatsync to an authoritative roster is removed", async () => {
-    await ws.emu.control.simulate({ type: "participant.added", chat_id: ids.dev!, handle: person(5) });
+    await ws.emu.control.simulate({
+      type: "participant.added",
+      chat_id: ids.dev!,
+      handle: person(5),
+    });
     const plan = await ws.plan(["--detailed-exitcode"]);
     expect(plan.code, describeRun(plan)).toBe(2);
     expect(plan.stdout).toContain(person(5));

@@ -51,7 +51,11 @@ describe("end-to-end harness", () => {
 
   it("simulated drift shows up in reads", async () => {
     const [chat] = await emu.control.listChats();
-    await emu.control.simulate({ type: "participant.left", chat_id: chat!.id, handle: activeParticipants(chat!)[0]! });
+    await emu.control.simulate({
+      type: "participant.left",
+      chat_id: chat!.id,
+      handle: activeParticipants(chat!)[0]!,
+    });
     expect(activeParticipants(await emu.control.getChat(chat!.id))).toHaveLength(1);
   });
 

@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants, messageText } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, exists, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  createWorkspace,
+  exists,
+  findLeaks,
+  person,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 const config = {
   version: 1,

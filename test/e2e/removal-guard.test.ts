@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants } from "../support/emulator-control.js";
-import { LINE_A, PEOPLE, createWorkspace, person, findLeaks, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  PEOPLE,
+  createWorkspace,
+  person,
+  findLeaks,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 describe("removal guard", () => {
   let ws: Workspace;
@@ -42,7 +49,9 @@ describe("removal guard", () => {
   it("the same plan goes through within a larger --max-removals", async () => {
     const r = await ws.apply(["--auto-approve", "--max-removals", "2"]);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual(PEOPLE.slice(0, 5).slice().sort());
+    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual(
+      PEOPLE.slice(0, 5).slice().sort(),
+    );
   });
 
   it("removing more than half of a chat's roster is refused by default even under the total limit", async () => {
@@ -60,7 +69,11 @@ describe("removal guard", () => {
   it("--allow-removals lets the large removal through", async () => {
     const r = await ws.apply(["--auto-approve", "--allow-removals"]);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual([person(0), person(1), person(2)]);
+    expect(activeParticipants(await ws.emu.control.getChat(chatId))).toEqual([
+      person(0),
+      person(1),
+      person(2),
+    ]);
   });
 
   it("never prints or stores the API token or a signing secret", async () => {

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
-import { LINE_A, createWorkspace, person, findLeaks, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  createWorkspace,
+  person,
+  findLeaks,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 describe("state lock", () => {
   let ws: Workspace;
@@ -12,7 +18,11 @@ describe("state lock", () => {
     ws = await createWorkspace();
     const chats: Record<string, unknown> = {};
     for (let i = 0; i < 6; i++) {
-      chats[`room-${i}`] = { type: "group", participants: [person(i), person(i + 1)], welcome_message: `Room ${i}.` };
+      chats[`room-${i}`] = {
+        type: "group",
+        participants: [person(i), person(i + 1)],
+        welcome_message: `Room ${i}.`,
+      };
     }
     await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats });
   });
@@ -20,32 +30,39 @@ describe("state lock", () => {
     await ws?.close();
   });
 
-  it("a second concurrent apply exits 1 naming the lock holder while the first one completes", { timeout: 120_000 }, async () => {
-    // Slow the first apply down so it is certainly still running when the second starts.
-    await ws.emu.control.setFaults({ probability: 0, latency_ms: [150, 200] });
-    const start = await ws.emu.control.lastSeq();
-    const first = ws.startApply(["--auto-approve"]);
-    let firstDone = false;
-    void first.result.then(() => (firstDone = true));
-    // Wait until the first apply is talking to the API: by then it holds the lock.
-    for (let i = 0; i < 2_000 && !firstDone; i++) {
-      if ((await ws.emu.control.requestsSince(start)).length > 0) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(firstDone, "the first apply ended before the second could start").toBe(false);
+  it(
+    "a second concurrent apply exits 1 naming the lock holder while the first one completes",
+    { timeout: 120_000 },
+    async () => {
+      // Slow the first apply down so it is certainly still running when the second starts.
+      await ws.emu.control.setFaults({ probability: 0, latency_ms: [150, 200] });
+      const start = await ws.emu.control.lastSeq();
+      const first = ws.startApply(["--auto-approve"]);
+      let firstDone = false;
+      void first.result.then(() => (firstDone = true));
+      // Wait until the first apply is talking to the API: by then it holds the lock.
+      for (let i = 0; i < 2_000 && !firstDone; i++) {
+        if ((await ws.emu.control.requestsSince(start)).length > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(firstDone, "the first apply ended before the second could start").toBe(false);
 
-    const second = await ws.apply(["--auto-approve"]);
-    const firstStillRunning = !firstDone;
-    expect(second.code, describeRun(second)).toBe(1);
-    expect(second.stderr).toMatch(/lock/i);
-    expect(second.stderr).toContain(String(first.child.pid));
-    expect(firstStillRunning, "the second apply waited for the lock instead of failing fast").toBe(true);
+      const second = await ws.apply(["--auto-approve"]);
+      const firstStillRunning = !firstDone;
+      expect(second.code, describeRun(second)).toBe(1);
+      expect(second.stderr).toMatch(/lock/i);
+      expect(second.stderr).toContain(String(first.child.pid));
+      expect(
+        firstStillRunning,
+        "the second apply waited for the lock instead of failing fast",
+      ).toBe(true);
 
-    const firstResult = await first.result;
-    expect(firstResult.code, describeRun(firstResult)).toBe(0);
-    await ws.emu.control.setFaults({ probability: 0 });
-    expect((await ws.emu.control.listChats()).length).toBe(6);
-  });
+      const firstResult = await first.result;
+      expect(firstResult.code, describeRun(firstResult)).toBe(0);
+      await ws.emu.control.setFaults({ probability: 0 });
+      expect((await ws.emu.control.listChats()).length).toBe(6);
+    },
+  );
 
   it("after the holder finished, the lock is free again", async () => {
     const r = await ws.apply(["--auto-approve"]);

@@ -9,7 +9,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants, apiPath, type RecordedRequest } from "../support/emulator-control.js";
-import { LINE_A, createWorkspace, exists, fileMode, findLeaks, person, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  createWorkspace,
+  exists,
+  fileMode,
+  findLeaks,
+  person,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 const HOOK_URL = "https://hooks.example.com/linq/location";
 
@@ -57,7 +65,10 @@ describe("webhooks, contact cards, once-only sends", () => {
     const subs = await ws.emu.control.listWebhooks();
     expect(subs).toHaveLength(1);
     expect(subs[0]).toMatchObject({ target_url: HOOK_URL, is_active: true });
-    expect([...subs[0]!.subscribed_events].sort()).toEqual(["location.sharing.started", "location.sharing.stopped"]);
+    expect([...subs[0]!.subscribed_events].sort()).toEqual([
+      "location.sharing.started",
+      "location.sharing.stopped",
+    ]);
     expect(await exists(secretPath)).toBe(true);
     expect((await readFile(secretPath, "utf8")).trim()).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
     expect(await fileMode(secretPath)).toBe(0o600);
@@ -65,7 +76,11 @@ describe("webhooks, contact cards, once-only sends", () => {
 
   it("updates the subscription in place and leaves the secret file alone", async () => {
     const secretBefore = await readFile(secretPath, "utf8");
-    doc.webhooks["location-events"]!.events = ["location.sharing.started", "location.sharing.stopped", "participant.added"];
+    doc.webhooks["location-events"]!.events = [
+      "location.sharing.started",
+      "location.sharing.stopped",
+      "participant.added",
+    ];
     const { r, writes } = await apply();
     expect(r.code, describeRun(r)).toBe(0);
     expect(count(writes, "PUT", /^\/v3\/webhook-subscriptions\/[^/]+$/)).toBe(1);
@@ -85,7 +100,9 @@ describe("webhooks, contact cards, once-only sends", () => {
     const created = await apply();
     expect(created.r.code, describeRun(created.r)).toBe(0);
     expect(count(created.writes, "POST", /^\/v3\/contact_card$/)).toBe(1);
-    expect((await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A)).toMatchObject({
+    expect(
+      (await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A),
+    ).toMatchObject({
       first_name: "Acme",
       last_name: "Support",
     });
@@ -95,7 +112,9 @@ describe("webhooks, contact cards, once-only sends", () => {
     expect(patched.r.code, describeRun(patched.r)).toBe(0);
     expect(count(patched.writes, "PATCH", /^\/v3\/contact_card$/)).toBe(1);
     expect(count(patched.writes, "POST", /^\/v3\/contact_card$/)).toBe(0);
-    expect((await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A)).toMatchObject({
+    expect(
+      (await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A),
+    ).toMatchObject({
       last_name: "Helpdesk",
     });
   });
@@ -107,7 +126,12 @@ describe("webhooks, contact cards, once-only sends", () => {
       welcome_message: "Welcome, crew.",
       share_contact_card: true,
     };
-    doc.chats.alice = { type: "direct", to: person(2), welcome_message: "Hi Alice!", location_request: true };
+    doc.chats.alice = {
+      type: "direct",
+      to: person(2),
+      welcome_message: "Hi Alice!",
+      location_request: true,
+    };
     const first = await apply();
     expect(first.r.code, describeRun(first.r)).toBe(0);
     expect(count(first.writes, "POST", /^\/v3\/chats\/[^/]+\/share_contact_card$/)).toBe(1);
@@ -123,7 +147,9 @@ describe("webhooks, contact cards, once-only sends", () => {
     doc.chats.bob = { type: "direct", to: person(3), welcome_message: "Hi Bob!" };
     const setup = await apply();
     expect(setup.r.code, describeRun(setup.r)).toBe(0);
-    const bob = (await ws.emu.control.listChats()).find((c) => !c.is_group && activeParticipants(c).includes(person(3)))!;
+    const bob = (await ws.emu.control.listChats()).find(
+      (c) => !c.is_group && activeParticipants(c).includes(person(3)),
+    )!;
     await ws.emu.control.simulate({ type: "chat.health", chat_id: bob.id, status: "OPTED_OUT" });
 
     doc.chats.bob = { ...doc.chats.bob, location_request: true, share_contact_card: true };

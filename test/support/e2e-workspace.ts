@@ -83,13 +83,19 @@ export async function createWorkspace(options: E2eEmulatorOptions = {}): Promise
       await writeFile(configPath, text);
     },
     plan(args = [], o = {}) {
-      return record(runCli(["plan", configPath, ...common(), ...args], { cwd: dir, ...o, env: env(o.env) }));
+      return record(
+        runCli(["plan", configPath, ...common(), ...args], { cwd: dir, ...o, env: env(o.env) }),
+      );
     },
     apply(args = [], o = {}) {
-      return record(runCli(["apply", configPath, ...common(), ...args], { cwd: dir, ...o, env: env(o.env) }));
+      return record(
+        runCli(["apply", configPath, ...common(), ...args], { cwd: dir, ...o, env: env(o.env) }),
+      );
     },
     applyPlan(planFile, args = [], o = {}) {
-      return record(runCli(["apply", planFile, ...common(), ...args], { cwd: dir, ...o, env: env(o.env) }));
+      return record(
+        runCli(["apply", planFile, ...common(), ...args], { cwd: dir, ...o, env: env(o.env) }),
+      );
     },
     run(args, o = {}) {
       return record(runCli(args, { cwd: dir, ...o, env: env(o.env) }));
@@ -100,7 +106,10 @@ export async function createWorkspace(options: E2eEmulatorOptions = {}): Promise
         ...o,
         env: env(o.env),
       });
-      void running.result.then((r) => runs.push(r), () => undefined);
+      void running.result.then(
+        (r) => runs.push(r),
+        () => undefined,
+      );
       return running;
     },
     async files() {
@@ -142,13 +151,19 @@ export async function exists(path: string): Promise<boolean> {
  * Where any of `needles` shows up in the workspace: every run's stdout/stderr and every file
  * under the workspace except those in `allowedFiles` (the secret files themselves).
  */
-export async function findLeaks(ws: Workspace, needles: string[], allowedFiles: string[] = []): Promise<string[]> {
+export async function findLeaks(
+  ws: Workspace,
+  needles: string[],
+  allowedFiles: string[] = [],
+): Promise<string[]> {
   const leaks: string[] = [];
   const wanted = needles.filter((n) => n.length > 0);
   for (const r of ws.runs) {
     for (const n of wanted) {
-      if (r.stdout.includes(n)) leaks.push(`stdout of \`chatsync ${r.args.join(" ")}\` contains ${label(n)}`);
-      if (r.stderr.includes(n)) leaks.push(`stderr of \`chatsync ${r.args.join(" ")}\` contains ${label(n)}`);
+      if (r.stdout.includes(n))
+        leaks.push(`stdout of \`chatsync ${r.args.join(" ")}\` contains ${label(n)}`);
+      if (r.stderr.includes(n))
+        leaks.push(`stderr of \`chatsync ${r.args.join(" ")}\` contains ${label(n)}`);
     }
   }
   for (const f of await ws.files()) {
@@ -160,5 +175,9 @@ export async function findLeaks(ws: Workspace, needles: string[], allowedFiles: 
 }
 
 function label(needle: string): string {
-  return needle.startsWith("whsec_") ? "a webhook signing secret" : needle.startsWith("tok_") ? "the API token" : JSON.stringify(needle);
+  return needle.startsWith("whsec_")
+    ? "a webhook signing secret"
+    : needle.startsWith("tok_")
+      ? "the API token"
+      : JSON.stringify(needle);
 }

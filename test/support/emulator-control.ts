@@ -26,7 +26,12 @@ export type SimulatedEvent =
   | { type: "participant.left"; chat_id: string; handle: string }
   | { type: "participant.added"; chat_id: string; handle: string }
   | { type: "group.renamed"; chat_id: string; display_name: string }
-  | { type: "location.sharing.started"; chat_id: string; handle: string; coordinates: [number, number] }
+  | {
+      type: "location.sharing.started";
+      chat_id: string;
+      handle: string;
+      coordinates: [number, number];
+    }
   | { type: "location.sharing.stopped"; chat_id: string; handle: string }
   | { type: string; [k: string]: unknown };
 
@@ -70,7 +75,10 @@ export class EmulatorControl {
   }
 
   async requests(): Promise<RecordedRequest[]> {
-    const body = await this.call<RecordedRequest[] | { requests: RecordedRequest[] }>("GET", "/__emulator/requests");
+    const body = await this.call<RecordedRequest[] | { requests: RecordedRequest[] }>(
+      "GET",
+      "/__emulator/requests",
+    );
     return Array.isArray(body) ? body : body.requests;
   }
 
@@ -101,7 +109,11 @@ export class EmulatorControl {
   }
 
   async setRateLimit(rps: number, burst?: number): Promise<void> {
-    await this.call("PUT", "/__emulator/rate-limit", burst === undefined ? { rps } : { rps, burst });
+    await this.call(
+      "PUT",
+      "/__emulator/rate-limit",
+      burst === undefined ? { rps } : { rps, burst },
+    );
   }
 
   async simulate(event: SimulatedEvent): Promise<void> {
@@ -128,7 +140,9 @@ export class EmulatorControl {
     let cursor: string | null = null;
     for (let page = 0; page < 10_000; page++) {
       const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-      const body: { chats: Chat[]; next_cursor: string | null } = await this.api(`/v3/chats?limit=100${q}`);
+      const body: { chats: Chat[]; next_cursor: string | null } = await this.api(
+        `/v3/chats?limit=100${q}`,
+      );
       chats.push(...body.chats);
       cursor = body.next_cursor;
       if (!cursor) return chats;
@@ -156,7 +170,8 @@ export class EmulatorControl {
   }
 
   async listWebhooks(): Promise<WebhookSubscription[]> {
-    return (await this.api<{ subscriptions: WebhookSubscription[] }>("/v3/webhook-subscriptions")).subscriptions;
+    return (await this.api<{ subscriptions: WebhookSubscription[] }>("/v3/webhook-subscriptions"))
+      .subscriptions;
   }
 
   async listContactCards(): Promise<ContactCard[]> {
@@ -174,7 +189,5 @@ export function activeParticipants(chat: Chat): string[] {
 
 /** Text of a message's text parts, joined. */
 export function messageText(m: Message): string {
-  return (m.parts ?? [])
-    .map((p) => (p.type === "text" ? p.value : ""))
-    .join("");
+  return (m.parts ?? []).map((p) => (p.type === "text" ? p.value : "")).join("");
 }

@@ -22,8 +22,14 @@ export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description("run the quickstart example against an embedded emulator: plan, apply, plan again")
-    .option("--config <file>", "example config to run (default: examples/quickstart.yaml of this package)")
-    .option("--dir <folder>", "working folder for state and secrets, wiped first (default: .chatsync/demo)")
+    .option(
+      "--config <file>",
+      "example config to run (default: examples/quickstart.yaml of this package)",
+    )
+    .option(
+      "--dir <folder>",
+      "working folder for state and secrets, wiped first (default: .chatsync/demo)",
+    )
     .action(async (opts: DemoOptions) => {
       await runDemo(opts);
     });
@@ -39,7 +45,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   try {
     await access(source);
   } catch {
-    throw new CliError(`demo: example config ${source} not found; pass --config FILE or restore examples/quickstart.yaml`);
+    throw new CliError(
+      `demo: example config ${source} not found; pass --config FILE or restore examples/quickstart.yaml`,
+    );
   }
   const dir = resolve(options.dir ?? join(process.cwd(), ".chatsync", "demo"));
   await rm(dir, { recursive: true, force: true });
@@ -61,15 +69,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const common = [config, "--endpoint", emulator.baseUrl, "--state", statePath];
   try {
     say(`chatsync demo: ${source}`);
-    say(`embedded emulator at ${emulator.baseUrl} (lines ${emulator.phoneNumbers.join(", ")}); state in ${dir}\n`);
+    say(
+      `embedded emulator at ${emulator.baseUrl} (lines ${emulator.phoneNumbers.join(", ")}); state in ${dir}\n`,
+    );
 
     say("== 1/3  chatsync plan ==");
     const first = await runChild(["plan", ...common, "--detailed-exitcode"], emulator.token);
-    if (first !== 0 && first !== 2) throw new CliError(`demo: the first plan failed (exit ${first}); see the output above`);
+    if (first !== 0 && first !== 2)
+      throw new CliError(`demo: the first plan failed (exit ${first}); see the output above`);
 
     say("\n== 2/3  chatsync apply --auto-approve ==");
     const applied = await runChild(["apply", ...common, "--auto-approve"], emulator.token);
-    if (applied !== 0) throw new CliError(`demo: apply failed (exit ${applied}); see the output above`);
+    if (applied !== 0)
+      throw new CliError(`demo: apply failed (exit ${applied}); see the output above`);
 
     say("\n== 3/3  chatsync plan (again) ==");
     const second = await runChild(["plan", ...common, "--detailed-exitcode"], emulator.token);
@@ -117,7 +129,10 @@ async function runChild(args: string[], token: string): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env, LINQ_API_TOKEN: token };
   delete env.LINQ_API_V3_API_KEY;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "inherit", "inherit"], env });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env,
+    });
     child.on("error", reject);
     child.on("close", (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
   });
