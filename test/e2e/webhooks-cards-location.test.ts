@@ -158,6 +158,22 @@ describe("webhooks, contact cards, once-only sends", () => {
     expect(writes.filter((w) => apiPath(w).includes(bob.id))).toEqual([]);
   });
 
+  it("never asks an SMS-only contact for location (1:1 iMessage only) and still converges", async () => {
+    await ws.emu.control.setHandleService(person(5), "SMS");
+    doc.chats.sam = {
+      type: "direct",
+      to: person(5),
+      welcome_message: "Hi Sam!",
+      location_request: true,
+    };
+    const { r, writes } = await apply();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(count(writes, "POST", /^\/v3\/chats\/[^/]+\/location\/request$/)).toBe(0);
+    const again = await apply();
+    expect(again.r.code, describeRun(again.r)).toBe(0);
+    expect(again.writes).toEqual([]);
+  });
+
   it("deletes a subscription that is no longer declared", async () => {
     delete doc.webhooks["location-events"];
     const { r, writes } = await apply();
