@@ -25,6 +25,11 @@ export interface EmulatorOptions {
   asyncMs?: number;
   /** Allow http:// loopback webhook targets (tests). */
   allowInsecureWebhooks?: boolean;
+  /**
+   * Deliver webhooks to non-loopback targets too. Default false: an emulator run never sends
+   * traffic beyond this machine; such deliveries are recorded as `skipped`.
+   */
+  deliverRemoteWebhooks?: boolean;
   log?: (line: string) => void;
   /**
    * Restricts tokens to some lines (token → lines); a token not listed owns every line.
@@ -93,6 +98,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     store,
     asyncMs: opts.asyncMs ?? 0,
     allowInsecureWebhooks: opts.allowInsecureWebhooks ?? false,
+    deliverRemoteWebhooks: opts.deliverRemoteWebhooks ?? false,
     ...(opts.rateLimit === undefined || opts.rateLimit.rps === 0
       ? {}
       : { rateLimit: opts.rateLimit }),

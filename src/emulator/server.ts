@@ -46,6 +46,8 @@ export interface ServerSettings {
   rateLimit?: RateLimitSettings;
   asyncMs: number;
   allowInsecureWebhooks: boolean;
+  /** Deliver webhooks to non-loopback targets too (default false). */
+  deliverRemoteWebhooks?: boolean;
   capabilityIntervalMs?: number;
   pairRateLimit?: boolean;
   log?: (line: string) => void;
@@ -84,7 +86,11 @@ export class EmulatorServer {
     this.store = settings.store;
     this.logLine = settings.log ?? (() => undefined);
     this.limiter = new PerTokenRateLimiter(settings.rateLimit);
-    this.dispatcher = new WebhookDispatcher(this.store, this.logLine);
+    this.dispatcher = new WebhookDispatcher(
+      this.store,
+      this.logLine,
+      settings.deliverRemoteWebhooks ?? false,
+    );
     this.operations = new OperationQueue(this.store, this.dispatcher, settings.asyncMs);
     this.pairLimiter = new PairRateLimiter(settings.pairRateLimit ?? true);
     this.capability = new CapabilityGate(

@@ -12,6 +12,12 @@
  *   timeouts (10 s per attempt) are retried; any other status counts as delivered/permanent.
  * - Order between events is not guaranteed (as in the API); one failing subscription does
  *   not delay others.
+ *
+ * Delivery scope: by default the emulator only POSTs to loopback targets (127.0.0.0/8,
+ * localhost, ::1). Declared configurations usually name real endpoints
+ * (https://hooks.example.com/...), and an emulator run — a demo, a test, a CI job — must never
+ * send traffic to them. Such deliveries are recorded as `skipped` in `/__emulator/state`;
+ * `deliverRemote: true` (`--deliver-remote-webhooks`) lifts the restriction.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
@@ -50,7 +56,20 @@ export interface DeliveryRecord {
   attempts: number;
   /** HTTP status of the last attempt; 0 for a network error. */
   last_status: number | null;
-  state: "pending" | "delivered" | "failed";
+  state: "pending" | "delivered" | "failed" | "skipped";
+}
+
+/** True for targets on this machine: 127.0.0.0/8, localhost (and *.localhost), ::1. */
+export function isLoopbackTarget(targetUrl: string): boolean {
+  let host: string;
+  try {
+    host = new URL(targetUrl).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "[::1]" || host === "::1") return true;
+  return /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 export class WebhookDispatcher implements EventSink {
@@ -65,6 +84,8 @@ export class WebhookDispatcher implements EventSink {
   constructor(
     private readonly store: AccountStore,
     private readonly log: (line: string) => void,
+    /** Deliver to non-loopback targets too (off by default, see the module comment). */
+    private readonly deliverRemote = false,
   ) {}
 
   emit(type: WebhookEventType, line: string, data: EventData, traceId: string): void {
@@ -102,6 +123,13 @@ export class WebhookDispatcher implements EventSink {
       };
       this.deliveries.push(record);
       if (this.deliveries.length > 1000) this.deliveries.shift();
+      if (!this.deliverRemote && !isLoopbackTarget(sub.target_url)) {
+        record.state = "skipped";
+        this.log(
+          `webhook ${type} → ${sub.target_url}: not delivered (the emulator only delivers to loopback targets; start it with --deliver-remote-webhooks to deliver elsewhere)`,
+        );
+        continue;
+      }
       // The secret and URL are captured now: a later PUT does not redirect queued retries.
       this.schedule(() => this.attempt(record, sub.signing_secret, JSON.stringify(envelope)), 0);
     }

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isLoopbackTarget } from "../../src/emulator/webhook-dispatcher.js";
 import { startTestEmulator, useEmulator } from "../support/emulator.js";
 import { ALICE, BOB, CAROL, DAVE, call, createChat, text, type Json } from "./emulator-http.js";
 import {
@@ -275,5 +276,35 @@ describe("webhook retries and close()", () => {
     } finally {
       await failing.close();
     }
+  });
+});
+
+describe("delivery scope", () => {
+  it("delivers to loopback targets only; a remote target is recorded as skipped, never called", async () => {
+    await subscribe(["chat.created"]);
+    const remote = await call(emu, "POST", "/v3/webhook-subscriptions", {
+      target_url: "https://hooks.example.com/linq",
+      subscribed_events: ["chat.created"],
+    });
+    expect(remote.status).toBe(201);
+    const remoteId = (remote.json as { id: string }).id;
+    await createChat(emu, [ALICE]);
+    await receiver.waitFor(1);
+    const state = (await emu.control.state()) as {
+      webhook_deliveries: { subscription_id: string; state: string; attempts: number }[];
+    };
+    const toRemote = state.webhook_deliveries.filter((d) => d.subscription_id === remoteId);
+    expect(toRemote).toEqual([expect.objectContaining({ state: "skipped", attempts: 0 })]);
+  });
+
+  it("recognizes loopback hosts", () => {
+    expect(isLoopbackTarget("http://127.0.0.1:9/x")).toBe(true);
+    expect(isLoopbackTarget("https://127.10.0.3/x")).toBe(true);
+    expect(isLoopbackTarget("https://localhost/x")).toBe(true);
+    expect(isLoopbackTarget("http://[::1]:80/")).toBe(true);
+    expect(isLoopbackTarget("https://hooks.example.com/linq")).toBe(false);
+    expect(isLoopbackTarget("https://127.0.0.1.example.com/")).toBe(false);
+    expect(isLoopbackTarget("https://10.0.0.1/")).toBe(false);
+    expect(isLoopbackTarget("not a url")).toBe(false);
   });
 });

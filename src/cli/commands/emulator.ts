@@ -15,6 +15,7 @@ interface EmulatorFlags {
   rateLimit?: string;
   asyncMs?: string;
   allowInsecureWebhooks?: boolean;
+  deliverRemoteWebhooks?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -61,6 +62,10 @@ export function registerEmulator(program: Command): void {
     )
     .option("--async-ms <n>", "queued operations become visible after N ms", "0")
     .option("--allow-insecure-webhooks", "allow http://127.0.0.1 webhook targets (tests)")
+    .option(
+      "--deliver-remote-webhooks",
+      "also deliver webhooks to targets beyond loopback (default: loopback only, others are skipped)",
+    )
     .action(async (flags: EmulatorFlags) => {
       const port = nonNegativeNumber("--port", flags.port, true) ?? 4010;
       const rps = nonNegativeNumber("--rate-limit", flags.rateLimit, false);
@@ -77,6 +82,7 @@ export function registerEmulator(program: Command): void {
           ...(rps === undefined || rps === 0 ? {} : { rateLimit: { rps } }),
           asyncMs,
           allowInsecureWebhooks: flags.allowInsecureWebhooks === true,
+          deliverRemoteWebhooks: flags.deliverRemoteWebhooks === true,
           log: (line) => process.stderr.write(`${line}\n`),
         });
       } catch (err) {
