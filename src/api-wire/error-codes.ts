@@ -42,4 +42,6 @@ export function docUrlFor(code: number): string {
  * Codes that describe a permanent state (§11): a client must not retry them even though the
  * official SDK retries every 409 by default.
  */
-export const FINAL_CONFLICT_CODES: ReadonlySet<number> = new Set([1006, 2013, 2014, 2016, 2017, 2018]);
+export const FINAL_CONFLICT_CODES: ReadonlySet<number> = new Set([
+  1006, 2013, 2014, 2016, 2017, 2018,
+]);

@@ -13,8 +13,17 @@ export const MAX_URL_LENGTH = 2048;
 export const MAX_TEXT_LENGTH = 10_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 export const SCREEN_EFFECTS = [
-  "confetti", "fireworks", "lasers", "sparkles", "celebration", "hearts", "love", "balloons",
-  "happy_birthday", "echo", "spotlight",
+  "confetti",
+  "fireworks",
+  "lasers",
+  "sparkles",
+  "celebration",
+  "hearts",
+  "love",
+  "balloons",
+  "happy_birthday",
+  "echo",
+  "spotlight",
 ] as const;
 export const BUBBLE_EFFECTS = ["slam", "loud", "gentle", "invisible"] as const;
 
@@ -64,17 +73,30 @@ export function checkMessageContent(
 ): RuleViolation | undefined {
   const parts: RequestPart[] = content.parts;
   if (!Array.isArray(parts) || parts.length === 0) {
-    return violation(ErrorCode.MissingRequiredField, "message.parts must contain at least one part");
+    return violation(
+      ErrorCode.MissingRequiredField,
+      "message.parts must contain at least one part",
+    );
   }
   if (parts.length > MAX_PARTS) {
-    return violation(ErrorCode.InvalidMessageContent, `A message may have at most ${MAX_PARTS} parts (got ${parts.length})`);
+    return violation(
+      ErrorCode.InvalidMessageContent,
+      `A message may have at most ${MAX_PARTS} parts (got ${parts.length})`,
+    );
   }
-  if (content.idempotency_key !== undefined && content.idempotency_key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    return violation(ErrorCode.InvalidParameterValue, `idempotency_key may be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  if (
+    content.idempotency_key !== undefined &&
+    content.idempotency_key.length > MAX_IDEMPOTENCY_KEY_LENGTH
+  ) {
+    return violation(
+      ErrorCode.InvalidParameterValue,
+      `idempotency_key may be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+    );
   }
   if (content.effect) {
     const { type, name } = content.effect;
-    const names: readonly string[] = type === "screen" ? SCREEN_EFFECTS : type === "bubble" ? BUBBLE_EFFECTS : [];
+    const names: readonly string[] =
+      type === "screen" ? SCREEN_EFFECTS : type === "bubble" ? BUBBLE_EFFECTS : [];
     if (type !== undefined && type !== "screen" && type !== "bubble") {
       return violation(ErrorCode.InvalidParameterValue, `effect.type must be "screen" or "bubble"`);
     }
@@ -87,34 +109,62 @@ export function checkMessageContent(
     switch (part.type) {
       case "text": {
         if (typeof part.value !== "string" || part.value.length === 0) {
-          return violation(ErrorCode.MissingRequiredField, "A text part needs a non-empty value", i);
+          return violation(
+            ErrorCode.MissingRequiredField,
+            "A text part needs a non-empty value",
+            i,
+          );
         }
         if (part.value.length > MAX_TEXT_LENGTH) {
-          return violation(ErrorCode.InvalidMessageContent, `A text part may have at most ${MAX_TEXT_LENGTH} characters`, i);
+          return violation(
+            ErrorCode.InvalidMessageContent,
+            `A text part may have at most ${MAX_TEXT_LENGTH} characters`,
+            i,
+          );
         }
         if (i > 0 && parts[i - 1]?.type === "text") {
-          return violation(ErrorCode.InvalidMessageContent, "Consecutive text parts are not allowed; merge them into one", i);
+          return violation(
+            ErrorCode.InvalidMessageContent,
+            "Consecutive text parts are not allowed; merge them into one",
+            i,
+          );
         }
         if (opts.firstMessage) {
           const url = findUrlInText(part.value);
           if (url !== undefined) {
-            return violation(ErrorCode.InvalidParameterValue, `The first message of a chat may not contain a URL (found "${url}")`, i);
+            return violation(
+              ErrorCode.InvalidParameterValue,
+              `The first message of a chat may not contain a URL (found "${url}")`,
+              i,
+            );
           }
         }
         break;
       }
       case "link": {
         if (parts.length !== 1) {
-          return violation(ErrorCode.InvalidMessageContent, "A link part must be the only part of the message", i);
+          return violation(
+            ErrorCode.InvalidMessageContent,
+            "A link part must be the only part of the message",
+            i,
+          );
         }
         if (typeof part.value !== "string" || part.value.length === 0) {
           return violation(ErrorCode.MissingRequiredField, "A link part needs a value", i);
         }
         if (part.value.length > MAX_URL_LENGTH) {
-          return violation(ErrorCode.InvalidMessageContent, `URLs may be at most ${MAX_URL_LENGTH} characters`, i);
+          return violation(
+            ErrorCode.InvalidMessageContent,
+            `URLs may be at most ${MAX_URL_LENGTH} characters`,
+            i,
+          );
         }
         if (opts.firstMessage) {
-          return violation(ErrorCode.InvalidParameterValue, "The first message of a chat may not contain a link part", i);
+          return violation(
+            ErrorCode.InvalidParameterValue,
+            "The first message of a chat may not contain a link part",
+            i,
+          );
         }
         break;
       }
@@ -122,14 +172,26 @@ export function checkMessageContent(
         const hasUrl = part.url !== undefined;
         const hasAttachment = part.attachment_id !== undefined;
         if (hasUrl === hasAttachment) {
-          return violation(ErrorCode.InvalidMessageContent, "A media part needs exactly one of url or attachment_id", i);
+          return violation(
+            ErrorCode.InvalidMessageContent,
+            "A media part needs exactly one of url or attachment_id",
+            i,
+          );
         }
         if (hasUrl) {
           if (!isHttpsUrl(part.url as string)) {
-            return violation(ErrorCode.InvalidMessageContent, "A media url must be an HTTPS URL", i);
+            return violation(
+              ErrorCode.InvalidMessageContent,
+              "A media url must be an HTTPS URL",
+              i,
+            );
           }
           if ((part.url as string).length > MAX_URL_LENGTH) {
-            return violation(ErrorCode.InvalidMessageContent, `URLs may be at most ${MAX_URL_LENGTH} characters`, i);
+            return violation(
+              ErrorCode.InvalidMessageContent,
+              `URLs may be at most ${MAX_URL_LENGTH} characters`,
+              i,
+            );
           }
           urlMedia++;
         }
@@ -137,22 +199,37 @@ export function checkMessageContent(
       }
       case "imessage_app": {
         if (parts.length !== 1) {
-          return violation(ErrorCode.InvalidMessageContent, "An imessage_app part must be the only part of the message", i);
+          return violation(
+            ErrorCode.InvalidMessageContent,
+            "An imessage_app part must be the only part of the message",
+            i,
+          );
         }
         if (!part.app || typeof part.app.name !== "string" || part.app.name.length === 0) {
           return violation(ErrorCode.InvalidIMessageApp, "imessage_app.app.name is required", i);
         }
         if (!/^[A-Z0-9]{10}$/.test(part.app.team_id ?? "")) {
-          return violation(ErrorCode.InvalidIMessageApp, "imessage_app.app.team_id must be 10 uppercase letters or digits", i);
+          return violation(
+            ErrorCode.InvalidIMessageApp,
+            "imessage_app.app.team_id must be 10 uppercase letters or digits",
+            i,
+          );
         }
         break;
       }
       default:
-        return violation(ErrorCode.InvalidMessageContent, `Unknown part type "${(part as { type?: unknown }).type}"`, i);
+        return violation(
+          ErrorCode.InvalidMessageContent,
+          `Unknown part type "${(part as { type?: unknown }).type}"`,
+          i,
+        );
     }
   }
   if (urlMedia > MAX_URL_MEDIA_PARTS) {
-    return violation(ErrorCode.InvalidMessageContent, `At most ${MAX_URL_MEDIA_PARTS} media parts may use a public url`);
+    return violation(
+      ErrorCode.InvalidMessageContent,
+      `At most ${MAX_URL_MEDIA_PARTS} media parts may use a public url`,
+    );
   }
   return undefined;
 }

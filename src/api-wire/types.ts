@@ -40,13 +40,7 @@ export interface Chat {
 }
 
 export type DeliveryStatus =
-  | "pending"
-  | "queued"
-  | "sent"
-  | "delivered"
-  | "received"
-  | "read"
-  | "failed";
+  "pending" | "queued" | "sent" | "delivered" | "received" | "read" | "failed";
 
 export interface MessageEffect {
   type?: "screen" | "bubble";
@@ -89,9 +83,22 @@ export interface MessageContent {
 
 /** §4.6 response parts (subset the product uses; media/app carry more fields on the wire). */
 export type ResponsePart =
-  | { type: "text"; value: string; reactions: unknown[] | null; text_decorations?: TextDecoration[] | null }
+  | {
+      type: "text";
+      value: string;
+      reactions: unknown[] | null;
+      text_decorations?: TextDecoration[] | null;
+    }
   | { type: "link"; value: string; reactions: unknown[] | null }
-  | { type: "media"; id: string; filename: string; mime_type: string; size_bytes: number; url: string; reactions: unknown[] | null }
+  | {
+      type: "media";
+      id: string;
+      filename: string;
+      mime_type: string;
+      size_bytes: number;
+      url: string;
+      reactions: unknown[] | null;
+    }
   | { type: "imessage_app"; [k: string]: unknown };
 
 /** §4.5 SentMessage */

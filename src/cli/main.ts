@@ -12,13 +12,15 @@ import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
 import { CliError } from "./cli-error.js";
 
-const pkg = JSON.parse(
-  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
-) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 export function buildProgram(): Command {
   const program = new Command("chatsync")
-    .description("Keep Linq group chats, rosters, contact cards and webhooks equal to a declared state.")
+    .description(
+      "Keep Linq group chats, rosters, contact cards and webhooks equal to a declared state.",
+    )
     .version(pkg.version, "-v, --version")
     .option("--debug", "print stack traces for errors")
     .showHelpAfterError()

@@ -7,7 +7,9 @@ const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.ur
 
 describe("chatsync binary", () => {
   it("prints the package version", () => {
-    expect(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }).trim()).toBe(pkg.version);
+    expect(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }).trim()).toBe(
+      pkg.version,
+    );
   });
 
   it("exits 1 on an unknown command and names it", () => {
