@@ -7,6 +7,7 @@
  * the length of an uninterrupted apply measured first, so each one lands inside the apply.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describeRun, type CliResult } from "../support/cli.js";
 import {
@@ -66,8 +67,36 @@ function configDoc() {
     version: 1,
     defaults: { from: LINE_A },
     contact_cards: { [LINE_A]: { first_name: "Acme", last_name: "Support" } },
+    webhooks: {
+      events: {
+        target_url: HOOK_URL,
+        events: ["participant.added", "participant.removed"],
+        secret_file: SECRET_FILE,
+      },
+    },
     chats,
   };
+}
+
+const HOOK_URL = "https://hooks.example.com/chatsync-crash";
+/** Relative to the config's folder. */
+const SECRET_FILE = "secrets/events.whsec";
+
+/**
+ * The signing secret is returned once, at creation: however the applies were interrupted, the
+ * account ends with one subscription for the URL, and the secret file holds *its* secret.
+ */
+async function expectWebhookSecretKept(ws: Workspace, context: string): Promise<void> {
+  const account = (await ws.emu.control.state()) as {
+    subscriptions?: Array<{ target_url: string; signing_secret?: string }>;
+  };
+  const subs = (account.subscriptions ?? []).filter((s) => s.target_url === HOOK_URL);
+  expect(subs.length, `${context}: subscriptions for ${HOOK_URL}`).toBe(1);
+  const onDisk = (await readFile(join(ws.dir, SECRET_FILE), "utf8")).trim();
+  expect(
+    onDisk === subs[0]!.signing_secret,
+    `${context}: secret file holds the live subscription's secret`,
+  ).toBe(true);
 }
 
 /** A request whose effect the emulator committed (answered 2xx, or committed and lost the answer). */
@@ -134,6 +163,7 @@ describe("crash safety", () => {
     await ws.emu.control.setFaults({ probability: 0 });
     await ws.emu.control.reset();
     ws.statePath = join(ws.dir, `scenario-${scenario}`, "state.json");
+    await rm(join(ws.dir, SECRET_FILE), { force: true });
   }
 
   /** Requests an uninterrupted apply of the config makes (measured once, with the latency on). */
@@ -188,6 +218,7 @@ describe("crash safety", () => {
         const context = `killed after ${k} of ${fullApplyRequests} requests (${writesBeforeKill.length} writes before the kill)`;
         await expectExactlyOnce(ws, context);
         expectAtMostOnceSends(await ws.emu.control.requestsSince(start), context);
+        await expectWebhookSecretKept(ws, context);
 
         const before = await ws.emu.control.lastSeq();
         const again = await ws.apply(["--auto-approve"]);
@@ -258,6 +289,7 @@ describe("crash safety", () => {
         await ws.emu.control.setFaults({ probability: 0 });
         await expectExactlyOnce(ws, `faults: ${name}`);
         expectAtMostOnceSends(await ws.emu.control.requestsSince(start), `faults: ${name}`);
+        await expectWebhookSecretKept(ws, `faults: ${name}`);
         const before = await ws.emu.control.lastSeq();
         const again = await ws.apply(["--auto-approve"]);
         expect(again.code, describeRun(again)).toBe(0);
@@ -268,6 +300,6 @@ describe("crash safety", () => {
 
   it("no run, interrupted or not, printed or stored the token or a signing secret", async () => {
     expect(ws.runs.length).toBeGreaterThan(20);
-    expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
+    expect(await findLeaks(ws, [ws.emu.token, "whsec_"], [join(ws.dir, SECRET_FILE)])).toEqual([]);
   });
 });
