@@ -31,7 +31,7 @@ describe("state lock", () => {
   });
 
   it(
-    "a second concurrent apply exits 1 naming the lock holder while the first one completes",
+    "a concurrent apply or plan exits 1 naming the lock holder while the first apply completes",
     { timeout: 120_000 },
     async () => {
       // Slow the first apply down so it is certainly still running when the second starts.
@@ -48,7 +48,11 @@ describe("state lock", () => {
       expect(firstDone, "the first apply ended before the second could start").toBe(false);
 
       const second = await ws.apply(["--auto-approve"]);
+      // A plan reads the same state, so it is held off the same way.
+      const plan = await ws.plan();
       const firstStillRunning = !firstDone;
+      expect(plan.code, describeRun(plan)).toBe(1);
+      expect(plan.stderr).toContain(String(first.child.pid));
       expect(second.code, describeRun(second)).toBe(1);
       expect(second.stderr).toMatch(/lock/i);
       expect(second.stderr).toContain(String(first.child.pid));
