@@ -298,6 +298,24 @@ describe("crash safety", () => {
     );
   }
 
+  it(
+    "under a real rate limit (5 req/s, burst 2) one apply succeeds, 429s never reach the user, everything exactly once",
+    { timeout: 180_000 },
+    async () => {
+      await freshStart();
+      await ws.emu.control.setRateLimit(5, 2);
+      try {
+        const r = await ws.apply(["--auto-approve"]);
+        expect(r.code, describeRun(r)).toBe(0);
+        expect(r.stderr).not.toMatch(/\b1007\b|rate limit(ed)? exceeded/i);
+      } finally {
+        await ws.emu.control.setRateLimit(0);
+      }
+      await expectExactlyOnce(ws, "rate limited");
+      await expectWebhookSecretKept(ws, "rate limited");
+    },
+  );
+
   it("no run, interrupted or not, printed or stored the token or a signing secret", async () => {
     expect(ws.runs.length).toBeGreaterThan(20);
     expect(await findLeaks(ws, [ws.emu.token, "whsec_"], [join(ws.dir, SECRET_FILE)])).toEqual([]);

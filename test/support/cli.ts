@@ -59,8 +59,6 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 export interface RunningCli {
   child: ChildProcess;
   result: Promise<CliResult>;
-  /** Everything written to stdout so far. */
-  stdoutSoFar(): string;
 }
 
 /** Starts the CLI and returns at once; `result` settles when the process ends (by exit or signal). */
@@ -90,7 +88,7 @@ export function startCli(args: string[], options: CliRunOptions = {}): RunningCl
       resolve({ code, signal, stdout, stderr, args });
     });
   });
-  return { child, result, stdoutSoFar: () => stdout };
+  return { child, result };
 }
 
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
