@@ -37,7 +37,10 @@ export async function measureRateLimitedApply(
     const floorS = useful / rps;
     const wallS = run.wallMs / 1000;
     const ratio = wallS / floorS;
-    const userSaw429 = run.code !== 0 || /\b429\b|\b1007\b|rate.?limit/i.test(run.stderr);
+    // An error the user sees: a failed apply, or the API's rate-limit error surfacing in the output.
+    const userSaw429 =
+      run.code !== 0 ||
+      /\b1007\b|rate limit(ed)? exceeded|\b429\b.*error|error.*\b429\b/i.test(run.stderr);
     return [
       {
         metric: `(b) ${creates} creates at ${rps} req/s: wall / (requests/rate)`,
