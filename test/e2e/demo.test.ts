@@ -33,41 +33,13 @@ describe("chatsync demo", () => {
         // The first plan has something to create; the demo is pointless otherwise.
         expect(r.stdout.slice(step1, step2)).toMatch(/chat\./);
         expect(r.stdout).toContain("nothing is left to do");
+        // The quickstart creates a webhook: its signing secret goes to a file, never to the screen.
+        expect(r.stdout + r.stderr).not.toContain("whsec_");
       },
     );
   }
 
   it("keeps its state and secrets under .chatsync/demo of the current directory", async () => {
     expect(await readdir(join(cwd, ".chatsync", "demo"))).toContain("state.json");
-  });
-});
-
-describe("linesDeclaredIn (which lines the demo's emulator must own)", () => {
-  it("collects defaults.from, chat from, contact-card keys and webhook phone_numbers, once each, sorted", async () => {
-    const { parse } = await import("yaml");
-    const { linesDeclaredIn } = await import("../../src/cli/commands/demo.js");
-    const text = [
-      "version: 1",
-      'defaults: { from: "+12025550100" }',
-      "contact_cards:",
-      '  "+12025550102": { first_name: Acme }',
-      "chats:",
-      '  a: { type: direct, to: bob@example.com, from: "+1 (202) 555-0101", welcome_message: hi }',
-      '  b: { type: direct, to: "+14155550101", welcome_message: hi }',
-      "webhooks:",
-      '  w: { target_url: "https://h.example.com/x", events: [chat.created], phone_numbers: ["+12025550100", "+12025550103"] }',
-    ].join("\n");
-    expect(linesDeclaredIn(text, parse)).toEqual([
-      "+12025550100",
-      "+12025550101",
-      "+12025550102",
-      "+12025550103",
-    ]);
-  });
-
-  it("returns nothing for a config without lines, so the emulator keeps its defaults", async () => {
-    const { parse } = await import("yaml");
-    const { linesDeclaredIn } = await import("../../src/cli/commands/demo.js");
-    expect(linesDeclaredIn("version: 1\nchats: {}\n", parse)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * `chatsync demo` — the main job behind `npm start`. Runs the quickstart example against an
- * emulator embedded in this process: plan, apply (auto-approved), then plan again to show
- * nothing is left to do. Each step is the real `chatsync` binary in a child process, so the
- * demo shows exactly what a user would type and see.
+ * emulator embedded in this process, through the engine's programmatic API
+ * (src/sync-engine/index.ts): plan, apply (auto-approved), then plan again to show that nothing
+ * is left to do.
  *
  * Every run starts over: `.chatsync/demo/` under the current directory is wiped, the emulator
  * account starts empty, and the example is copied there so secret files and state land in that
@@ -36,9 +36,15 @@ export function registerDemo(program: Command): void {
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<void> {
-  const { cp, mkdir, rm, readFile, access } = await import("node:fs/promises");
+  // Everything heavy is imported here, so `chatsync --version` never pays for it.
+  const { access, cp, mkdir, rm } = await import("node:fs/promises");
   const { basename, join, resolve } = await import("node:path");
   const { fileURLToPath } = await import("node:url");
+  const engine = await import("../../sync-engine/index.js");
+  const { LinqClient } = await import("../../sync-engine/client/linq-client.js");
+  const { loadDesired } = await import("../load-desired.js");
+  const { linesOf } = await import("../engine-run.js");
+  const { startEmulator } = await import("../../emulator/index.js");
 
   const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
   const source = resolve(options.config ?? join(packageRoot, "examples", "quickstart.yaml"));
@@ -56,84 +62,61 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   await cp(source, config);
   const statePath = join(dir, "state.json");
 
-  const lines = linesDeclaredIn(await readFile(config, "utf8"), (await import("yaml")).parse);
-  // Loaded lazily so `chatsync --version` never pays for the emulator.
-  const { startEmulator } = await import("../../emulator/index.js");
-  const emulator = await startEmulator({
-    port: 0,
-    host: "127.0.0.1",
-    ...(lines.length > 0 ? { phoneNumbers: lines } : {}),
+  const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const say = (text: string) => process.stdout.write(`${text}\n`);
+  const { state: desired } = await loadDesired([config], {
+    cwd: dir,
+    color,
+    warn: (t) => process.stderr.write(t),
   });
 
-  const say = (text: string) => process.stdout.write(`${text}\n`);
-  const common = [config, "--endpoint", emulator.baseUrl, "--state", statePath];
+  // The emulator owns exactly the lines the example sends from.
+  const emulator = await startEmulator({
+    host: "127.0.0.1",
+    port: 0,
+    phoneNumbers: linesOf(desired).sort(),
+  });
+  const api = new LinqClient({ token: emulator.token, baseUrl: emulator.baseUrl });
   try {
     say(`chatsync demo: ${source}`);
     say(
       `embedded emulator at ${emulator.baseUrl} (lines ${emulator.phoneNumbers.join(", ")}); state in ${dir}\n`,
     );
 
-    say("== 1/3  chatsync plan ==");
-    const first = await runChild(["plan", ...common, "--detailed-exitcode"], emulator.token);
-    if (first !== 0 && first !== 2)
-      throw new CliError(`demo: the first plan failed (exit ${first}); see the output above`);
-
-    say("\n== 2/3  chatsync apply --auto-approve ==");
-    const applied = await runChild(["apply", ...common, "--auto-approve"], emulator.token);
-    if (applied !== 0)
-      throw new CliError(`demo: apply failed (exit ${applied}); see the output above`);
-
-    say("\n== 3/3  chatsync plan (again) ==");
-    const second = await runChild(["plan", ...common, "--detailed-exitcode"], emulator.token);
-    if (second !== 0) {
+    say("== 1/3  plan ==");
+    const first = await engine.runPlan({ desired, api, statePath });
+    process.stdout.write(engine.renderPlanHuman(first, { color }));
+    if (first.errors.length > 0) {
       throw new CliError(
-        `demo: the plan after apply still has changes (exit ${second}); apply did not converge — this is a bug`,
+        `demo: the example's plan has errors: ${first.errors.map((e) => e.message).join("; ")}`,
+      );
+    }
+
+    say("\n== 2/3  apply (auto-approved) ==");
+    const { outcome } = await engine.runApply({
+      desired,
+      api,
+      statePath,
+      progress: engine.plainProgress(process.stdout, color),
+    });
+    if (outcome.failed.length > 0) {
+      throw new CliError(
+        `demo: apply failed for ${outcome.failed.map((f) => `${f.address} (${f.error})`).join(", ")}`,
+      );
+    }
+    say(`Applied ${outcome.succeeded.length} address(es).`);
+
+    say("\n== 3/3  plan again ==");
+    const second = await engine.runPlan({ desired, api, statePath });
+    process.stdout.write(engine.renderPlanHuman(second, { color }));
+    if (engine.hasChanges(second)) {
+      throw new CliError(
+        "demo: the plan after apply still has changes; apply did not converge — this is a bug",
       );
     }
     say("\nDemo complete: the account matches the declared state; nothing is left to do.");
   } finally {
+    await api.close();
     await emulator.close();
   }
-}
-
-/**
- * The E.164 lines a config sends from (defaults.from, each chat's from, contact-card keys,
- * webhook phone_numbers), so the embedded emulator owns exactly those lines.
- */
-export function linesDeclaredIn(yamlText: string, parse: (text: string) => unknown): string[] {
-  const lines = new Set<string>();
-  const doc = parse(yamlText) as Record<string, unknown> | null;
-  // The loader accepts "+1 (202) 555-0100"; strip the punctuation it allows to get E.164.
-  const add = (v: unknown) => {
-    const e164 = typeof v === "string" ? v.replace(/[\s().-]/g, "") : "";
-    if (/^\+[1-9]\d{1,14}$/.test(e164)) lines.add(e164);
-  };
-  const asRecord = (v: unknown): Record<string, unknown> =>
-    v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  add(asRecord(doc?.defaults).from);
-  for (const chat of Object.values(asRecord(doc?.chats))) add(asRecord(chat).from);
-  for (const phone of Object.keys(asRecord(doc?.contact_cards))) add(phone);
-  for (const hook of Object.values(asRecord(doc?.webhooks))) {
-    const numbers = asRecord(hook).phone_numbers;
-    if (Array.isArray(numbers)) numbers.forEach(add);
-  }
-  return [...lines].sort();
-}
-
-/** Runs the chatsync binary with output passed straight through; resolves to its exit code. */
-async function runChild(args: string[], token: string): Promise<number> {
-  const { spawn } = await import("node:child_process");
-  const { fileURLToPath } = await import("node:url");
-  const bin = fileURLToPath(new URL("../main.js", import.meta.url));
-  // The token travels in the environment only, as for any user; it is never on a command line.
-  const env: NodeJS.ProcessEnv = { ...process.env, LINQ_API_TOKEN: token };
-  delete env.LINQ_API_V3_API_KEY;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      stdio: ["ignore", "inherit", "inherit"],
-      env,
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
-  });
 }
