@@ -102,6 +102,36 @@ describe("plan and apply against a fresh account", () => {
     expect(r.code, describeRun(r)).toBe(0);
   });
 
+  it("handles written differently (formatted numbers, upper-case email) normalize to the same plan: no changes", async () => {
+    const pretty = (e164: string) =>
+      `+1 (${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
+    await ws.writeConfig({
+      ...config,
+      chats: {
+        team: {
+          ...config.chats.team,
+          participants: [pretty(person(2)), person(1), pretty(person(0))],
+        },
+        alice: { ...config.chats.alice, to: "Alice@Example.COM" },
+      },
+    });
+    const r = await ws.plan(["--detailed-exitcode"]);
+    await ws.writeConfig(config);
+    expect(r.code, describeRun(r)).toBe(0);
+  });
+
+  it("--target with an address that matches nothing is an error", async () => {
+    const r = await ws.plan(["--target", "chat.no-such-chat"]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toContain("chat.no-such-chat");
+  });
+
+  it("apply --json prints one JSON document with format_version on stdout, even when there is nothing to do", async () => {
+    const r = await ws.apply(["--auto-approve", "--json"]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty("format_version");
+  });
+
   it("plan --json of a converged account still carries format_version", async () => {
     const r = await ws.plan(["--json"]);
     expect(r.code, describeRun(r)).toBe(0);

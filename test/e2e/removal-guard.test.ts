@@ -76,6 +76,32 @@ describe("removal guard", () => {
     ]);
   });
 
+  it("more than 10 removals in total (the default --max-removals) are refused even when no chat loses more than half", async () => {
+    // Three groups of 8; declaring 4 in each removes 12 people, 4 per chat (exactly half).
+    const members = (g: number) =>
+      Array.from({ length: 8 }, (_, i) => `+1415556${g}${String(i).padStart(3, "0")}`);
+    const chats = (keep: number) =>
+      Object.fromEntries(
+        [1, 2, 3].map((g) => [
+          `wide-${g}`,
+          { type: "group", participants: members(g).slice(0, keep), welcome_message: `Wide ${g}.` },
+        ]),
+      );
+    await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats: chats(8) });
+    const setup = await ws.apply(["--auto-approve"]);
+    expect(setup.code, describeRun(setup)).toBe(0);
+
+    await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats: chats(4) });
+    const before = await ws.emu.control.lastSeq();
+    const refused = await ws.apply(["--auto-approve"]);
+    expect(refused.code, describeRun(refused)).toBe(1);
+    expect(refused.stderr).toContain("--allow-removals");
+    expect(await ws.emu.control.writesSince(before)).toEqual([]);
+
+    const allowed = await ws.apply(["--auto-approve", "--max-removals", "12"]);
+    expect(allowed.code, describeRun(allowed)).toBe(0);
+  });
+
   it("never prints or stores the API token or a signing secret", async () => {
     expect(ws.runs.length).toBeGreaterThan(0);
     expect(await findLeaks(ws, [ws.emu.token, "whsec_"])).toEqual([]);
