@@ -4,7 +4,7 @@
  * emulator (`--emulator`), and a saved plan refused once the state moved on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -189,6 +189,23 @@ describe("--emulator (the newcomer's path)", () => {
     const secretFile = join(dir, ".chatsync", "secrets", "location-events.whsec");
     expect(await fileMode(secretFile)).toBe(0o600);
     for (const r of runs) expect(r.stdout + r.stderr).not.toContain("whsec_");
+  });
+
+  it("the examples/full folder applies and converges too", async () => {
+    const folder = join(dir, "full");
+    await cp(join(REPO_ROOT, "examples", "full"), folder, { recursive: true });
+    const state = join(dir, "full-state", "state.json");
+    const apply = await run(["apply", "--emulator", "full", "--state", state, "--auto-approve"]);
+    expect(apply.code, describeRun(apply)).toBe(0);
+    const again = await run([
+      "plan",
+      "--emulator",
+      "full",
+      "--state",
+      state,
+      "--detailed-exitcode",
+    ]);
+    expect(again.code, describeRun(again)).toBe(0);
   });
 
   it("refuses --emulator together with --endpoint", async () => {
