@@ -35,9 +35,9 @@ describe("state lock", () => {
     { timeout: 120_000 },
     async () => {
       // Slow the first apply down so it is certainly still running when the second starts.
-      await ws.emu.control.setFaults({ probability: 0, latency_ms: [150, 200] });
+      await ws.emu.control.setFaults({ probability: 0, latency_ms: [800, 1000] });
       const start = await ws.emu.control.lastSeq();
-      const first = ws.startApply(["--auto-approve"]);
+      const first = ws.startApply(["--auto-approve", "--parallelism", "1"]);
       let firstDone = false;
       void first.result.then(() => (firstDone = true));
       // Wait until the first apply is talking to the API: by then it holds the lock.
@@ -47,9 +47,9 @@ describe("state lock", () => {
       }
       expect(firstDone, "the first apply ended before the second could start").toBe(false);
 
-      const second = await ws.apply(["--auto-approve"]);
-      // A plan reads the same state, so it is held off the same way.
-      const plan = await ws.plan();
+      // A plan reads the same state, so it is held off the same way. Both run at once, so the
+      // slow first apply (about a second per request) is certainly still holding the lock.
+      const [second, plan] = await Promise.all([ws.apply(["--auto-approve"]), ws.plan()]);
       const firstStillRunning = !firstDone;
       expect(plan.code, describeRun(plan)).toBe(1);
       expect(plan.stderr).toContain(String(first.child.pid));
