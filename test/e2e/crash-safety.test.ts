@@ -173,7 +173,7 @@ describe("crash safety", () => {
     ws = await createWorkspace();
     await ws.writeConfig(configDoc());
     await freshStart();
-    await ws.emu.control.setFaults({ probability: 0, latency_ms: [25, 60] });
+    await ws.emu.control.setFaults({ probability: 0, latency_ms: [40, 80] });
     const start = await ws.emu.control.lastSeq();
     const r = await ws.apply(["--auto-approve"]);
     if (r.code !== 0) throw new Error(`calibration apply failed\n${describeRun(r)}`);
@@ -183,8 +183,9 @@ describe("crash safety", () => {
     await ws?.close();
   });
 
-  // Kill after this fraction of an uninterrupted apply's requests: ten points from start to end.
-  const KILL_FRACTIONS = [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+  // Kill after this fraction of an uninterrupted apply's requests: ten points from start to near
+  // the end (not the very end, where the apply could finish before the kill lands).
+  const KILL_FRACTIONS = [0.02, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.78, 0.85];
 
   for (const fraction of KILL_FRACTIONS) {
     it(
@@ -194,7 +195,7 @@ describe("crash safety", () => {
         const k = Math.max(1, Math.floor(fullApplyRequests * fraction));
         await freshStart();
         // Slow every request down so the kill lands while the apply is mid-flight.
-        await ws.emu.control.setFaults({ probability: 0, latency_ms: [25, 60] });
+        await ws.emu.control.setFaults({ probability: 0, latency_ms: [40, 80] });
         const start = await ws.emu.control.lastSeq();
         const running = ws.startApply(["--auto-approve"]);
         let finished = false;
