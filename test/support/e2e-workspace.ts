@@ -1,7 +1,7 @@
 /**
  * One end-to-end scene: a temp folder holding the YAML config, the state file and any plan or
- * secret files, an emulator on a free loopback port, and a record of every CLI run made against them (so the
- * secret-hygiene check can grep all of it at the end).
+ * secret files, an emulator on a free loopback port, and a record of every CLI run made
+ * against them (so the secret-hygiene check can grep all of it at the end).
  */
 import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
