@@ -95,6 +95,33 @@ describe("webhooks, contact cards, once-only sends", () => {
     expect(await readFile(secretPath, "utf8")).toBe(secretBefore);
   });
 
+  it("a subscription changed outside chatsync is put back, and active: false pauses it", async () => {
+    const [sub] = await ws.emu.control.listWebhooks();
+    await ws.emu.control.apiWrite("PUT", `/v3/webhook-subscriptions/${sub!.id}`, {
+      subscribed_events: ["message.sent"],
+    });
+    const plan = await ws.plan(["--detailed-exitcode"]);
+    expect(plan.code, describeRun(plan)).toBe(2);
+    expect(plan.stdout).toContain("webhook.location-events");
+    const fixed = await apply();
+    expect(fixed.r.code, describeRun(fixed.r)).toBe(0);
+    expect([...(await ws.emu.control.listWebhooks())[0]!.subscribed_events].sort()).toEqual([
+      "location.sharing.started",
+      "location.sharing.stopped",
+      "participant.added",
+    ]);
+
+    doc.webhooks["location-events"]!.active = false;
+    const paused = await apply();
+    expect(paused.r.code, describeRun(paused.r)).toBe(0);
+    expect(count(paused.writes, "PUT", /^\/v3\/webhook-subscriptions\/[^/]+$/)).toBe(1);
+    expect((await ws.emu.control.listWebhooks())[0]!.is_active).toBe(false);
+    doc.webhooks["location-events"]!.active = true;
+    const resumed = await apply();
+    expect(resumed.r.code, describeRun(resumed.r)).toBe(0);
+    expect((await ws.emu.control.listWebhooks())[0]!.is_active).toBe(true);
+  });
+
   it("creates the line's contact card, then patches it when the declaration changes", async () => {
     doc.contact_cards[LINE_A] = { first_name: "Acme", last_name: "Support" };
     const created = await apply();
@@ -117,6 +144,20 @@ describe("webhooks, contact cards, once-only sends", () => {
     ).toMatchObject({
       last_name: "Helpdesk",
     });
+  });
+
+  it("a contact card changed outside chatsync is patched back to the declaration", async () => {
+    await ws.emu.control.apiWrite(
+      "PATCH",
+      `/v3/contact_card?phone_number=${encodeURIComponent(LINE_A)}`,
+      { first_name: "Someone Else" },
+    );
+    const { r, writes } = await apply();
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(count(writes, "PATCH", /^\/v3\/contact_card$/)).toBe(1);
+    expect(
+      (await ws.emu.control.listContactCards()).find((c) => c.phone_number === LINE_A),
+    ).toMatchObject({ first_name: "Acme", last_name: "Helpdesk" });
   });
 
   it("shares the contact card into a chat once and asks a 1:1 iMessage contact for location once", async () => {

@@ -135,6 +135,25 @@ export class EmulatorControl {
     return JSON.parse(text) as T;
   }
 
+  /** An authenticated write, to change the account "outside chatsync" (drift a test can make). */
+  async apiWrite(
+    method: "POST" | "PUT" | "PATCH" | "DELETE",
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new EmulatorControlError(`${method} ${path}`, res.status, text);
+    return text ? JSON.parse(text) : undefined;
+  }
+
   async listChats(): Promise<Chat[]> {
     const chats: Chat[] = [];
     let cursor: string | null = null;
