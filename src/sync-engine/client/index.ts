@@ -22,4 +22,5 @@ export {
   resolveToken,
 } from "./client-config.js";
 export type { RateLimitOptions } from "./rate-limiter.js";
+export type { AdaptiveRateOptions } from "./adaptive-rate.js";
 export { isIdempotentRequest } from "./retry-policy.js";

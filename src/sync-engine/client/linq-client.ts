@@ -36,6 +36,7 @@ import type {
   UpdateWebhookSubscriptionRequest,
   WebhookSubscription,
 } from "../../api-wire/types.js";
+import type { AdaptiveRateOptions } from "./adaptive-rate.js";
 import { resolveBaseUrl, resolveToken, type EnvSource } from "./client-config.js";
 import { LinqApiError, LinqConfigError, LinqNetworkError } from "./client-errors.js";
 import { systemClock, type Clock } from "./clock.js";
@@ -93,6 +94,11 @@ export interface LinqClientOptions {
   maxRetryAfterMs?: number;
   /** Client-side token bucket; off by default (429s still pause every request). */
   rateLimit?: RateLimitOptions;
+  /**
+   * Pacing learned from 429s (see adaptive-rate.ts), on by default; `rateLimit.rps` stays its
+   * ceiling. `false` turns it off: a 429 then only pauses every request for the server's wait.
+   */
+  adaptiveRate?: Omit<AdaptiveRateOptions, "ceilingRps"> | false;
   onRequest?: (event: RequestEvent) => void;
   onRetry?: (event: RetryEvent) => void;
   /** Injected time source for tests (backoff sleeps, rate limiting, durations). */
@@ -145,7 +151,7 @@ export class LinqClient implements LinqApi {
       maxRetryAfterMs: options.maxRetryAfterMs,
       random: options.random,
     });
-    this.#limiter = new RateLimiter(options.rateLimit, this.#clock);
+    this.#limiter = new RateLimiter(options.rateLimit, this.#clock, options.adaptiveRate);
     this.#transport = new HttpTransport({
       baseUrl: this.baseUrl,
       token,
@@ -458,6 +464,7 @@ export class LinqClient implements LinqApi {
       const durationMs = Math.max(0, this.#clock.now() - started);
 
       if (outcome.kind === "success") {
+        this.#limiter.recordAccepted(started);
         this.emitRequest({
           method: spec.method,
           path,
@@ -472,6 +479,9 @@ export class LinqClient implements LinqApi {
       let error: LinqApiError | LinqNetworkError;
       if (outcome.kind === "api-error") {
         error = outcome.error;
+        // Any answer but 429 means the server took the request at this pace.
+        if (error.status === 429) this.#limiter.recordRateLimited(started);
+        else this.#limiter.recordAccepted(started);
         failure = {
           kind: "status",
           status: error.status,
