@@ -13,6 +13,7 @@ export interface EngineFlags {
   json?: boolean;
   target?: string[];
   destroy?: boolean;
+  replace?: string[];
   debug?: boolean;
   /** Command of a construct app that writes the manifest (see app-manifest.ts). */
   app?: string;
@@ -36,6 +37,11 @@ export function addEngineOptions(cmd: Command): Command {
     .option("--target <address>", "limit to an address, e.g. chat.eng-oncall (repeatable)", collect)
     .option("--destroy", "plan the removal of every managed address (or of the --target ones)")
     .option(
+      "--replace <address>",
+      "delete and re-create a webhook subscription to rotate its signing secret, e.g. webhook.alerts (repeatable)",
+      collect,
+    )
+    .option(
       "--app <command>",
       'run a CDK app (like cdktf\'s "app") and use the manifest it writes to $CHATSYNC_MANIFEST_OUT instead of PATH',
     )
@@ -56,6 +62,18 @@ export function checkTargets(targets: readonly string[] | undefined): string[] {
     }
   }
   return [...(targets ?? [])];
+}
+
+/** `--replace` rotates webhook signing secrets; chats are replaced only when the API forces it. */
+export function checkReplace(addresses: readonly string[] | undefined): string[] {
+  for (const a of addresses ?? []) {
+    if (!/^webhook\.[^\s]+$/.test(a)) {
+      throw new CliError(
+        `--replace ${a}: only webhook addresses can be replaced on request (webhook.<key>, to rotate a signing secret); chats are replaced only when a declared change requires a new chat`,
+      );
+    }
+  }
+  return [...(addresses ?? [])];
 }
 
 export function parsePositiveInt(

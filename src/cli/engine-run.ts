@@ -71,9 +71,9 @@ async function readEngineInputUnlocked(
   if (opts.allowPlanFile) {
     const savedPlan = await readSavedPlan(paths, opts.cwd);
     if (savedPlan) {
-      if (flags.target?.length || flags.destroy)
+      if (flags.target?.length || flags.destroy || flags.replace?.length)
         throw new CliError(
-          "--target and --destroy shape a new plan; a saved plan is applied exactly as it was made",
+          "--target, --destroy and --replace shape a new plan; a saved plan is applied exactly as it was made",
         );
       return {
         savedPlan,

@@ -5,7 +5,7 @@
  * OPTED_OUT chats get none of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describeRun } from "../support/cli.js";
 import { activeParticipants, apiPath, type RecordedRequest } from "../support/emulator-control.js";
@@ -93,6 +93,34 @@ describe("webhooks, contact cards, once-only sends", () => {
       "participant.added",
     ]);
     expect(await readFile(secretPath, "utf8")).toBe(secretBefore);
+  });
+
+  it("a missing secret file (a fresh CI runner) only warns; --replace rotates the secret on purpose", async () => {
+    const [before] = await ws.emu.control.listWebhooks();
+    await rm(secretPath);
+    const quiet = await apply();
+    expect(quiet.r.code, describeRun(quiet.r)).toBe(0);
+    expect(quiet.writes).toEqual([]);
+    expect(quiet.r.stdout + quiet.r.stderr).toContain(
+      "chatsync apply --replace webhook.location-events",
+    );
+    expect((await ws.emu.control.listWebhooks())[0]!.id).toBe(before!.id);
+
+    const refused = await ws.apply(["--auto-approve", "--replace", "chat.anything"]);
+    expect(refused.code, describeRun(refused)).toBe(1);
+    expect(refused.stderr).toContain("only webhook addresses can be replaced");
+
+    const rotated = await ws.apply(["--auto-approve", "--replace", "webhook.location-events"]);
+    expect(rotated.code, describeRun(rotated)).toBe(0);
+    const after = await ws.emu.control.listWebhooks();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).not.toBe(before!.id);
+    const account = (await ws.emu.control.state()) as {
+      subscriptions: { id: string; signing_secret: string }[];
+    };
+    const live = account.subscriptions.find((x) => x.id === after[0]!.id)!;
+    expect((await readFile(secretPath, "utf8")).trim()).toBe(live.signing_secret);
+    expect(await fileMode(secretPath)).toBe(0o600);
   });
 
   it("a subscription changed outside chatsync is put back, and active: false pauses it", async () => {

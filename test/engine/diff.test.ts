@@ -503,13 +503,65 @@ describe("diff: webhooks", () => {
     expect(p.changes).toEqual([]);
   });
 
-  it("replaces (delete, then create) when the secret file is missing", () => {
+  it("only warns when the secret file is missing (a CI runner's file is gone; receivers still use the secret)", () => {
+    const p = plan(
+      desiredState({ webhooks: { loc: wh } }),
+      snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": false } }),
+      stateDoc({ "webhook.loc": { kind: "webhook", id: "w1", applied, secret: "written" } }),
+    );
+    expect(p.changes).toEqual([]);
+    expect(p.warnings).toEqual([
+      expect.objectContaining({
+        address: "webhook.loc",
+        message: expect.stringContaining("chatsync apply --replace webhook.loc"),
+      }),
+    ]);
+  });
+
+  it("does not rotate an adopted subscription's secret when the file is missing", () => {
+    const p = plan(
+      desiredState({ webhooks: { loc: wh } }),
+      snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": false } }),
+      stateDoc({ "webhook.loc": { kind: "webhook", id: "w1", applied, secret: "adopted" } }),
+    );
+    expect(p.changes).toEqual([]);
+    expect(p.warnings.map((w) => w.address)).toEqual(["webhook.loc"]);
+  });
+
+  it("replaces when a run died between the create and writing the secret (id, no secret recorded)", () => {
     const p = plan(
       desiredState({ webhooks: { loc: wh } }),
       snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": false } }),
       stateDoc({ "webhook.loc": { kind: "webhook", id: "w1", applied } }),
     );
     expect(p.changes[0]).toMatchObject({ action: "replace" });
+    expect(ops(p, "webhook.loc")).toEqual(["delete_webhook", "create_webhook"]);
+  });
+
+  it("replaces the subscription a create with a lost response made (pending_create, found by URL)", () => {
+    const p = plan(
+      desiredState({ webhooks: { loc: wh } }),
+      snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": false } }),
+      stateDoc({
+        "webhook.loc": {
+          kind: "webhook",
+          pending_create: { target_url: liveSub().target_url, started_at: "2026-01-01T00:00:00Z" },
+        },
+      }),
+    );
+    expect(p.changes[0]).toMatchObject({ action: "replace", live_id: "w1" });
+    expect(ops(p, "webhook.loc")).toEqual(["delete_webhook", "create_webhook"]);
+  });
+
+  it("replaces (delete, then create) on --replace, to rotate the signing secret", () => {
+    const p = plan(
+      desiredState({ webhooks: { loc: wh } }),
+      snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": true } }),
+      stateDoc({ "webhook.loc": { kind: "webhook", id: "w1", applied } }),
+      { replace: ["webhook.loc"] },
+    );
+    expect(p.changes[0]).toMatchObject({ action: "replace" });
+    expect(p.options.replace).toEqual(["webhook.loc"]);
     expect(ops(p, "webhook.loc")).toEqual(["delete_webhook", "create_webhook"]);
   });
 

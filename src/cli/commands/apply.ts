@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import {
   addEngineOptions,
+  checkReplace,
   checkTargets,
   parsePositiveInt,
   type EngineFlags,
@@ -45,6 +46,7 @@ export function registerApply(program: Command): void {
 
 async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void> {
   const targets = checkTargets(flags.target);
+  const replace = checkReplace(flags.replace);
   const parallelism = parsePositiveInt("--parallelism", flags.parallelism, 4);
   const maxRemovals = parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0);
   const confirmTimeoutMs = parsePositiveInt("--confirm-timeout", flags.confirmTimeout, 30) * 1000;
@@ -78,6 +80,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
       lockHeld: true,
       targets,
       destroy: flags.destroy === true,
+      replace,
       parallelism,
       maxRemovals,
       allowRemovals: flags.allowRemovals === true,

@@ -4,7 +4,12 @@
  * --detailed-exitcode 2 when there are changes (or drift, with --refresh-only).
  */
 import type { Command } from "commander";
-import { addEngineOptions, checkTargets, type EngineFlags } from "../engine-options.js";
+import {
+  addEngineOptions,
+  checkReplace,
+  checkTargets,
+  type EngineFlags,
+} from "../engine-options.js";
 import { CliError } from "../cli-error.js";
 
 interface PlanFlags extends EngineFlags {
@@ -37,6 +42,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
   if (flags.json && flags.markdown)
     throw new CliError("--json and --markdown exclude each other; pick one output format");
   const targets = checkTargets(flags.target);
+  const replace = checkReplace(flags.replace);
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
@@ -58,6 +64,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
         lockHeld: true,
         targets,
         destroy: flags.destroy === true,
+        replace,
         refreshOnly: flags.refreshOnly === true,
       });
     } finally {

@@ -25,14 +25,24 @@ export async function applyWebhookChange(
   const run = async (step: Step): Promise<void> => {
     switch (step.op) {
       case "create_webhook": {
+        // Journal first: a create has no idempotency key, and if its response is lost the next
+        // run must know that the subscription found by URL is ours, with a secret nobody has.
+        res.pending_create = { target_url: step.target_url, started_at: ctx.now().toISOString() };
+        delete res.secret;
+        await ctx.store.commit();
         const created = await api.createWebhookSubscription({
           target_url: step.target_url,
           subscribed_events: step.events as WebhookEventType[],
           ...(step.phone_numbers.length ? { phone_numbers: step.phone_numbers } : {}),
         });
         res.id = created.id;
+        delete res.pending_create;
         await ctx.store.commit();
-        if (step.secret_file) await ctx.writeSecret(step.secret_file, created.signing_secret);
+        if (step.secret_file) {
+          await ctx.writeSecret(step.secret_file, created.signing_secret);
+          res.secret = "written";
+          await ctx.store.commit();
+        }
         // Creation has no is_active field; an inactive declaration is switched off right after.
         if (!step.active && created.is_active)
           await api.updateWebhookSubscription(created.id, { is_active: false });
@@ -56,6 +66,7 @@ export async function applyWebhookChange(
         return;
       case "adopt_webhook":
         res.id = step.webhook_id;
+        res.secret = "adopted";
         await ctx.store.commit();
         return;
       default:

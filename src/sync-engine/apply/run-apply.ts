@@ -33,6 +33,8 @@ export interface RunApplyOptions {
   statePath: string;
   targets?: string[];
   destroy?: boolean;
+  /** Addresses to delete and create anew (see PlanOptions.replace). */
+  replace?: string[];
   parallelism?: number;
   maxRemovals?: number;
   allowRemovals?: boolean;
@@ -111,6 +113,7 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
         api: opts.api,
         targets: opts.targets ?? [],
         destroy: opts.destroy ?? false,
+        replace: opts.replace ?? [],
         ...(opts.fileExists ? { fileExists: opts.fileExists } : {}),
         ...(opts.now ? { now: opts.now } : {}),
       });

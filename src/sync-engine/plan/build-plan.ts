@@ -32,6 +32,8 @@ export interface PlanOptions {
   destroy?: boolean;
   /** Report drift only; propose no change. */
   refreshOnly?: boolean;
+  /** Addresses to delete and create anew (webhooks: rotates the signing secret). */
+  replace?: readonly string[];
 }
 
 export interface PlanInput {
@@ -168,6 +170,7 @@ export function buildPlan(input: PlanInput): Plan {
               ? true
               : (live.secret_files_present[d.secret_file] ?? false),
           destroying,
+          forceReplace: (opts.replace ?? []).includes(address),
         });
         // An adopted subscription is claimed from now on, so a second declaration with the same URL cannot adopt it too.
         const adopted = out.change?.steps.find((s) => s.op === "adopt_webhook");
@@ -211,6 +214,7 @@ export function buildPlan(input: PlanInput): Plan {
       refresh_only: opts.refreshOnly === true,
       destroy: opts.destroy === true,
       targets: [...targets],
+      replace: [...(opts.replace ?? [])],
     },
     scope,
     state: { path: input.statePath, lineage: state.lineage, serial: state.serial },

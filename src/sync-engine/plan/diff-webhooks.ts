@@ -4,10 +4,15 @@
  * Decisions:
  * - A declared subscription without a state id adopts a live one with the same `target_url`
  *   (the API allows each URL once per account, §5.7.1, so creating would fail anyway).
- * - The API returns the signing secret only at creation. When `secret_file` is declared and
- *   the file does not exist, the plan replaces the subscription (delete, then create — delete
- *   first because the URL must be free) so a fresh secret can be written. Receivers had no
- *   way to know the old secret without the file, so nothing that worked breaks.
+ * - The API returns the signing secret only at creation. Once chatsync has written it to
+ *   `secret_file`, a missing file is NOT a reason to replace the subscription: in CI the file
+ *   was written on a runner that is gone, and the receiver already verifies with that secret,
+ *   so a silent rotation would break live deliveries on every run. The plan warns instead;
+ *   `--replace webhook.<key>` rotates the secret on purpose.
+ * - A secret that never reached `secret_file` — the create's response was lost
+ *   (`pending_create` in state, the subscription found by URL) or the run died between the
+ *   create and the write (an id without `secret`) — is known to nobody, so the subscription is
+ *   replaced to obtain one. An adopted subscription's secret belongs to whoever made it. Replacement deletes first because the URL must be free.
  */
 import type { WebhookSubscription } from "../../api-wire/types.js";
 import type { Address, DesiredWebhook } from "../model/desired-state.js";
@@ -25,6 +30,8 @@ export interface WebhookDiffInput {
   claimed: ReadonlySet<string>;
   /** Whether the declared secret_file exists. */
   secretFilePresent: boolean;
+  /** `--replace` names this address: delete and create anew (rotates the signing secret). */
+  forceReplace?: boolean;
   destroying?: boolean;
 }
 
@@ -171,9 +178,22 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
   const have = liveView(current);
   const drift = byId ? driftOf(address, st?.applied, have, want) : [];
 
-  // The secret can only be obtained by creating anew.
-  if (secretMissing) {
-    const reason = `secret_file ${desired.secret_file} does not exist and the API returns a signing secret only when a subscription is created`;
+  // The secret can only be obtained by creating anew: do so when asked, or when nobody has it.
+  const lostInFlight =
+    secretMissing &&
+    (byId
+      ? st?.secret === undefined
+      : st?.pending_create !== undefined && st.pending_create.target_url === desired.target_url);
+  if (secretMissing && !lostInFlight && !input.forceReplace) {
+    warnings.push({
+      address,
+      message: `secret_file ${desired.secret_file} does not exist; the API returns a signing secret only when a subscription is created, so chatsync cannot write it again. If the secret is lost, rotate it with: chatsync apply --replace ${address}`,
+    });
+  }
+  if (input.forceReplace || lostInFlight) {
+    const reason = input.forceReplace
+      ? "--replace: a new subscription, with a new signing secret"
+      : "an interrupted apply created this subscription but its signing secret never reached secret_file; only a new subscription returns one";
     return {
       change: {
         address,

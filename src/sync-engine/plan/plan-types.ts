@@ -132,7 +132,7 @@ export interface Plan {
   format_version: typeof PLAN_FORMAT_VERSION;
   created_at: string;
   /** Options the plan was made with. */
-  options: { refresh_only: boolean; destroy: boolean; targets: string[] };
+  options: { refresh_only: boolean; destroy: boolean; targets: string[]; replace?: string[] };
   /** Every address the refresh covered; applying a saved plan refreshes the same scope to compare fingerprints. */
   scope: string[];
   /** The state the plan was made from; a saved plan is refused when it moved on. */

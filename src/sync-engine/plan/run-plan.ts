@@ -57,6 +57,7 @@ export async function refreshAndPlan(
       targets: opts.targets ?? [],
       destroy: opts.destroy ?? false,
       refreshOnly: opts.refreshOnly ?? false,
+      replace: opts.replace ?? [],
     },
     now: (opts.now ?? (() => new Date()))(),
   });

@@ -76,6 +76,14 @@ export interface WebhookResourceState {
   kind: "webhook";
   id?: string;
   applied?: AppliedWebhook;
+  /** Journaled before the create call; cleared once its response (and id) is recorded. */
+  pending_create?: { target_url: string; started_at: string };
+  /**
+   * Who holds the signing secret of subscription `id`: "written" — chatsync wrote it to
+   * secret_file; "adopted" — the subscription existed before chatsync managed it, so whoever
+   * made it has the secret. Unset with an id: the run died before the secret was written.
+   */
+  secret?: "written" | "adopted";
 }
 
 export interface AppliedContactCard {
