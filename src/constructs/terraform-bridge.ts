@@ -5,7 +5,7 @@
  * `chatsync apply`. HashiCorp deprecated cdktf in December 2025; keeping it behind this module
  * means the construct model and the manifest path work without it.
  *
- * Per managed object (decision, see docs/cdk.md):
+ * Per managed object (decision, see "CDK usage" in README.md):
  * - `Resource` (also `node.defaultChild`): triggers = address + canonical spec + its hash + the
  *   apply command; a create-time `local-exec` runs
  *   `chatsync apply <manifest> --target <address> --auto-approve`. A spec change replaces it,
