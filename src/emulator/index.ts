@@ -6,7 +6,10 @@
 import type { AddressInfo } from "node:net";
 import { E164_PATTERN } from "../api-wire/index.js";
 import { AccountStore } from "./account-store.js";
+import { FaultSettingsError, parseFaultSettings, type FaultSettings } from "./fault-injector.js";
 import { EmulatorServer } from "./server.js";
+
+export type { FaultSettings } from "./fault-injector.js";
 
 export interface EmulatorOptions {
   /** Default "127.0.0.1". */
@@ -21,6 +24,11 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Token bucket per bearer token; over the limit → 429/1007 with retry_after + Retry-After. */
   rateLimit?: { rps: number; burst?: number };
+  /**
+   * Faults from the start (same shape as `PUT /__emulator/faults`); `POST /__emulator/reset`
+   * returns to these. Default: none.
+   */
+  faults?: FaultSettings;
   /** Queued ops (participant add/remove, rename, icon, leave) become visible after N ms. Default 0. */
   asyncMs?: number;
   /** Allow http:// loopback webhook targets (tests). */
@@ -85,10 +93,26 @@ function validateOptions(opts: EmulatorOptions): void {
   if (opts.rateLimit !== undefined && !(opts.rateLimit.rps >= 0)) {
     throw new EmulatorOptionError(`rateLimit.rps must be >= 0 (got ${opts.rateLimit.rps})`);
   }
+  const burst = opts.rateLimit?.burst;
+  if (burst !== undefined && !(burst >= 1)) {
+    throw new EmulatorOptionError(`rateLimit.burst must be >= 1 (got ${burst})`);
+  }
+}
+
+/** Checks start-up faults with the control API's parser, so both accept exactly the same. */
+function validatedFaults(faults: FaultSettings | undefined): FaultSettings | undefined {
+  if (faults === undefined) return undefined;
+  try {
+    return parseFaultSettings(faults);
+  } catch (err) {
+    if (err instanceof FaultSettingsError) throw new EmulatorOptionError(err.message);
+    throw err;
+  }
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   validateOptions(opts);
+  const faults = validatedFaults(opts.faults);
   const store = AccountStore.open({
     ...(opts.dataFile === undefined ? {} : { dataFile: opts.dataFile }),
     ...(opts.tokens === undefined ? {} : { tokens: opts.tokens }),
@@ -102,6 +126,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ...(opts.rateLimit === undefined || opts.rateLimit.rps === 0
       ? {}
       : { rateLimit: opts.rateLimit }),
+    ...(faults === undefined ? {} : { faults }),
     ...(opts.tokenLines === undefined ? {} : { tokenLines: opts.tokenLines }),
     ...(opts.capabilityIntervalMs === undefined
       ? {}

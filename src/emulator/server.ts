@@ -38,12 +38,15 @@ import { WebhookDispatcher } from "./webhook-dispatcher.js";
 export const API_PREFIX = "/api/partner";
 export const CONTROL_PREFIX = "/__emulator";
 export const DEFAULT_CAPABILITY_INTERVAL_MS = 10_000;
+const NO_FAULTS: FaultSettings = { probability: 0 };
 
 export interface ServerSettings {
   store: AccountStore;
   /** token → lines it may use; a token without an entry owns every line. */
   tokenLines?: Record<string, string[]>;
   rateLimit?: RateLimitSettings;
+  /** Faults in force from the start and again after `POST /__emulator/reset`. */
+  faults?: FaultSettings;
   asyncMs: number;
   allowInsecureWebhooks: boolean;
   /** Deliver webhooks to non-loopback targets too (default false). */
@@ -86,6 +89,7 @@ export class EmulatorServer {
     this.store = settings.store;
     this.logLine = settings.log ?? (() => undefined);
     this.limiter = new PerTokenRateLimiter(settings.rateLimit);
+    this.faults.configure(settings.faults ?? NO_FAULTS);
     this.dispatcher = new WebhookDispatcher(
       this.store,
       this.logLine,
@@ -355,7 +359,7 @@ export class EmulatorServer {
       capability: this.capability,
       pairLimiter: this.pairLimiter,
       restoreStartupSettings: () => {
-        this.faults.configure({ probability: 0 } satisfies FaultSettings);
+        this.faults.configure(this.settings.faults ?? NO_FAULTS);
         this.limiter.configure(this.settings.rateLimit);
         this.capability.intervalMs =
           this.settings.capabilityIntervalMs ?? DEFAULT_CAPABILITY_INTERVAL_MS;

@@ -69,4 +69,49 @@ describe.skipIf(!existsSync(bin))("chatsync emulator (binary; run `npm run build
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toMatch(/555-0100.*E\.164/);
   });
+
+  it("applies --faults and --rate-limit/--rate-limit-burst from the start", async () => {
+    const cli = startCli([
+      "--port",
+      "0",
+      "--faults",
+      '{"probability":1,"statuses":[503]}',
+      "--rate-limit",
+      "0.01",
+      "--rate-limit-burst",
+      "1",
+    ]);
+    const line = JSON.parse(await cli.firstLine);
+    const origin = new URL(line.base_url).origin;
+    const get = () =>
+      fetch(`${line.base_url}/v3/phone_numbers`, {
+        headers: { authorization: `Bearer ${line.token}` },
+      });
+    const faulted = await get();
+    expect(faulted.status).toBe(503);
+    expect(((await faulted.json()) as Json).error.code).toBe(4004);
+    const off = await fetch(`${origin}/__emulator/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ probability: 0 }),
+    });
+    expect(off.status).toBe(200);
+    // The faulted request spent the bucket's only token; the refill takes 100 s.
+    const limited = await get();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(1);
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  });
+
+  it("exits 1 naming the problem for --faults that is not JSON or not valid faults", async () => {
+    const notJson = startCli(["--port", "0", "--faults", "{probability:1}"]);
+    await expect(notJson.firstLine).rejects.toThrow();
+    expect(await notJson.exited).toBe(1);
+    expect(notJson.stderr()).toMatch(/--faults must be JSON/);
+    const badValue = startCli(["--port", "0", "--faults", '{"probability":5}']);
+    await expect(badValue.firstLine).rejects.toThrow();
+    expect(await badValue.exited).toBe(1);
+    expect(badValue.stderr()).toMatch(/probability must be a number from 0 to 1/);
+  });
 });

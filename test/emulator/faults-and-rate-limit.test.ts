@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
+import { startEmulator, EmulatorOptionError } from "../../src/emulator/index.js";
 import { useEmulator, type StartedEmulator } from "../support/emulator.js";
 import { ALICE, call, expectApiError, text } from "./emulator-http.js";
 
@@ -144,5 +145,27 @@ describe("rate limit from start-up options", () => {
     expect(
       (await call(limited, "GET", "/v3/phone_numbers", undefined, { token: "t2" })).status,
     ).toBe(200);
+  });
+});
+
+describe("faults from start-up options", () => {
+  const faulty = useEmulator({ faults: { probability: 1, statuses: [503] } });
+
+  it("fail API requests from the first one, never the control API, and come back after reset", async () => {
+    expectApiError(await call(faulty, "GET", "/v3/phone_numbers"), 503, 4004);
+    expect((await faulty.control.state()).faults).toEqual({ probability: 1, statuses: [503] });
+    await faulty.control.faults({ probability: 0 });
+    expect((await call(faulty, "GET", "/v3/phone_numbers")).status).toBe(200);
+    await faulty.control.reset();
+    expectApiError(await call(faulty, "GET", "/v3/phone_numbers"), 503, 4004);
+  });
+
+  it("are checked like PUT /__emulator/faults", async () => {
+    await expect(startEmulator({ port: 0, faults: { probability: 2 } as never })).rejects.toThrow(
+      EmulatorOptionError,
+    );
+    await expect(
+      startEmulator({ port: 0, faults: { probability: 1, statuses: [200] } }),
+    ).rejects.toThrow(/statuses must be an array of HTTP error statuses/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
+import type { FaultSettings } from "../../emulator/index.js";
 
 interface EmulatorFlags {
   host: string;
@@ -13,6 +14,8 @@ interface EmulatorFlags {
   phoneNumber: string[];
   data?: string;
   rateLimit?: string;
+  rateLimitBurst?: string;
+  faults?: string;
   asyncMs?: string;
   allowInsecureWebhooks?: boolean;
   deliverRemoteWebhooks?: boolean;
@@ -33,6 +36,18 @@ function nonNegativeNumber(
     throw new CliError(`${flag} must be a${integer ? "n integer" : " number"} >= 0 (got "${raw}")`);
   }
   return n;
+}
+
+/** `--faults` takes the body of `PUT /__emulator/faults`; the emulator checks its fields. */
+function faultsFlag(raw: string | undefined): FaultSettings | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as FaultSettings;
+  } catch (err) {
+    throw new CliError(
+      `--faults must be JSON like '{"probability":0.2,"statuses":[500,503]}' (${(err as Error).message})`,
+    );
+  }
 }
 
 export function registerEmulator(program: Command): void {
@@ -60,6 +75,11 @@ export function registerEmulator(program: Command): void {
       "--rate-limit <rps>",
       "token-bucket limit in requests per second (429 with Retry-After)",
     )
+    .option("--rate-limit-burst <n>", "token-bucket size (default: one second's worth)")
+    .option(
+      "--faults <json>",
+      'fault injection from the start, as for PUT /__emulator/faults, e.g. \'{"probability":0.1,"statuses":[500,503,429],"drop_response_after_commit":true}\'',
+    )
     .option("--async-ms <n>", "queued operations become visible after N ms", "0")
     .option("--allow-insecure-webhooks", "allow http://127.0.0.1 webhook targets (tests)")
     .option(
@@ -69,6 +89,11 @@ export function registerEmulator(program: Command): void {
     .action(async (flags: EmulatorFlags) => {
       const port = nonNegativeNumber("--port", flags.port, true) ?? 4010;
       const rps = nonNegativeNumber("--rate-limit", flags.rateLimit, false);
+      const burst = nonNegativeNumber("--rate-limit-burst", flags.rateLimitBurst, false);
+      if (burst !== undefined && (rps === undefined || rps === 0 || burst < 1)) {
+        throw new CliError("--rate-limit-burst needs --rate-limit RPS > 0 and a value >= 1");
+      }
+      const faults = faultsFlag(flags.faults);
       const asyncMs = nonNegativeNumber("--async-ms", flags.asyncMs, true) ?? 0;
       const { startEmulator, EmulatorOptionError } = await import("../../emulator/index.js");
       let emulator;
@@ -79,7 +104,10 @@ export function registerEmulator(program: Command): void {
           ...(flags.token.length > 0 ? { tokens: flags.token } : {}),
           ...(flags.phoneNumber.length > 0 ? { phoneNumbers: flags.phoneNumber } : {}),
           ...(flags.data === undefined ? {} : { dataFile: flags.data }),
-          ...(rps === undefined || rps === 0 ? {} : { rateLimit: { rps } }),
+          ...(rps === undefined || rps === 0
+            ? {}
+            : { rateLimit: { rps, ...(burst === undefined ? {} : { burst }) } }),
+          ...(faults === undefined ? {} : { faults }),
           asyncMs,
           allowInsecureWebhooks: flags.allowInsecureWebhooks === true,
           deliverRemoteWebhooks: flags.deliverRemoteWebhooks === true,
