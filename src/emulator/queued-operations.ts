@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type {
   AccountStore,
   ChatRecord,
+  HandleRecord,
   PendingOperation,
   QueuedOperation,
 } from "./account-store.js";
@@ -112,43 +113,65 @@ export function applyOperation(
     case "chat.leave":
       removeParticipant(chat, myHandle(chat).handle, "left", when, traceId, events);
       return;
-    case "chat.rename": {
-      const old = chat.display_name;
-      chat.display_name = op.display_name;
-      chat.updated_at = when;
-      events.emit(
-        "chat.group_name_updated",
-        chat.line,
-        {
-          chat_id: chat.id,
-          updated_at: when,
-          old_value: old,
-          new_value: op.display_name,
-          changed_by_handle: toChatHandle(myHandle(chat)),
-        },
+    case "chat.rename":
+      setGroupAttribute(
+        chat,
+        "display_name",
+        op.display_name,
+        myHandle(chat),
+        when,
         traceId,
+        events,
       );
       return;
-    }
-    case "chat.icon": {
-      const old = chat.group_chat_icon;
-      chat.group_chat_icon = op.group_chat_icon;
-      chat.updated_at = when;
-      events.emit(
-        "chat.group_icon_updated",
-        chat.line,
-        {
-          chat_id: chat.id,
-          updated_at: when,
-          old_value: old,
-          new_value: op.group_chat_icon,
-          changed_by_handle: toChatHandle(myHandle(chat)),
-        },
+    case "chat.icon":
+      setGroupAttribute(
+        chat,
+        "group_chat_icon",
+        op.group_chat_icon,
+        myHandle(chat),
+        when,
         traceId,
+        events,
       );
       return;
-    }
   }
+}
+
+const GROUP_ATTRIBUTE_EVENTS = {
+  display_name: "chat.group_name_updated",
+  group_chat_icon: "chat.group_icon_updated",
+} as const;
+
+/**
+ * Sets a group's name or icon (null = cleared) and emits `chat.group_name_updated` /
+ * `chat.group_icon_updated` with old and new value; `by` is who changed it (null = unknown).
+ * Shared by queued API changes (made by your line) and simulated out-of-band ones.
+ */
+export function setGroupAttribute(
+  chat: ChatRecord,
+  field: keyof typeof GROUP_ATTRIBUTE_EVENTS,
+  value: string | null,
+  by: HandleRecord | undefined,
+  when: string,
+  traceId: string,
+  events: EventSink,
+): void {
+  const old = chat[field];
+  chat[field] = value;
+  chat.updated_at = when;
+  events.emit(
+    GROUP_ATTRIBUTE_EVENTS[field],
+    chat.line,
+    {
+      chat_id: chat.id,
+      updated_at: when,
+      old_value: old,
+      new_value: value,
+      changed_by_handle: by === undefined ? null : toChatHandle(by),
+    },
+    traceId,
+  );
 }
 
 /**

@@ -15,9 +15,9 @@ import type { AccountStore, ChatRecord } from "./account-store.js";
 import type { EventSink } from "./api-context.js";
 import { ApiError, chatNotFound, invalidParameter, missingField } from "./api-error.js";
 import { normalizeHandle } from "./handle-format.js";
-import { addParticipant, removeParticipant } from "./queued-operations.js";
+import { addParticipant, removeParticipant, setGroupAttribute } from "./queued-operations.js";
 import { objectBody, requiredString } from "./request-fields.js";
-import { toChat, toChatHandle } from "./wire-views.js";
+import { toChat } from "./wire-views.js";
 
 const HEALTH_STATUSES: readonly HealthStatus[] = ["HEALTHY", "AT_RISK", "CRITICAL", "OPTED_OUT"];
 
@@ -63,21 +63,7 @@ export function simulate(
         body.by === undefined
           ? undefined
           : chat.handles.find((h) => h.handle === normalizeHandle("by", body.by));
-      const old = chat.display_name;
-      chat.display_name = name === "" ? null : name;
-      chat.updated_at = when;
-      events.emit(
-        "chat.group_name_updated",
-        chat.line,
-        {
-          chat_id: chat.id,
-          updated_at: when,
-          old_value: old,
-          new_value: chat.display_name,
-          changed_by_handle: by === undefined ? null : toChatHandle(by),
-        },
-        traceId,
-      );
+      setGroupAttribute(chat, "display_name", name === "" ? null : name, by, when, traceId, events);
       break;
     }
     case "location.sharing.started": {

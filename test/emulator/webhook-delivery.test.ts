@@ -180,9 +180,13 @@ describe("webhook delivery", () => {
       chat_id: group.id,
       old_value: null,
       new_value: "Team",
+      changed_by_handle: { handle: emu.phoneNumbers[0], is_me: true },
     });
     expect(find("chat.group_icon_updated")?.data).toMatchObject({
+      chat_id: group.id,
+      old_value: null,
       new_value: "https://cdn.example.com/t.png",
+      changed_by_handle: { handle: emu.phoneNumbers[0], is_me: true },
     });
     const left = find("participant.removed", (e) => e.data.handle === emu.phoneNumbers[0]);
     expect(left?.data.participant).toMatchObject({ is_me: true, status: "left" });
