@@ -5,8 +5,9 @@
  * file imports the emulator, and only lazily.
  */
 import { dirname, join } from "node:path";
-import type { LinqClient, RequestEvent } from "../sync-engine/client/linq-client.js";
+import type { LinqClient } from "../sync-engine/client/linq-client.js";
 import { CliError } from "./cli-error.js";
+import { debugRequestHooks } from "./debug-request-log.js";
 
 /** Lines the embedded emulator always owns, besides the ones the configuration uses. */
 export const EMBEDDED_EMULATOR_LINES = ["+12025550100", "+12025550101"];
@@ -30,12 +31,7 @@ export interface OpenApiOptions {
 
 export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> {
   const { LinqClient } = await import("../sync-engine/client/linq-client.js");
-  const onRequest = opts.debug
-    ? (e: RequestEvent) =>
-        opts.log(
-          `debug: ${e.method} ${e.path} → ${e.status ?? e.error?.name ?? "no response"} (attempt ${e.attempt}, ${Math.round(e.durationMs)} ms)\n`,
-        )
-    : undefined;
+  const hooks = debugRequestHooks(opts.debug === true, opts.log);
 
   if (opts.emulator) {
     if (opts.endpoint)
@@ -49,7 +45,7 @@ export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> 
     const api = new LinqClient({
       token: emu.token,
       baseUrl: emu.baseUrl,
-      ...(onRequest ? { onRequest } : {}),
+      ...hooks,
     });
     opts.log(
       `Using an embedded emulator at ${emu.baseUrl} (account in ${dataFile}; lines ${emu.phoneNumbers.join(", ")})\n`,
@@ -67,7 +63,7 @@ export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> 
   try {
     const api = LinqClient.fromEnv(process.env, {
       ...(opts.endpoint ? { baseUrl: opts.endpoint } : {}),
-      ...(onRequest ? { onRequest } : {}),
+      ...hooks,
     });
     return { api, target: api.baseUrl, close: () => api.close() };
   } catch (err) {

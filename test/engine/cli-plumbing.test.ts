@@ -38,6 +38,14 @@ describe("progress", () => {
     expect(text).toContain("\r\u001b[2K✓ chat.a\n");
     expect(text).toContain("[1/1]");
   });
+
+  it("falls back to 80 columns on a terminal that reports no size (0 columns)", () => {
+    let text = "";
+    const p = ttyProgress({ isTTY: true, columns: 0, write: (s: string) => (text += s) }, false);
+    p.begin(1);
+    p.step("chat.a-rather-long-address", "create group chat from +12025550100");
+    expect(text).toContain("[0/1] chat.a-rather-long-address: create group chat from +12025550100");
+  });
 });
 
 describe("CLI plumbing", () => {

@@ -54,7 +54,8 @@ export function ttyProgress(out: StreamLike, color = true): ProgressReporter {
   let total = 0;
   let finished = 0;
   const active = new Map<string, string>();
-  const width = () => Math.max(20, (out.columns ?? 80) - 1);
+  // A pseudo-terminal without a size (e.g. `script`, some CI runners) reports 0 columns.
+  const width = () => Math.max(20, (out.columns || 80) - 1);
   const redraw = () => {
     const [addr, what] = [...active.entries()].at(-1) ?? ["", ""];
     const line = `[${finished}/${total}] ${addr ? `${addr}: ${what}` : ""}`;
