@@ -1,7 +1,7 @@
 /**
  * The chats of examples/quickstart.yaml, declared with constructs. Same objects, same keys,
  * same defaults: the manifest this produces is byte-identical to the one of the YAML file
- * (test/constructs/equivalence.test.ts checks it).
+ * (test/constructs/cdk-end-to-end.test.ts checks it).
  *
  * Imports the compiled library (`npm run build`), the way an app depends on chatsync.
  */

@@ -6,7 +6,9 @@
  */
 import { Construct, type IConstruct } from "constructs";
 import type { OnDelete, RosterPolicy } from "../sync-engine/model/desired-state.js";
+import { resolveDocuments } from "../sync-engine/config/resolve-document.js";
 import { definedFields } from "./managed-object.js";
+import { ChatSyncValidationError } from "./validation-error.js";
 
 export interface ChatSyncProps {
   /**
@@ -74,6 +76,14 @@ export class ChatSync extends Construct {
     super(scope, id);
     Object.defineProperty(this, CHAT_SYNC, { value: true });
     this.props = { ...props };
+    // Defaults never change after construction: check them now, with the YAML path's rules.
+    const defaults = this.defaultsDocument();
+    if (defaults !== undefined) {
+      const errors = resolveDocuments([
+        { value: { version: 1, defaults }, origin: this.node.path },
+      ]).diagnostics.filter((d) => d.severity === "error");
+      if (errors.length > 0) throw new ChatSyncValidationError(errors);
+    }
   }
 
   /** The `defaults:` block of the YAML format, or undefined when no default is set. */

@@ -2,6 +2,7 @@
 import type { Construct } from "constructs";
 import type { Address } from "../sync-engine/model/desired-state.js";
 import { contactCardAddress } from "../sync-engine/model/desired-state.js";
+import { validateAtConstruction } from "./construction-check.js";
 import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
 
 export interface ContactCardProps {
@@ -27,6 +28,7 @@ export class ContactCard extends ManagedObject {
   constructor(scope: Construct, id: string, props: ContactCardProps) {
     super(scope, id);
     this.props = { ...props };
+    validateAtConstruction(this);
   }
 
   /** `contact_card.<phone>` with the phone number as written (E.164 after synthesis). */

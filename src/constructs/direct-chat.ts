@@ -2,6 +2,7 @@
 import type { Construct } from "constructs";
 import type { Address, OnDelete } from "../sync-engine/model/desired-state.js";
 import { chatAddress } from "../sync-engine/model/desired-state.js";
+import { validateAtConstruction } from "./construction-check.js";
 import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
 
 export interface DirectChatProps {
@@ -50,6 +51,7 @@ export class DirectChat extends ManagedObject {
     super(scope, id);
     this.props = { ...props };
     this.key = props.key ?? id;
+    validateAtConstruction(this);
   }
 
   get address(): Address {

@@ -2,6 +2,7 @@
 import type { Construct } from "constructs";
 import type { Address, OnDelete, RosterPolicy } from "../sync-engine/model/desired-state.js";
 import { chatAddress } from "../sync-engine/model/desired-state.js";
+import { validateAtConstruction } from "./construction-check.js";
 import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
 import {
   expandParticipants,
@@ -78,6 +79,7 @@ export class GroupChat extends ManagedObject {
     this.props = { ...props };
     this.key = props.key ?? id;
     this.entries = participantEntries(props.participants);
+    validateAtConstruction(this);
   }
 
   get address(): Address {

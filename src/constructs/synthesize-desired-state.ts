@@ -6,7 +6,7 @@
  */
 import type { IConstruct } from "constructs";
 import { resolveDocuments, type SourceDocument } from "../sync-engine/config/resolve-document.js";
-import { formatDiagnostic, type Diagnostic } from "../sync-engine/config/diagnostics.js";
+import type { Diagnostic } from "../sync-engine/config/diagnostics.js";
 import { normalizePhoneNumber } from "../sync-engine/config/handle-normalization.js";
 import type {
   Address,
@@ -22,18 +22,9 @@ import {
 } from "../sync-engine/model/desired-state.js";
 import { ChatSync } from "./chat-sync.js";
 import { ManagedObject } from "./managed-object.js";
+import { ChatSyncValidationError } from "./validation-error.js";
 
-export class ChatSyncValidationError extends Error {
-  readonly code = "CHATSYNC_INVALID_CONSTRUCT";
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    super(
-      `chatsync: ${errors.length} invalid declaration${errors.length === 1 ? "" : "s"} in the construct tree; fix the props named below:\n` +
-        errors.map((d) => formatDiagnostic(d)).join("\n"),
-    );
-    this.name = "ChatSyncValidationError";
-  }
-}
+export { ChatSyncValidationError };
 
 /** One managed object after resolution: its construct, final address and canonical spec. */
 export interface SynthesizedObject {
@@ -65,13 +56,15 @@ function findContainers(scope: IConstruct): ChatSync[] {
   return above && !below.includes(above) ? [above, ...below] : below;
 }
 
-function defaultsDocument(container: ChatSync): SourceDocument | undefined {
+/** The `defaults:` document of a container, or undefined when it sets none. */
+export function defaultsDocument(container: ChatSync): SourceDocument | undefined {
   const defaults = container.defaultsDocument();
   if (defaults === undefined) return undefined;
   return { value: { version: 1, defaults }, origin: container.node.path };
 }
 
-function objectDocument(obj: ManagedObject): SourceDocument {
+/** A one-object document whose origin is the construct path. */
+export function objectDocument(obj: ManagedObject): SourceDocument {
   const fragment = obj.toDocumentFragment();
   return {
     value: { version: 1, [fragment.section]: { [fragment.key]: fragment.value } },

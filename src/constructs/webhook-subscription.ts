@@ -5,6 +5,7 @@
 import type { Construct } from "constructs";
 import type { Address } from "../sync-engine/model/desired-state.js";
 import { webhookAddress } from "../sync-engine/model/desired-state.js";
+import { validateAtConstruction } from "./construction-check.js";
 import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
 import { WebhookEvents } from "./webhook-events.js";
 
@@ -44,6 +45,7 @@ export class WebhookSubscription extends ManagedObject {
     super(scope, id);
     this.props = { ...props };
     this.key = props.key ?? id;
+    validateAtConstruction(this);
   }
 
   get address(): Address {

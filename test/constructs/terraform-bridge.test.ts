@@ -11,6 +11,7 @@ import {
   GroupChat,
   LocationSharingWebhook,
   ContactCard,
+  Team,
   synthesizeManifest,
 } from "../../src/constructs/index.js";
 import {
@@ -240,13 +241,15 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
     new ChatSyncTerraformBridge(stack, "bridge");
-    new GroupChat(stack, "eng", {
-      from: LINE,
-      participants: ["+14155550101", "+14155550102"],
-      welcomeMessage: "see www.example.com",
-    });
     let error: unknown;
     try {
+      // A prop that can no longer change fails as soon as it is declared, i.e. during the
+      // app run that `cdktf synth` starts.
+      new GroupChat(stack, "eng", {
+        from: LINE,
+        participants: ["+14155550101", "+14155550102"],
+        welcomeMessage: "see www.example.com",
+      });
       Testing.synth(stack);
     } catch (err) {
       error = err;
@@ -275,6 +278,41 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     expect((error as Error).message).toContain(
       `s/eng (/chats/eng/welcome_message): error: ${yaml[0]?.message}`,
     );
+  });
+
+  it("fails synthesis on a roster that only synthesis can check, with the YAML message", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    new ChatSyncTerraformBridge(stack, "bridge");
+    const team = new Team(stack, "team", { members: ["+14155550101"] });
+    new GroupChat(stack, "eng", { from: LINE, participants: team, welcomeMessage: "Hi" });
+    // Valid so far; the member added later is not a phone number in international format.
+    team.addMember("4155550102");
+    let error: unknown;
+    try {
+      Testing.synth(stack);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ChatSyncValidationError);
+    const yaml = resolveDocuments([
+      {
+        origin: "chatsync.yaml",
+        value: {
+          version: 1,
+          chats: {
+            eng: {
+              type: "group",
+              from: LINE,
+              participants: ["+14155550101", "4155550102"],
+              welcome_message: "Hi",
+            },
+          },
+        },
+      },
+    ]).diagnostics.filter((d) => d.severity === "error");
+    expect(yaml).toHaveLength(1);
+    expect((error as ChatSyncValidationError).diagnostics).toEqual([{ ...yaml[0], file: "s/eng" }]);
   });
 
   it("writes chatsync.manifest.json next to cdk.tf.json; relative paths are rewritten for Terraform's working directory", () => {
