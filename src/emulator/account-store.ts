@@ -3,9 +3,15 @@
  * persisted as JSON. Mutating handlers change `state` and then call `commit()`; a commit
  * writes the file atomically before the response goes out, so a response lost after the
  * commit (fault `drop_response_after_commit`) still leaves the change on disk.
+ *
+ * Several processes may share one data file (a standalone `chatsync emulator --data F` next
+ * to `chatsync plan --emulator` on the same F): before each request the server calls
+ * `reloadIfChangedOnDisk()`, so a change another process committed is seen instead of being
+ * overwritten by this process's next commit. Writes are not locked against each other; two
+ * processes mutating in the same instant can still lose one write (good enough for an emulator).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type {
@@ -172,6 +178,8 @@ function emptyState(tokens: string[], phoneNumbers: string[]): AccountState {
 
 export class AccountStore {
   state: AccountState;
+  /** Identity of the file version this process last read or wrote (see reloadIfChangedOnDisk). */
+  private diskStamp: string | undefined;
 
   private constructor(
     state: AccountState,
@@ -201,20 +209,33 @@ export class AccountStore {
       nonEmpty(opts.phoneNumbers) ??
       loaded?.lines.map((l) => l.phone_number) ??
       generatePhoneNumbers(2);
-    const state = loaded ?? emptyState(tokens, phoneNumbers);
-    state.tokens = tokens;
-    // Keep ids (and forwarding) of lines that survive; add new lines; drop the rest.
-    state.lines = phoneNumbers.map(
-      (phone_number) =>
-        state.lines.find((l) => l.phone_number === phone_number) ?? {
-          id: randomUUID(),
-          phone_number,
-          forwarding_number: null,
-        },
+    const state = withTokensAndLines(
+      loaded ?? emptyState(tokens, phoneNumbers),
+      tokens,
+      phoneNumbers,
     );
     const store = new AccountStore(state, opts.dataFile);
     store.commit();
     return store;
+  }
+
+  /**
+   * Re-reads the data file when another process replaced it since this one last read or
+   * wrote it (atomic writes give every version a new inode). This process keeps its own
+   * tokens and lines. Returns whether it reloaded.
+   */
+  reloadIfChangedOnDisk(): boolean {
+    if (this.dataFile === undefined) return false;
+    const stamp = fileStamp(this.dataFile);
+    if (stamp === undefined || stamp === this.diskStamp) return false;
+    const loaded = readDataFile(this.dataFile);
+    this.state = withTokensAndLines(
+      loaded,
+      this.state.tokens,
+      this.state.lines.map((l) => l.phone_number),
+    );
+    this.diskStamp = stamp;
+    return true;
   }
 
   nextSeq(): number {
@@ -235,10 +256,42 @@ export class AccountStore {
     // Atomic (temp file + rename) but without fsync: crash-safety against a killed process
     // is what matters here, not power loss, and fsync would dominate every write.
     writeFileAtomic.sync(this.dataFile, JSON.stringify(this.state), { fsync: false });
+    this.diskStamp = fileStamp(this.dataFile);
   }
 
   findChat(chatId: string): ChatRecord | undefined {
     return this.state.chats.find((c) => c.id === chatId);
+  }
+}
+
+/**
+ * Sets the tokens and keeps the records (ids, forwarding) of lines that survive; adds new
+ * lines; drops the rest.
+ */
+function withTokensAndLines(
+  state: AccountState,
+  tokens: string[],
+  phoneNumbers: string[],
+): AccountState {
+  state.tokens = [...tokens];
+  state.lines = phoneNumbers.map(
+    (phone_number) =>
+      state.lines.find((l) => l.phone_number === phone_number) ?? {
+        id: randomUUID(),
+        phone_number,
+        forwarding_number: null,
+      },
+  );
+  return state;
+}
+
+/** Inode, size and mtime: differs for every atomically written version of the file. */
+function fileStamp(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -148,6 +148,16 @@ export class EmulatorServer {
     await this.handleApi(req, res, url, traceId);
   }
 
+  /** Another process on the same data file may have committed since this one last did. */
+  private adoptChangesFromOtherProcesses(): void {
+    try {
+      this.store.reloadIfChangedOnDisk();
+    } catch (err) {
+      // A broken file written by someone else: keep serving the account held in memory.
+      this.logLine(`emulator: kept the in-memory account: ${(err as Error).message}`);
+    }
+  }
+
   private async handleControl(
     req: IncomingMessage,
     res: ServerResponse,
@@ -184,6 +194,7 @@ export class EmulatorServer {
         body,
         headers: req.headers,
       };
+      this.adoptChangesFromOtherProcesses();
       const out = match.handler(apiReq, this.controlTargets(), traceId);
       if (out.raw !== undefined) {
         res.setHeader("x-trace-id", traceId);
@@ -284,6 +295,9 @@ export class EmulatorServer {
         fault.status === 429 ? 1000 : undefined,
       );
     }
+    // Read just before the handler runs (synchronously up to its commit), so the window in
+    // which another process's write could be overwritten stays as small as it can be.
+    this.adoptChangesFromOtherProcesses();
     this.operations.applyDue();
     const path = url.pathname.slice(API_PREFIX.length);
     const match = this.api.match(req.method ?? "GET", path);

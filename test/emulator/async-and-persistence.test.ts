@@ -98,6 +98,45 @@ describe("persistence with dataFile", () => {
     }
   });
 
+  it("two emulators running at once on one file see each other's changes and lose none", async () => {
+    const dataFile = tempFile();
+    const a = await startTestEmulator({ dataFile });
+    const b = await startTestEmulator({ dataFile });
+    try {
+      expect(b.token).toBe(a.token);
+      const first = await createChat(a, [ALICE]);
+      expect((await call(b, "GET", `/v3/chats/${first.id}`)).status).toBe(200);
+      const second = await createChat(b, [BOB]);
+      const third = await createChat(a, [CAROL]);
+      const ids = [first.id, second.id, third.id];
+      for (const emu of [a, b]) {
+        const listed = (await call(emu, "GET", "/v3/chats")).json.chats.map((c: Json) => c.id);
+        expect(listed).toEqual(ids);
+      }
+      const onDisk = JSON.parse(readFileSync(dataFile, "utf8"));
+      expect(onDisk.chats.map((c: { id: string }) => c.id)).toEqual(ids);
+      // Control reads see the other process's changes too.
+      expect(((await b.control.state()).chats as Json[]).map((c) => c.id)).toEqual(ids);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("keeps serving from memory when another process leaves a broken data file", async () => {
+    const dataFile = tempFile();
+    const lines: string[] = [];
+    const emu = await startTestEmulator({ dataFile, log: (l) => lines.push(l) });
+    try {
+      const chat = await createChat(emu, [ALICE]);
+      writeFileSync(dataFile, "{not json");
+      expect((await call(emu, "GET", `/v3/chats/${chat.id}`)).status).toBe(200);
+      expect(lines.join("\n")).toMatch(/kept the in-memory account.*not valid JSON/);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it("writes the file after each mutation (valid JSON, atomically replaced)", async () => {
     const dataFile = tempFile();
     const emu = await startTestEmulator({ dataFile });
