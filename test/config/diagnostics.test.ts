@@ -3,8 +3,10 @@ import {
   caretSnippet,
   compareDiagnostics,
   formatDiagnostic,
+  MAX_SNIPPET_WIDTH,
   type Diagnostic,
 } from "../../src/sync-engine/config/diagnostics.js";
+import { MAX_SHOWN_CHARACTERS, showValue } from "../../src/sync-engine/config/shown-value.js";
 import { closestMatch, editDistance } from "../../src/sync-engine/config/did-you-mean.js";
 
 const source = "version: 1\nchats:\n  eng:\n\tpartcipants: []\n";
@@ -47,6 +49,21 @@ describe("formatDiagnostic", () => {
     expect(formatDiagnostic(d, { color: false, sourceText: source })).not.toContain("\u001b[");
   });
 
+  it("shows a window around the column of a very long line", () => {
+    const line = `key: ${"a".repeat(500)}X${"b".repeat(500)}`;
+    const column = line.indexOf("X") + 1;
+    const [src, caret] = caretSnippet(line, 1, column)!.split("\n") as [string, string];
+    expect(src.length).toBeLessThanOrEqual(MAX_SNIPPET_WIDTH + 6);
+    expect(src.startsWith("1 | …")).toBe(true);
+    expect(src.endsWith("…")).toBe(true);
+    // The caret sits exactly under the X.
+    expect(src[caret.indexOf("^")]).toBe("X");
+  });
+
+  it("keeps a short line whole", () => {
+    expect(caretSnippet("a: b", 1, 4)).toBe("1 | a: b\n  |    ^");
+  });
+
   it("has no snippet for a line past the end", () => {
     expect(caretSnippet("a\n", 5, 1)).toBeUndefined();
   });
@@ -69,5 +86,17 @@ describe("did you mean", () => {
   it("suggests close words only", () => {
     expect(closestMatch("partcipants", ["participants", "to"])).toBe("participants");
     expect(closestMatch("zzz", ["participants", "to"])).toBeUndefined();
+  });
+});
+
+describe("showValue", () => {
+  it("quotes short values whole", () => {
+    expect(showValue('say "hi"')).toBe('"say \\"hi\\""');
+  });
+
+  it("cuts long values and says how long they were", () => {
+    const shown = showValue("x".repeat(5000));
+    expect(shown.length).toBeLessThanOrEqual(MAX_SHOWN_CHARACTERS + 20);
+    expect(shown).toMatch(/^"x+…" \(5000 characters\)$/);
   });
 });

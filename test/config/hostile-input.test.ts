@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/sync-engine/config/load-config.js";
 import {
   MAX_CONFIG_FILE_BYTES,
+  MAX_NESTING_DEPTH,
   parseYamlSource,
 } from "../../src/sync-engine/config/yaml-source.js";
 
@@ -64,6 +65,48 @@ describe("hostile input", () => {
         'unknown key "<<" in chat "a"; allowed keys: type, from, display_name, icon, participants, to, roster, readd_left, welcome_message, share_contact_card, location_request, prevent_destroy, on_delete',
       ],
     ]);
+  });
+
+  it.each([70, 1000, 20000])(
+    "refuses lists nested %i levels deep with one clear message",
+    (depth) => {
+      const parsed = parseYamlSource(
+        `version: 1\nchats: ${"[".repeat(depth)}${"]".repeat(depth)}\n`,
+        "deep.yaml",
+      );
+      expect(parsed.document).toBeUndefined();
+      expect(parsed.diagnostics).toHaveLength(1);
+      expect(parsed.diagnostics[0]!.message).toBe(
+        `the YAML nests lists and mappings more than ${MAX_NESTING_DEPTH} levels deep; a chatsync file needs only a few levels — check for unbalanced brackets`,
+      );
+      expect(parsed.diagnostics[0]!.line).toBe(2);
+    },
+  );
+
+  it("accepts nesting up to the limit", () => {
+    // The document itself is level 1, "chats" holds level 2, and so on.
+    const depth = MAX_NESTING_DEPTH - 1;
+    const parsed = parseYamlSource(
+      `version: 1\nx: ${"[".repeat(depth)}${"]".repeat(depth)}\n`,
+      "ok.yaml",
+    );
+    expect(parsed.document).toBeDefined();
+  });
+
+  it("keeps diagnostics short for binary or huge values", async () => {
+    const bytes = Buffer.alloc(4000);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 256;
+    writeFileSync(join(dir, "bin.yaml"), bytes);
+    writeFileSync(
+      join(dir, "long.yaml"),
+      `version: 1\nchats:\n  a:\n    type: direct\n    to: "+1${"5".repeat(100000)}"\n    welcome_message: hi\n`,
+    );
+    for (const name of ["bin.yaml", "long.yaml"]) {
+      const r = await loadConfig([name], { cwd: dir });
+      expect(r.state, name).toBeUndefined();
+      expect(r.diagnostics.length, name).toBeGreaterThan(0);
+      for (const d of r.diagnostics) expect(d.message.length, name).toBeLessThan(400);
+    }
   });
 
   it("allows a few honest aliases", async () => {

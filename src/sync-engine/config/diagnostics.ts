@@ -41,16 +41,27 @@ function locationOf(d: Diagnostic): string | undefined {
   return `${d.file}:${d.line}:${d.column ?? 1}`;
 }
 
+/** Characters of a source line shown in a caret snippet. */
+export const MAX_SNIPPET_WIDTH = 120;
+
 /**
  * The source line and a caret under the column, the way compilers print them. Tabs before
  * the column are kept so the caret lines up in a terminal.
  */
 export function caretSnippet(sourceText: string, line: number, column: number): string | undefined {
   const lines = sourceText.split(/\r?\n/);
-  const text = lines[line - 1];
-  if (text === undefined) return undefined;
+  const full = lines[line - 1];
+  if (full === undefined) return undefined;
+  // A very long line (minified YAML, a pasted blob) is shown as a window around the column.
+  const start =
+    full.length <= MAX_SNIPPET_WIDTH
+      ? 0
+      : Math.max(0, Math.min(column - 1 - MAX_SNIPPET_WIDTH / 2, full.length - MAX_SNIPPET_WIDTH));
+  const end = Math.min(full.length, start + MAX_SNIPPET_WIDTH);
+  const text = `${start > 0 ? "…" : ""}${full.slice(start, end)}${end < full.length ? "…" : ""}`;
   const gutter = `${line} | `;
-  const pad = text.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, " ");
+  const before = (start > 0 ? "…" : "") + full.slice(start, Math.max(start, column - 1));
+  const pad = before.replace(/[^\t]/g, " ");
   return `${gutter}${text}\n${" ".repeat(gutter.length - 2)}| ${pad}^`;
 }
 

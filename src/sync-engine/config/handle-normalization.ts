@@ -15,6 +15,7 @@ import {
   validatePhoneNumberLength,
 } from "libphonenumber-js/max";
 import { E164_PATTERN } from "../../api-wire/message-rules.js";
+import { showValue } from "./shown-value.js";
 
 export type Normalized =
   { ok: true; value: string; warning?: string } | { ok: false; reason: string };
@@ -39,20 +40,20 @@ export function normalizePhoneNumber(input: string): Normalized {
   if (!text.startsWith("+")) {
     return {
       ok: false,
-      reason: `"${input}" is not in international format: start it with "+" and the country code, e.g. "+14155550101" (there is no default country)`,
+      reason: `${showValue(input)} is not in international format: start it with "+" and the country code, e.g. "+14155550101" (there is no default country)`,
     };
   }
   if (!PHONE_CHARACTERS.test(text)) {
     return {
       ok: false,
-      reason: `"${input}" is not a valid phone number: only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)`,
+      reason: `${showValue(input)} is not a valid phone number: only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)`,
     };
   }
   const lengthProblem = validatePhoneNumberLength(text);
   if (lengthProblem !== undefined) {
     return {
       ok: false,
-      reason: `"${input}" is not a valid phone number: ${reasonFor(lengthProblem)}`,
+      reason: `${showValue(input)} is not a valid phone number: ${reasonFor(lengthProblem)}`,
     };
   }
   let parsed;
@@ -60,11 +61,17 @@ export function normalizePhoneNumber(input: string): Normalized {
     parsed = parsePhoneNumberWithError(text);
   } catch (err) {
     const code = err instanceof ParseError ? err.message : "NOT_A_NUMBER";
-    return { ok: false, reason: `"${input}" is not a valid phone number: ${reasonFor(code)}` };
+    return {
+      ok: false,
+      reason: `${showValue(input)} is not a valid phone number: ${reasonFor(code)}`,
+    };
   }
   const e164 = parsed.number;
   if (!E164_PATTERN.test(e164)) {
-    return { ok: false, reason: `"${input}" does not form an E.164 number (got "${e164}")` };
+    return {
+      ok: false,
+      reason: `${showValue(input)} does not form an E.164 number (got "${e164}")`,
+    };
   }
   if (!parsed.isValid()) {
     const region = parsed.country
@@ -73,7 +80,7 @@ export function normalizePhoneNumber(input: string): Normalized {
     return {
       ok: true,
       value: e164,
-      warning: `"${input}" has a possible length but is not an assigned number${region} according to the phone-number metadata; check it for typos`,
+      warning: `${showValue(input)} has a possible length but is not an assigned number${region} according to the phone-number metadata; check it for typos`,
     };
   }
   return { ok: true, value: e164 };
@@ -90,7 +97,7 @@ export function normalizeEmail(input: string): Normalized {
   if (!EMAIL.test(text)) {
     return {
       ok: false,
-      reason: `"${input}" is not a valid email address (expected name@example.com)`,
+      reason: `${showValue(input)} is not a valid email address (expected name@example.com)`,
     };
   }
   return { ok: true, value: text.toLowerCase() };
@@ -102,7 +109,7 @@ export function normalizeHandle(input: string): Normalized {
   if (!input.trim().startsWith("+") && /[a-z]/i.test(input)) {
     return {
       ok: false,
-      reason: `"${input}" is neither a phone number in international format (e.g. "+14155550101") nor an email address`,
+      reason: `${showValue(input)} is neither a phone number in international format (e.g. "+14155550101") nor an email address`,
     };
   }
   return normalizePhoneNumber(input);

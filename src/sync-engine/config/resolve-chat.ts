@@ -7,6 +7,7 @@ import type { DesiredChat, DesiredDirectChat, DesiredGroupChat } from "../model/
 import type { DocumentContext } from "./document-context.js";
 import { normalizeHandle, normalizePhoneNumber } from "./handle-normalization.js";
 import type { ResolvedDefaults } from "./resolve-defaults.js";
+import { parseDeclaredUrl } from "./url-rules.js";
 
 type RawChat = Record<string, unknown>;
 
@@ -127,7 +128,9 @@ export function resolveChat(
         raw.on_delete !== undefined ? "value" : "key",
       );
     }
-    if (from === undefined || participants === undefined || !welcomeOk) return undefined;
+    const iconOk =
+      typeof raw.icon !== "string" || parseDeclaredUrl(ctx, ["chats", key, "icon"], raw.icon);
+    if (from === undefined || participants === undefined || !welcomeOk || !iconOk) return undefined;
     const chat: DesiredGroupChat = {
       ...common,
       type: "group",

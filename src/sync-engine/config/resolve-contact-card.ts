@@ -2,6 +2,7 @@
 import type { DesiredContactCard } from "../model/desired-state.js";
 import type { DocumentContext } from "./document-context.js";
 import { normalizePhoneNumber } from "./handle-normalization.js";
+import { parseDeclaredUrl } from "./url-rules.js";
 
 type RawCard = Record<string, unknown>;
 
@@ -20,7 +21,18 @@ export function normalizeContactCardKey(ctx: DocumentContext, key: string): stri
   return n.value;
 }
 
-export function resolveContactCard(phone: string, raw: RawCard): DesiredContactCard {
+/** `key` is the card's key as written; undefined (reported) when image_url is not a usable URL. */
+export function resolveContactCard(
+  ctx: DocumentContext,
+  key: string,
+  phone: string,
+  raw: RawCard,
+): DesiredContactCard | undefined {
+  if (
+    typeof raw.image_url === "string" &&
+    !parseDeclaredUrl(ctx, ["contact_cards", key, "image_url"], raw.image_url)
+  )
+    return undefined;
   return {
     phone_number: phone,
     first_name: raw.first_name as string,

@@ -160,6 +160,29 @@ function checkWebhookTargets(webhooks: Map<string, { hook: DesiredWebhook; at: D
   }
 }
 
+/**
+ * Decision: two direct chats from the same line to the same person are an error. Whether
+ * `POST /v3/chats` reuses an existing conversation is UNSETTLED (linq-api-v3.md §12.2); if it
+ * does, both addresses would fight over one chat, and if it does not, the person gets two
+ * parallel threads from one number. Either way one declaration is what the user meant.
+ */
+function checkDirectChatPairs(chats: Map<string, { chat: DesiredChat; at: Declared }>): void {
+  const byPair = new Map<string, { key: string; at: Declared }>();
+  for (const [key, { chat, at }] of chats) {
+    if (chat.type !== "direct") continue;
+    const pair = `${chat.from} ${chat.to}`;
+    const first = byPair.get(pair);
+    if (!first) {
+      byPair.set(pair, { key, at });
+      continue;
+    }
+    at.doc.ctx.error(
+      [...at.path, "to"],
+      `chat "${key}" is a second direct chat from ${chat.from} to ${chat.to}: chat "${first.key}" at ${first.at.doc.ctx.placeOf([...first.at.path, "to"], "value")} already is that conversation; a line has one direct chat per person, so keep one of the two declarations`,
+    );
+  }
+}
+
 function checkSharedContactCards(
   chats: Map<string, { chat: DesiredChat; at: Declared }>,
   cards: Map<string, DesiredContactCard>,
@@ -211,7 +234,8 @@ export function resolveDocuments(docs: SourceDocument[]): {
       }
       declared.contact_cards.set(phone, { doc, path });
       if (doc.hasIssuesUnder(path)) continue;
-      cards.set(phone, resolveContactCard(phone, raw as Record<string, unknown>));
+      const card = resolveContactCard(doc.ctx, key, phone, raw as Record<string, unknown>);
+      if (card) cards.set(phone, card);
     }
 
     for (const [key, raw] of Object.entries(doc.section("chats") ?? {})) {
@@ -242,6 +266,7 @@ export function resolveDocuments(docs: SourceDocument[]): {
   }
 
   checkWebhookTargets(webhooks);
+  checkDirectChatPairs(chats);
   checkSharedContactCards(chats, cards);
 
   diagnostics.sort(compareDiagnostics);

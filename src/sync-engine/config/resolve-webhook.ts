@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { DesiredWebhook } from "../model/desired-state.js";
 import type { DocumentContext } from "./document-context.js";
 import { normalizePhoneNumber } from "./handle-normalization.js";
+import { parseDeclaredUrl } from "./url-rules.js";
 
 type RawWebhook = Record<string, unknown>;
 
@@ -51,17 +52,8 @@ export function resolveWebhook(
 ): DesiredWebhook | undefined {
   let ok = true;
   const targetUrl = raw.target_url as string;
-  let url: URL | undefined;
-  try {
-    url = new URL(targetUrl);
-    if (url.hostname === "") throw new Error("no host");
-  } catch {
-    ctx.error(
-      ["webhooks", key, "target_url"],
-      `webhooks.${key}.target_url: ${JSON.stringify(targetUrl)} is not a valid URL`,
-    );
-    ok = false;
-  }
+  const url = parseDeclaredUrl(ctx, ["webhooks", key, "target_url"], targetUrl);
+  if (!url) ok = false;
   if (url) checkPayloadVersion(ctx, key, url, raw.events as string[]);
 
   const phones: string[] = [];

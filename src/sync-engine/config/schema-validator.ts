@@ -11,6 +11,7 @@ import type { DocPath } from "./json-pointer.js";
 import { fromJsonPointer } from "./json-pointer.js";
 import { closestMatch, didYouMean } from "./did-you-mean.js";
 import { describePath } from "./describe-path.js";
+import { showValue } from "./shown-value.js";
 
 /** Same relative location from src/sync-engine/config and dist/sync-engine/config. */
 export const SCHEMA_FILE = fileURLToPath(
@@ -92,7 +93,7 @@ function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the string ${showValue(value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -103,6 +104,17 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: "true or false",
   integer: "a whole number",
   number: "a number",
+};
+
+/**
+ * Field names of the API (linq-api-v3.md §5.1, §5.7) that people copy from its reference,
+ * mapped to the chatsync key that means the same. Too far from ours for edit distance.
+ */
+const API_FIELD_NAMES: Record<string, string> = {
+  subscribed_events: "events",
+  is_active: "active",
+  group_chat_icon: "icon",
+  handles: "participants",
 };
 
 const GROUP_ONLY = new Set(["participants", "display_name", "icon", "roster", "readd_left"]);
@@ -179,11 +191,15 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((parentSchema.properties as Record<string, unknown>) ?? {});
-      const suggestion = closestMatch(key, allowed);
+      const apiName = Object.hasOwn(API_FIELD_NAMES, key) ? API_FIELD_NAMES[key] : undefined;
+      const renamed = apiName !== undefined && allowed.includes(apiName) ? apiName : undefined;
+      const suggestion = renamed ?? closestMatch(key, allowed);
       const list =
         suggestion === undefined
           ? `; allowed keys: ${allowed.join(", ")}`
-          : ` (did you mean "${suggestion}"?)`;
+          : renamed !== undefined
+            ? ` (did you mean "${renamed}"? the API's ${key} is called ${renamed} in chatsync files)`
+            : ` (did you mean "${suggestion}"?)`;
       return {
         path: [...path, key],
         at: "key",
@@ -305,10 +321,25 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
     }
     case "pattern":
       if (params.pattern === "^https://") {
+        // URL schemes are case-insensitive, but the schema (and editors using it) want
+        // the usual lower-case spelling; say so instead of the puzzling "must be https://".
+        const upper = typeof value === "string" && /^https:\/\//i.test(value);
         return {
           path,
           at: "value",
-          message: `${where} must be an https:// URL, got ${kindOf(value)}`,
+          message: upper
+            ? `${where} must start with "https://" in lower case, got ${kindOf(value)}`
+            : `${where} must be an https:// URL, got ${kindOf(value)}`,
+        };
+      }
+      if (params.pattern === "\\S") {
+        return {
+          path,
+          at: "value",
+          message:
+            value === ""
+              ? `${where} must not be empty`
+              : `${where} is blank (only spaces or line breaks); write some text`,
         };
       }
       return {

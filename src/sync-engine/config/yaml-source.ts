@@ -24,6 +24,11 @@ import type { Position, SourceDocument } from "./document-context.js";
 export const MAX_CONFIG_FILE_BYTES = 5 * 1024 * 1024;
 /** Aliases a document may expand; far above honest use, far below a "billion laughs". */
 export const MAX_ALIAS_COUNT = 100;
+/** Nesting levels of lists and mappings; a chatsync file needs five. Deeper input would only
+ * exhaust the stack of the parser or of the checks after it. */
+export const MAX_NESTING_DEPTH = 64;
+
+const TOO_DEEP = `the YAML nests lists and mappings more than ${MAX_NESTING_DEPTH} levels deep; a chatsync file needs only a few levels — check for unbalanced brackets`;
 
 export interface ParsedYaml {
   document?: SourceDocument;
@@ -103,6 +108,24 @@ function rangeStart(node: Node | undefined): number | undefined {
   return node?.range?.[0];
 }
 
+/** The first collection nested deeper than MAX_NESTING_DEPTH, found without recursion. */
+function tooDeep(doc: Document): Node | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_NESTING_DEPTH) return node;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
 /** AST checks that the data alone cannot show. */
 function checkNodes(
   doc: Document,
@@ -158,30 +181,37 @@ function checkNodes(
   return { diagnostics: out, fatal };
 }
 
+function emptyFile(origin: string): Diagnostic {
+  return problem(
+    origin,
+    { line: 1, column: 1 },
+    'the file is empty; a chatsync file starts with "version: 1"',
+  );
+}
+
 export function parseYamlSource(text: string, origin: string, baseDir?: string): ParsedYaml {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const lc = new LineCounter();
-  const docs = parseAllDocuments(source, {
-    lineCounter: lc,
-    uniqueKeys: true,
-    prettyErrors: false,
-    schema: "core",
-    merge: false,
-    strict: true,
-    version: "1.2",
-  });
-  const list = Array.isArray(docs) ? docs : [];
-  if (list.length === 0) {
-    return {
-      diagnostics: [
-        problem(
-          origin,
-          { line: 1, column: 1 },
-          'the file is empty; a chatsync file starts with "version: 1"',
-        ),
-      ],
-    };
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(source, {
+      lineCounter: lc,
+      uniqueKeys: true,
+      prettyErrors: false,
+      schema: "core",
+      merge: false,
+      strict: true,
+      version: "1.2",
+    });
+  } catch (err) {
+    // The parser records most stack overflows as document errors (below); this catches the rest.
+    if (err instanceof RangeError) {
+      return { diagnostics: [problem(origin, { line: 1, column: 1 }, TOO_DEEP)] };
+    }
+    throw err;
   }
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length === 0) return { diagnostics: [emptyFile(origin)] };
   const diagnostics: Diagnostic[] = [];
   if (list.length > 1) {
     const second = list[1] as Document;
@@ -196,20 +226,21 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
     return { diagnostics };
   }
   const doc = list[0] as Document;
+  // After a stack overflow the parser's other complaints are consequences of it; one is enough.
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) {
+    return { diagnostics: [problem(origin, positionAt(lc, overflow.pos[0]), TOO_DEEP)] };
+  }
   for (const e of [...doc.errors, ...doc.warnings]) {
     diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e, source)));
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    return {
-      diagnostics: [
-        problem(
-          origin,
-          { line: 1, column: 1 },
-          'the file is empty; a chatsync file starts with "version: 1"',
-        ),
-      ],
-    };
+    return { diagnostics: [emptyFile(origin)] };
+  }
+  const deep = tooDeep(doc);
+  if (deep !== undefined) {
+    return { diagnostics: [problem(origin, positionAt(lc, rangeStart(deep) ?? 0), TOO_DEEP)] };
   }
   const nodeProblems = checkNodes(doc, lc, origin);
   diagnostics.push(...nodeProblems.diagnostics);
