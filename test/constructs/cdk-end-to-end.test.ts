@@ -278,17 +278,69 @@ describe("synthesized provisioner commands, run as Terraform runs them", () => {
         (JSON.parse(readFileSync(stateFile, "utf8")) as { resources: Record<string, unknown> })
           .resources,
       );
-    expect(managed()).toEqual(
-      expect.arrayContaining(["chat.eng-oncall", "chat.alice", "webhook.location-events"]),
-    );
+    const addresses = [
+      "chat.eng-oncall",
+      "chat.alice",
+      "webhook.location-events",
+      `contact_card.${LINE}`,
+    ];
+    expect(managed()).toEqual(expect.arrayContaining(addresses));
 
     await runAll(destroys, stackDir);
     const gone = JSON.stringify(await emulatorState());
     expect(gone).not.toContain("https://hooks.example.com/linq/location");
     // No longer managed: the addresses are gone from the state's resources.
-    for (const address of ["chat.eng-oncall", "chat.alice", "webhook.location-events"]) {
+    for (const address of addresses) {
       expect(managed()).not.toContain(address);
     }
+  });
+
+  it("a roster edit re-synthesized changes only the apply resource, and its command updates the same chat", async () => {
+    await resetEmulator();
+    const declare = (participants: string[]) => (stack: TerraformStack) => {
+      new GroupChat(stack, "roster-edit", {
+        from: LINE,
+        displayName: "Roster Edit",
+        participants,
+        welcomeMessage: "Roster edit test.",
+      });
+    };
+    const triggersOf = (stackDir: string) => {
+      const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+        resource: { null_resource: Record<string, NullResourceJson> };
+      };
+      const all = Object.values(tf.resource.null_resource).map((r) => r.triggers);
+      return {
+        apply: all.find((t) => t.apply_command !== undefined),
+        teardown: all.find((t) => t.destroy_command !== undefined),
+      };
+    };
+    const chatsNamed = async () => {
+      const { chats } = (await emulatorState()) as unknown as {
+        chats: { id: string; display_name: string | null; handles: { handle: string }[] }[];
+      };
+      return chats.filter((c) => c.display_name === "Roster Edit");
+    };
+
+    const v1 = synthesizeCommands("roster-edit", declare(["+14155550101", "+14155550102"]));
+    const before = triggersOf(v1.stackDir);
+    await runAll(v1.applies, v1.stackDir);
+    const [created] = await chatsNamed();
+    expect(created).toBeDefined();
+
+    const v2 = synthesizeCommands(
+      "roster-edit",
+      declare(["+14155550101", "+14155550102", "+14155550103"]),
+    );
+    const after = triggersOf(v2.stackDir);
+    // Terraform replaces the apply resource (its triggers changed) and keeps the teardown one
+    // (identical triggers, and ignore_changes besides): nothing is removed.
+    expect(after.apply?.spec_hash).not.toBe(before.apply?.spec_hash);
+    expect(after.teardown).toEqual(before.teardown);
+    await runAll(v2.applies, v2.stackDir);
+    const chats = await chatsNamed();
+    expect(chats.map((c) => c.id)).toEqual([created?.id]);
+    expect(chats[0]?.handles.map((h) => h.handle)).toContain("+14155550103");
   });
 
   it("a group with onDelete: leave is left by its destroy command", async () => {
