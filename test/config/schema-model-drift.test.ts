@@ -7,10 +7,13 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { WEBHOOK_EVENT_TYPES } from "../../src/api-wire/event-types.js";
 import {
+  CHAT_TYPES,
   CONTACT_CARD_FIELDS,
   DIRECT_CHAT_FIELDS,
   FIELDS_FROM_MAP_KEY,
   GROUP_CHAT_FIELDS,
+  ON_DELETE_CHOICES,
+  ROSTER_POLICIES,
   WEBHOOK_FIELDS,
 } from "../../src/sync-engine/model/model-fields.js";
 import type {
@@ -20,6 +23,8 @@ import type {
   DesiredWebhook,
 } from "../../src/sync-engine/model/desired-state.js";
 import { loadSchema } from "../../src/sync-engine/config/schema-validator.js";
+import { resolveDocuments } from "../../src/sync-engine/config/resolve-document.js";
+import { BUILT_IN_DEFAULTS } from "../../src/sync-engine/config/resolve-defaults.js";
 
 type JsonSchema = {
   properties?: Record<string, JsonSchema>;
@@ -31,6 +36,7 @@ type JsonSchema = {
   description?: string;
   additionalProperties?: unknown;
   type?: string;
+  default?: unknown;
 };
 
 const schema = JSON.parse(
@@ -122,6 +128,67 @@ describe("schema ↔ model", () => {
       for (const [name, def] of Object.entries(node.$defs ?? {})) walk(def, `$defs.${name}`);
     };
     walk(schema, "schema");
+  });
+
+  it("the enumerations are the model's unions", () => {
+    expect(defs.chat!.properties!.type!.enum).toEqual([...CHAT_TYPES]);
+    expect(defs.roster!.enum).toEqual([...ROSTER_POLICIES]);
+    expect(defs.on_delete!.enum).toEqual([...ON_DELETE_CHOICES]);
+  });
+
+  it("the documented defaults of `defaults` are the built-in defaults", () => {
+    const documented = Object.entries(defs.defaults!.properties!).filter(
+      ([, p]) => p.default !== undefined,
+    );
+    expect(documented.map(([k]) => k).sort()).toEqual(
+      Object.keys(BUILT_IN_DEFAULTS)
+        .filter((k) => k !== "fromInvalid")
+        .sort(),
+    );
+    for (const [key, p] of documented) {
+      expect(p.default, `defaults.${key}`).toEqual(
+        BUILT_IN_DEFAULTS[key as keyof typeof BUILT_IN_DEFAULTS],
+      );
+    }
+  });
+
+  it("what the loader fills in for a left-out property is the schema's documented default", () => {
+    const r = resolveDocuments([
+      {
+        origin: "defaults.yaml",
+        value: {
+          version: 1,
+          defaults: { from: "+12025550100" },
+          chats: {
+            g: {
+              type: "group",
+              participants: ["+14155550101", "+14155550102"],
+              welcome_message: "Hi.",
+            },
+            d: { type: "direct", to: "+14155550103", welcome_message: "Hi." },
+          },
+          webhooks: { h: { target_url: "https://hooks.example.com/x", events: ["chat.created"] } },
+        },
+      },
+    ]);
+    expect(r.diagnostics).toEqual([]);
+    const resolved: Record<string, Record<string, unknown>> = {
+      "chat (group)": r.state!.chats.g as unknown as Record<string, unknown>,
+      "chat (direct)": r.state!.chats.d as unknown as Record<string, unknown>,
+      webhook: r.state!.webhooks.h as unknown as Record<string, unknown>,
+    };
+    const schemaOf = { "chat (group)": "chat", "chat (direct)": "chat", webhook: "webhook" };
+    let compared = 0;
+    for (const [label, model] of Object.entries(resolved)) {
+      const props = defs[schemaOf[label as keyof typeof schemaOf]]!.properties!;
+      for (const [key, p] of Object.entries(props)) {
+        // secret_file's documented default is a pattern (<key>); it is checked elsewhere.
+        if (p.default === undefined || key === "secret_file" || !(key in model)) continue;
+        expect(model[key], `${label}.${key}`).toEqual(p.default);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(7);
   });
 
   it("the validator uses this very file", () => {

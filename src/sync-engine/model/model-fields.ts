@@ -4,10 +4,13 @@
  * schema or to a type, but not to both, fails the build or the tests.
  */
 import type {
+  DesiredChat,
   DesiredContactCard,
   DesiredDirectChat,
   DesiredGroupChat,
   DesiredWebhook,
+  OnDelete,
+  RosterPolicy,
 } from "./desired-state.js";
 
 /** True when A and B are the same union of string literals. */
@@ -54,6 +57,11 @@ export const CONTACT_CARD_FIELDS = [
   "image_url",
 ] as const;
 
+/** The values of the model's enumerations, compared with the schema's `enum`s by a test. */
+export const CHAT_TYPES = ["group", "direct"] as const;
+export const ROSTER_POLICIES = ["authoritative", "additive"] as const;
+export const ON_DELETE_CHOICES = ["leave", "forget"] as const;
+
 /**
  * Model fields that come from the map key rather than from a property of the entry
  * (`chats.<key>`, `webhooks.<key>`, `contact_cards.<phone>`).
@@ -76,4 +84,11 @@ export type WebhookFieldsComplete = Assert<
 >;
 export type ContactCardFieldsComplete = Assert<
   SameKeys<(typeof CONTACT_CARD_FIELDS)[number], keyof DesiredContactCard>
+>;
+export type ChatTypesComplete = Assert<SameKeys<(typeof CHAT_TYPES)[number], DesiredChat["type"]>>;
+export type RosterPoliciesComplete = Assert<
+  SameKeys<(typeof ROSTER_POLICIES)[number], RosterPolicy>
+>;
+export type OnDeleteChoicesComplete = Assert<
+  SameKeys<(typeof ON_DELETE_CHOICES)[number], OnDelete>
 >;
