@@ -440,6 +440,31 @@ describe("diff: chats removed from the configuration", () => {
     expect(one.changes.map((c) => c.address)).toEqual(["chat.ops"]);
   });
 
+  it("--target of a chat that shares the line's card brings the declared card along, unless destroying", () => {
+    const sharing = group("eng", [A, B], { share_contact_card: true });
+    const plain = group("ops", [A, C]);
+    const desired = desiredState({
+      chats: chats(sharing, plain),
+      contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+    });
+    const targeted = plan(desired, snapshot(), stateDoc(), { targets: ["chat.eng"] });
+    expect(targeted.errors).toEqual([]);
+    // The card is created first: the API refuses to share a card that does not exist yet.
+    expect(targeted.changes.map((c) => c.address)).toEqual([`contact_card.${LINE}`, "chat.eng"]);
+    expect(targeted.scope).toEqual([`contact_card.${LINE}`, "chat.eng"]);
+    expect(targeted.options.targets).toEqual(["chat.eng"]);
+
+    const notSharing = plan(desired, snapshot(), stateDoc(), { targets: ["chat.ops"] });
+    expect(notSharing.changes.map((c) => c.address)).toEqual(["chat.ops"]);
+
+    const s = stateDoc({ "chat.eng": managedChat("c1", sharing) });
+    const destroyed = plan(desired, snapshot({ chats: { c1: liveChat("c1", [A, B]) } }), s, {
+      destroy: true,
+      targets: ["chat.eng"],
+    });
+    expect(destroyed.scope).toEqual(["chat.eng"]);
+  });
+
   it("an unknown --target is an error", () => {
     const p = plan(desiredState(), snapshot(), stateDoc(), { targets: ["chat.nope"] });
     expect(p.errors[0]?.message).toMatch(/--target chat\.nope matches nothing/);

@@ -43,9 +43,11 @@ export class ApplyFailedError extends Error {
   readonly code = "APPLY_FAILED";
   constructor(readonly outcome: ApplyOutcome) {
     super(
-      `Apply failed for ${outcome.failed.length} address(es) (${outcome.succeeded.length} succeeded and are recorded in state):\n` +
+      // A failed address may have finished some steps (a chat created, then a share refused);
+      // those are journaled too, so "0 succeeded" must not read as "nothing happened".
+      `Apply failed for ${outcome.failed.length} address(es); ${outcome.succeeded.length} completed. Every step that finished is recorded in state:\n` +
         outcome.failed.map((f) => `  - ${f.address}: ${f.error}`).join("\n") +
-        "\nRun chatsync apply again to finish the job.",
+        "\nFix the cause above if it is not temporary, then run chatsync apply again to finish the job.",
     );
     this.name = "ApplyFailedError";
   }

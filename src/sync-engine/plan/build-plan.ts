@@ -62,11 +62,18 @@ export function compareAddresses(a: string, b: string): number {
   return ka !== kb ? ka - kb : a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Every address the configuration declares or the state remembers, narrowed to `targets` when given, in execution order. */
+/**
+ * Every address the configuration declares or the state remembers, narrowed to `targets` when
+ * given, in execution order. Like Terraform's -target, a targeted address brings what it needs
+ * along: a chat that shares the line's contact card brings that line's declared card (the API
+ * refuses a share before the card exists). A destroy brings nothing along: removing a chat must
+ * not remove the card other chats share.
+ */
 export function planScope(
   desired: DesiredState,
   state: StateDocument,
   targets: readonly string[] = [],
+  destroy = false,
 ): string[] {
   const all = new Set<string>([
     ...Object.values(desired.chats).map((c) => chatAddress(c.key)),
@@ -75,6 +82,13 @@ export function planScope(
     ...Object.keys(state.resources),
   ]);
   const wanted = new Set(targets);
+  if (!destroy) {
+    for (const c of Object.values(desired.chats)) {
+      const card = contactCardAddress(c.from);
+      if (wanted.has(chatAddress(c.key)) && c.share_contact_card && desired.contact_cards[c.from])
+        wanted.add(card);
+    }
+  }
   return [...all].filter((a) => wanted.size === 0 || wanted.has(a)).sort(compareAddresses);
 }
 
@@ -82,7 +96,9 @@ export function buildPlan(input: PlanInput): Plan {
   const { desired, live, state } = input;
   const opts = input.options ?? {};
   const targets = new Set(opts.targets ?? []);
-  const inScope = (a: string) => targets.size === 0 || targets.has(a);
+  const scope = planScope(desired, state, opts.targets, opts.destroy === true);
+  const inScopeSet = new Set(scope);
+  const inScope = (a: string) => inScopeSet.has(a);
 
   // --- desired state, by address ---
   const declaredChats = new Map(Object.values(desired.chats).map((c) => [chatAddress(c.key), c]));
@@ -134,7 +150,6 @@ export function buildPlan(input: PlanInput): Plan {
   for (const r of Object.values(state.resources))
     if (r.kind === "webhook" && r.id) claimedWebhookIds.add(r.id);
 
-  const scope = planScope(desired, state, opts.targets);
   const changes: ResourceChange[] = [];
   const records: Plan["records"] = [];
   const drift: Plan["drift"] = [];

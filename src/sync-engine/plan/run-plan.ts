@@ -37,7 +37,7 @@ export async function refreshAndPlan(
   store: StateStore,
   opts: Omit<RunPlanOptions, "statePath" | "command">,
 ): Promise<Plan> {
-  const scope = planScope(opts.desired, store.doc, opts.targets);
+  const scope = planScope(opts.desired, store.doc, opts.targets, opts.destroy === true);
   const secretFiles = Object.values(opts.desired.webhooks)
     .map((w) => w.secret_file)
     .filter((f): f is string => f !== undefined);
