@@ -57,3 +57,13 @@ export interface ApiResponse {
 }
 
 export type ApiHandler = (req: ApiRequest, ctx: ApiContext) => ApiResponse;
+
+/**
+ * Queues a participant or leave operation and answers the way those endpoints do (§5.1.6,
+ * §5.2): 202 `{message, status: "accepted", trace_id}`.
+ */
+export function acceptQueued(ctx: ApiContext, op: QueuedOperation, message: string): ApiResponse {
+  ctx.operations.enqueue(op, ctx.traceId);
+  ctx.store.commit();
+  return { status: 202, body: { message, status: "accepted", trace_id: ctx.traceId } };
+}

@@ -2,7 +2,13 @@
 import { randomUUID } from "node:crypto";
 import { E164_PATTERN, ErrorCode, GroupRules, type MessageContent } from "../../api-wire/index.js";
 import type { ChatRecord, HandleRecord, MessageRecord } from "../account-store.js";
-import type { ApiContext, ApiHandler, ApiRequest, ApiResponse } from "../api-context.js";
+import {
+  acceptQueued,
+  type ApiContext,
+  type ApiHandler,
+  type ApiRequest,
+  type ApiResponse,
+} from "../api-context.js";
 import {
   ApiError,
   invalidParameter,
@@ -310,12 +316,7 @@ function leaveChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
       `A group can be left only with at least ${GroupRules.minParticipantsForLeave} active participants, you included (this one has ${active})`,
     );
   }
-  ctx.operations.enqueue({ kind: "chat.leave", chat_id: chat.id }, ctx.traceId);
-  ctx.store.commit();
-  return {
-    status: 202,
-    body: { message: "Leave group chat queued", status: "accepted", trace_id: ctx.traceId },
-  };
+  return acceptQueued(ctx, { kind: "chat.leave", chat_id: chat.id }, "Leave group chat queued");
 }
 
 /** Decision (UNSETTLED §12 q13): no active card for the chat's line → 404/2012. */

@@ -9,7 +9,13 @@
  * - typing in a group → 403/2005 (the only 403 code the reference shows)
  */
 import { ErrorCode, GroupRules } from "../../api-wire/index.js";
-import type { ApiContext, ApiHandler, ApiRequest, ApiResponse } from "../api-context.js";
+import {
+  acceptQueued,
+  type ApiContext,
+  type ApiHandler,
+  type ApiRequest,
+  type ApiResponse,
+} from "../api-context.js";
 import { ApiError, missingField } from "../api-error.js";
 import { activeParticipants, interactiveChat } from "../chat-access.js";
 import { normalizeHandle, supportsService } from "../handle-format.js";
@@ -62,12 +68,11 @@ function addParticipant(req: ApiRequest, ctx: ApiContext): ApiResponse {
       `${handle} cannot join a ${chat.service} group (no cross-service adds); create a new chat instead`,
     );
   }
-  ctx.operations.enqueue({ kind: "participant.add", chat_id: chat.id, handle }, ctx.traceId);
-  ctx.store.commit();
-  return {
-    status: 202,
-    body: { message: "Participant addition queued", status: "accepted", trace_id: ctx.traceId },
-  };
+  return acceptQueued(
+    ctx,
+    { kind: "participant.add", chat_id: chat.id, handle },
+    "Participant addition queued",
+  );
 }
 
 function removeParticipant(req: ApiRequest, ctx: ApiContext): ApiResponse {
@@ -100,12 +105,11 @@ function removeParticipant(req: ApiRequest, ctx: ApiContext): ApiResponse {
       `At least ${GroupRules.minParticipantsAfterRemove} participants must remain after a removal (${remaining} would)`,
     );
   }
-  ctx.operations.enqueue({ kind: "participant.remove", chat_id: chat.id, handle }, ctx.traceId);
-  ctx.store.commit();
-  return {
-    status: 202,
-    body: { message: "Participant removal queued", status: "accepted", trace_id: ctx.traceId },
-  };
+  return acceptQueued(
+    ctx,
+    { kind: "participant.remove", chat_id: chat.id, handle },
+    "Participant removal queued",
+  );
 }
 
 /** Best effort and invisible in the account: 204 on DMs, 403 on groups. */
