@@ -1,4 +1,6 @@
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isLoopbackTarget } from "../../src/emulator/webhook-dispatcher.js";
@@ -261,6 +263,36 @@ describe("webhook delivery", () => {
 });
 
 describe("webhook retries and close()", () => {
+  it("retries a delivery whose connection broke, with the same webhook-id", async () => {
+    const seen: { id: string | undefined; cut: boolean }[] = [];
+    const flaky = createServer((req, res) => {
+      const cut = seen.length === 0;
+      seen.push({ id: req.headers["webhook-id"] as string | undefined, cut });
+      if (cut) req.socket.destroy();
+      else res.writeHead(200).end();
+    });
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", () => r()));
+    try {
+      const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/hook`;
+      const sub = await subscribe(["chat.created"], {}, url);
+      await createChat(emu, [ALICE]);
+      await expect
+        .poll(async () =>
+          ((await emu.control.state()) as Json).webhook_deliveries.find(
+            (r: Json) => r.subscription_id === sub.id,
+          ),
+        )
+        .toMatchObject({ attempts: 2, state: "delivered", last_status: 200 });
+      expect(seen).toHaveLength(2);
+      expect(seen[1]?.id).toBe(seen[0]?.id);
+    } finally {
+      await new Promise<void>((r) => {
+        flaky.close(() => r());
+        flaky.closeAllConnections();
+      });
+    }
+  });
+
   it("close() stops pending retries", async () => {
     const local = await startTestEmulator({ allowInsecureWebhooks: true });
     const failing = await startWebhookReceiver();
