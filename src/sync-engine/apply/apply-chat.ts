@@ -16,11 +16,10 @@
  *   declaration is recorded as last-applied.
  */
 import type { LinqApi } from "../client/linq-api.js";
-import { describeStep } from "../plan/describe-step.js";
 import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
 import { deriveIdempotencyKey } from "../state/idempotency-key.js";
 import type { AppliedChat, ChatResourceState, IntentPurpose } from "../state/state-types.js";
-import { isApiError, type ApplyContext } from "./apply-context.js";
+import { isApiError, runSteps, type ApplyContext } from "./apply-context.js";
 import { confirmChat, isEmptyExpectation, type ChatExpectation } from "./confirm-chat.js";
 
 export type ChatApplyApi = Pick<
@@ -187,16 +186,7 @@ export async function applyChatChange(
     }
   };
 
-  for (const step of change.steps) {
-    const what = describeStep(step);
-    ctx.progress.step(address, what);
-    try {
-      await run(step);
-    } catch (err) {
-      throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
-    }
-    ctx.progress.stepDone(address, what);
-  }
+  await runSteps(ctx, address, change.steps, run);
 
   // --- confirm queued changes, then record the declaration as applied ---
   if (!isEmptyExpectation(expect) && chatId) {

@@ -1,8 +1,7 @@
 /** Carrying out one contact card change (one card per line). */
 import type { LinqApi } from "../client/linq-api.js";
-import { describeStep } from "../plan/describe-step.js";
 import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
-import { isApiError, type ApplyContext } from "./apply-context.js";
+import { isApiError, runSteps, type ApplyContext } from "./apply-context.js";
 
 export type ContactCardApplyApi = Pick<LinqApi, "createContactCard" | "updateContactCard">;
 
@@ -43,16 +42,7 @@ export async function applyContactCardChange(
     }
   };
 
-  for (const step of change.steps) {
-    const what = describeStep(step);
-    ctx.progress.step(address, what);
-    try {
-      await run(step);
-    } catch (err) {
-      throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
-    }
-    ctx.progress.stepDone(address, what);
-  }
+  await runSteps(ctx, address, change.steps, run);
   if (change.after === null) ctx.store.remove(address);
   else if (change.after.kind === "contact_card") {
     res.applied = withoutKind(change.after);

@@ -1,5 +1,6 @@
 /** What every per-kind apply function shares: the state it journals to, progress, clocks, and the warnings it collects. */
-import type { PlanMessage } from "../plan/plan-types.js";
+import { describeStep } from "../plan/describe-step.js";
+import type { PlanMessage, Step } from "../plan/plan-types.js";
 import type { StateStore } from "../state/state-file.js";
 import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
@@ -18,4 +19,26 @@ export function isApiError(err: unknown, status: number, code?: number): boolean
   if (typeof err !== "object" || err === null) return false;
   const e = err as { status?: unknown; code?: unknown };
   return e.status === status && (code === undefined || e.code === code);
+}
+
+/**
+ * Runs an address's steps in order, reporting each to the progress display; a failure names
+ * the step it happened in (the API error's own message follows).
+ */
+export async function runSteps(
+  ctx: ApplyContext,
+  address: string,
+  steps: readonly Step[],
+  run: (step: Step) => Promise<void>,
+): Promise<void> {
+  for (const step of steps) {
+    const what = describeStep(step);
+    ctx.progress.step(address, what);
+    try {
+      await run(step);
+    } catch (err) {
+      throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
+    }
+    ctx.progress.stepDone(address, what);
+  }
 }

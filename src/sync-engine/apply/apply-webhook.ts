@@ -5,9 +5,8 @@
  */
 import type { WebhookEventType } from "../../api-wire/event-types.js";
 import type { LinqApi } from "../client/linq-api.js";
-import { describeStep } from "../plan/describe-step.js";
 import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
-import { isApiError, type ApplyContext } from "./apply-context.js";
+import { isApiError, runSteps, type ApplyContext } from "./apply-context.js";
 
 export type WebhookApplyApi = Pick<
   LinqApi,
@@ -74,16 +73,7 @@ export async function applyWebhookChange(
     }
   };
 
-  for (const step of change.steps) {
-    const what = describeStep(step);
-    ctx.progress.step(address, what);
-    try {
-      await run(step);
-    } catch (err) {
-      throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
-    }
-    ctx.progress.stepDone(address, what);
-  }
+  await runSteps(ctx, address, change.steps, run);
   if (change.after === null) ctx.store.remove(address);
   else if (change.after.kind === "webhook") {
     res.applied = withoutKind(change.after);
