@@ -8,6 +8,7 @@ import type { DocumentContext } from "./document-context.js";
 import { normalizeHandle, normalizePhoneNumber } from "./handle-normalization.js";
 import type { ResolvedDefaults } from "./resolve-defaults.js";
 import { parseDeclaredUrl } from "./url-rules.js";
+import { normalizeHandleList } from "./normalize-handle-list.js";
 
 type RawChat = Record<string, unknown>;
 
@@ -61,38 +62,15 @@ function resolveParticipants(
   raw: unknown[],
   from: string | undefined,
 ): string[] | undefined {
-  let ok = true;
-  const firstIndex = new Map<string, number>();
-  for (const [i, item] of raw.entries()) {
-    const path = ["chats", key, "participants", i];
-    const n = normalizeHandle(String(item));
-    if (!n.ok) {
-      ctx.error(path, `chats.${key}.participants[${i}]: ${n.reason}`);
-      ok = false;
-      continue;
-    }
-    if (n.warning) ctx.warning(path, `chats.${key}.participants[${i}]: ${n.warning}`);
-    if (from !== undefined && n.value === from) {
-      ctx.error(
-        path,
-        `chats.${key}.participants[${i}]: ${JSON.stringify(item)} is the chat's sending line ("from"); the API adds your line by itself, so leave it out of participants`,
-      );
-      ok = false;
-      continue;
-    }
-    const earlier = firstIndex.get(n.value);
-    if (earlier !== undefined) {
-      ctx.error(
-        path,
-        `chats.${key}.participants[${i}]: ${JSON.stringify(item)} is the same participant (${n.value}) as participants[${earlier}] at ${ctx.placeOf(["chats", key, "participants", earlier], "value")}; list each person once`,
-      );
-      ok = false;
-      continue;
-    }
-    firstIndex.set(n.value, i);
-  }
-  if (!ok) return undefined;
-  return [...firstIndex.keys()].sort();
+  return normalizeHandleList(ctx, ["chats", key, "participants"], raw, {
+    normalize: normalizeHandle,
+    noun: "participant",
+    duplicateAdvice: "; list each person once",
+    refuse: (handle, written) =>
+      from !== undefined && handle === from
+        ? `${JSON.stringify(written)} is the chat's sending line ("from"); the API adds your line by itself, so leave it out of participants`
+        : undefined,
+  });
 }
 
 export function resolveChat(

@@ -4,6 +4,7 @@ import type { DesiredWebhook } from "../model/desired-state.js";
 import type { DocumentContext } from "./document-context.js";
 import { normalizePhoneNumber } from "./handle-normalization.js";
 import { parseDeclaredUrl } from "./url-rules.js";
+import { normalizeHandleList } from "./normalize-handle-list.js";
 
 type RawWebhook = Record<string, unknown>;
 
@@ -50,41 +51,22 @@ export function resolveWebhook(
   key: string,
   raw: RawWebhook,
 ): DesiredWebhook | undefined {
-  let ok = true;
   const targetUrl = raw.target_url as string;
   const url = parseDeclaredUrl(ctx, ["webhooks", key, "target_url"], targetUrl);
-  if (!url) ok = false;
   if (url) checkPayloadVersion(ctx, key, url, raw.events as string[]);
 
-  const phones: string[] = [];
-  const firstIndex = new Map<string, number>();
-  for (const [i, item] of ((raw.phone_numbers as unknown[] | undefined) ?? []).entries()) {
-    const path = ["webhooks", key, "phone_numbers", i];
-    const n = normalizePhoneNumber(String(item));
-    if (!n.ok) {
-      ctx.error(path, `webhooks.${key}.phone_numbers[${i}]: ${n.reason}`);
-      ok = false;
-      continue;
-    }
-    if (n.warning) ctx.warning(path, `webhooks.${key}.phone_numbers[${i}]: ${n.warning}`);
-    const earlier = firstIndex.get(n.value);
-    if (earlier !== undefined) {
-      ctx.error(
-        path,
-        `webhooks.${key}.phone_numbers[${i}]: ${JSON.stringify(item)} is the same line (${n.value}) as phone_numbers[${earlier}] at ${ctx.placeOf(["webhooks", key, "phone_numbers", earlier], "value")}`,
-      );
-      ok = false;
-      continue;
-    }
-    firstIndex.set(n.value, i);
-    phones.push(n.value);
-  }
-  if (!ok) return undefined;
+  const phones = normalizeHandleList(
+    ctx,
+    ["webhooks", key, "phone_numbers"],
+    (raw.phone_numbers as unknown[] | undefined) ?? [],
+    { normalize: normalizePhoneNumber, noun: "line" },
+  );
+  if (!url || !phones) return undefined;
   return {
     key,
     target_url: targetUrl,
     events: [...new Set(raw.events as string[])].sort(),
-    phone_numbers: phones.sort(),
+    phone_numbers: phones,
     active: (raw.active as boolean | undefined) ?? true,
     secret_file: resolveSecretFile(key, raw, ctx.doc.baseDir),
   };
