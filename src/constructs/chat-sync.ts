@@ -8,6 +8,7 @@ import { Construct, type IConstruct } from "constructs";
 import type { OnDelete, RosterPolicy } from "../sync-engine/model/desired-state.js";
 import { resolveDocuments } from "../sync-engine/config/resolve-document.js";
 import { definedFields } from "./managed-object.js";
+import { unresolvedTokenErrors } from "./unresolved-tokens.js";
 import { ChatSyncValidationError } from "./validation-error.js";
 
 export interface ChatSyncProps {
@@ -79,9 +80,12 @@ export class ChatSync extends Construct {
     // Defaults never change after construction: check them now, with the YAML path's rules.
     const defaults = this.defaultsDocument();
     if (defaults !== undefined) {
-      const errors = resolveDocuments([
-        { value: { version: 1, defaults }, origin: this.node.path },
-      ]).diagnostics.filter((d) => d.severity === "error");
+      const document = { value: { version: 1, defaults }, origin: this.node.path };
+      const tokens = unresolvedTokenErrors(document.value, document.origin);
+      const errors =
+        tokens.length > 0
+          ? tokens
+          : resolveDocuments([document]).diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0) throw new ChatSyncValidationError(errors);
     }
   }

@@ -15,6 +15,7 @@ import type { Diagnostic } from "../sync-engine/config/diagnostics.js";
 import { ChatSync } from "./chat-sync.js";
 import type { DocumentSection, ManagedObject } from "./managed-object.js";
 import { defaultsDocument, objectDocument } from "./synthesize-desired-state.js";
+import { unresolvedTokenErrors } from "./unresolved-tokens.js";
 import { ChatSyncValidationError } from "./validation-error.js";
 
 /** Fields whose value can still change after construction, per section. */
@@ -45,6 +46,9 @@ export function constructionErrors(obj: ManagedObject): Diagnostic[] {
     const field = path.slice(objectPath.length + 1).split("/")[0] ?? "";
     return !DEFERRED_FIELDS[section].has(field);
   };
+  // A token is the cause of whatever the rules would then say about its placeholder text.
+  const tokens = unresolvedTokenErrors(object.value, obj.node.path).filter((d) => isFinal(d.path));
+  if (tokens.length > 0) return tokens;
   return resolveDocuments(defaults ? [defaults, object] : [object]).diagnostics.filter(
     (d) => d.severity === "error" && d.file === obj.node.path && isFinal(d.path),
   );

@@ -22,6 +22,7 @@ import {
 } from "../sync-engine/model/desired-state.js";
 import { ChatSync } from "./chat-sync.js";
 import { ManagedObject } from "./managed-object.js";
+import { unresolvedTokenErrors } from "./unresolved-tokens.js";
 import { ChatSyncValidationError } from "./validation-error.js";
 
 export { ChatSyncValidationError };
@@ -102,6 +103,8 @@ export function synthesizeDesiredState(scope: IConstruct): SynthesisResult {
     ...findContainers(scope).flatMap((c) => defaultsDocument(c) ?? []),
     ...managed.map(objectDocument),
   ];
+  const tokens = documents.flatMap((d) => unresolvedTokenErrors(d.value, d.origin));
+  if (tokens.length > 0) throw new ChatSyncValidationError(tokens);
   const result = resolveDocuments(documents);
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || result.state === undefined) {

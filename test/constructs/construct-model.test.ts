@@ -312,6 +312,37 @@ describe("validation at construction: what can no longer change throws where it 
     );
   });
 
+  it("names an unresolved CDK token as the cause instead of judging its placeholder text", () => {
+    const token = "${TfToken[TOKEN.7]}";
+    const chats = new ChatSync(root(), "chats", { from: LINE });
+    const err = validationError(
+      () => new DirectChat(chats, "bob", { to: token, welcomeMessage: "Hi" }),
+    );
+    expect(err.diagnostics).toHaveLength(1);
+    expect(err.diagnostics[0]).toMatchObject({ file: "chats/bob", path: "/chats/bob/to" });
+    expect(err.diagnostics[0]?.message).toContain(
+      `chats.bob.to: "${token}" is an unresolved CDK token`,
+    );
+    expect(() => new ChatSync(root(), "defaults", { from: token })).toThrow(
+      /defaults\.from: "\$\{TfToken\[TOKEN\.7\]\}" is an unresolved CDK token/,
+    );
+  });
+
+  it("reports a token that reaches a roster through a Team at synthesis", () => {
+    const app = root();
+    const chats = new ChatSync(app, "chats", { from: LINE });
+    const team = new Team(app, "team", { members: ["+14155550101", "+14155550102"] });
+    new GroupChat(chats, "eng", { participants: team, welcomeMessage: "Hi" });
+    team.addMember("#{TfToken[TOKEN.9]}");
+    const err = validationError(() => synthesizeDesiredState(app));
+    expect(err.diagnostics).toHaveLength(1);
+    expect(err.diagnostics[0]).toMatchObject({
+      file: "chats/eng",
+      path: "/chats/eng/participants/2",
+    });
+    expect(err.diagnostics[0]?.message).toMatch(/is an unresolved CDK token/);
+  });
+
   it("a ChatSync with a bad default line throws with the YAML defaults message", async () => {
     const err = validationError(() => new ChatSync(root(), "chats", { from: "2025550100" }));
     const yaml = await yamlErrors(`defaults: { from: "2025550100" }\n`);

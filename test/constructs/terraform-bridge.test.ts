@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { AnnotationMetadataEntryType, App, TerraformStack, Testing } from "cdktf";
+import {
+  AnnotationMetadataEntryType,
+  App,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+} from "cdktf";
 import type { Construct } from "constructs";
 import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import {
@@ -313,6 +319,33 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     ]).diagnostics.filter((d) => d.severity === "error");
     expect(yaml).toHaveLength(1);
     expect((error as ChatSyncValidationError).diagnostics).toEqual([{ ...yaml[0], file: "s/eng" }]);
+  });
+
+  it("refuses a Terraform variable as a prop, naming the token as the cause", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const person = new TerraformVariable(stack, "person", { type: "string" });
+    const urls = new TerraformVariable(stack, "urls", { type: "list(string)" });
+    expect(
+      () =>
+        new GroupChat(stack, "eng", {
+          from: LINE,
+          participants: urls.listValue,
+          welcomeMessage: "x",
+        }),
+    ).not.toThrow(); // the roster is checked at synthesis ...
+    let error: unknown;
+    try {
+      new ChatSyncTerraformBridge(stack, "bridge");
+      Testing.synth(stack);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ChatSyncValidationError);
+    expect((error as Error).message).toMatch(/participants\[0\]: ".*" is an unresolved CDK token/);
+    // ... a contact card's name at construction.
+    expect(
+      () => new ContactCard(stack, "card", { phoneNumber: LINE, firstName: person.stringValue }),
+    ).toThrow(/first_name: ".*TfToken.*" is an unresolved CDK token/);
   });
 
   it("writes chatsync.manifest.json next to cdk.tf.json; relative paths are rewritten for Terraform's working directory", () => {
