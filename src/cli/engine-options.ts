@@ -48,9 +48,19 @@ export function addEngineOptions(cmd: Command): Command {
     .addOption(new Option("--debug", "stack traces and a request log on stderr").hideHelp());
 }
 
-/** Colour only for a terminal, never with NO_COLOR or --no-color. */
-export function useColor(flags: EngineFlags, stream: { isTTY?: boolean }): boolean {
-  return flags.color !== false && !process.env.NO_COLOR && stream.isTTY === true;
+/**
+ * Colour for a terminal (not TERM=dumb), or wherever FORCE_COLOR asks for it (CI logs that
+ * render ANSI); never with --no-color or a non-empty NO_COLOR (no-color.org), which win.
+ */
+export function useColor(
+  flags: EngineFlags,
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (flags.color === false || (env.NO_COLOR ?? "") !== "") return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force !== "false";
+  return stream.isTTY === true && env.TERM !== "dumb";
 }
 
 export function checkTargets(targets: readonly string[] | undefined): string[] {

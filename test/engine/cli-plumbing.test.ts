@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { plainProgress, ttyProgress } from "../../src/sync-engine/apply/progress-reporter.js";
-import { checkTargets, parsePositiveInt } from "../../src/cli/engine-options.js";
+import { checkTargets, parsePositiveInt, useColor } from "../../src/cli/engine-options.js";
 import { defaultStatePath } from "../../src/cli/load-desired.js";
 import { linesOf } from "../../src/cli/engine-run.js";
 import { chats, desiredState, direct, group, A, B, LINE } from "./fixtures.js";
@@ -49,6 +49,22 @@ describe("progress", () => {
 });
 
 describe("CLI plumbing", () => {
+  it("colours a terminal unless --no-color, NO_COLOR or TERM=dumb; FORCE_COLOR colours a pipe", () => {
+    const tty = { isTTY: true };
+    const pipe = { isTTY: false };
+    expect(useColor({ color: true }, tty, {})).toBe(true);
+    expect(useColor({ color: true }, pipe, {})).toBe(false);
+    expect(useColor({ color: false }, tty, {})).toBe(false);
+    expect(useColor({ color: true }, tty, { NO_COLOR: "1" })).toBe(false);
+    // An empty NO_COLOR does not count (no-color.org).
+    expect(useColor({ color: true }, tty, { NO_COLOR: "" })).toBe(true);
+    expect(useColor({ color: true }, tty, { TERM: "dumb" })).toBe(false);
+    expect(useColor({ color: true }, pipe, { FORCE_COLOR: "1" })).toBe(true);
+    expect(useColor({ color: true }, tty, { FORCE_COLOR: "0" })).toBe(false);
+    expect(useColor({ color: true }, pipe, { FORCE_COLOR: "1", NO_COLOR: "1" })).toBe(false);
+    expect(useColor({ color: false }, pipe, { FORCE_COLOR: "1" })).toBe(false);
+  });
+
   it("puts the state beside the first file read (inside a folder PATH)", () => {
     expect(defaultStatePath(["/repo/chatsync.yaml"], "/cwd")).toBe(
       join("/repo", ".chatsync", "state.json"),

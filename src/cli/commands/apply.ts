@@ -66,7 +66,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   const colorOut = useColor(flags, process.stdout);
   const progress = process.stderr.isTTY
     ? engine.ttyProgress(process.stderr, useColor(flags, process.stderr))
-    : engine.plainProgress(process.stderr);
+    : engine.plainProgress(process.stderr, useColor(flags, process.stderr));
 
   let result;
   let session;

@@ -62,7 +62,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   await cp(source, config);
   const statePath = join(dir, "state.json");
 
-  const color = !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const { useColor } = await import("../engine-options.js");
+  const color = useColor({ color: true }, process.stdout);
   const say = (text: string) => process.stdout.write(`${text}\n`);
   const { state: desired } = await loadDesired([config], {
     cwd: dir,
