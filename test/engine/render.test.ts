@@ -149,6 +149,44 @@ describe("markdown renderer", () => {
   });
 });
 
+describe("markdown renderer: truncation keeps what a reviewer must see", () => {
+  function hugePlanWithWarningAndDrift(rooms: number, keyPad = 4): Plan {
+    const team = group("team", [A, B, C], { display_name: "Team" });
+    const many = Array.from({ length: rooms }, (_, i) =>
+      group(`room-${String(i).padStart(keyPad, "0")}`, [A, B], {
+        welcome_message: "Welcome to a room with a fairly long welcome text.",
+      }),
+    );
+    return buildPlan({
+      desired: desiredState({ chats: chats(team, ...many) }),
+      // C left on their own (a warning); the name was changed outside chatsync (drift).
+      live: snapshot({ chats: { t1: liveChat("t1", [A, B, [C, "left"]], { name: "Hijacked" }) } }),
+      state: stateDoc({ "chat.team": managedChat("t1", team) }),
+      statePath: "s",
+      liveFingerprint: "f",
+    });
+  }
+
+  it("keeps the warnings and the drift when only the step list is cut", () => {
+    const p = hugePlanWithWarningAndDrift(500);
+    expect(p.warnings.length).toBeGreaterThan(0);
+    const md = renderPlanMarkdown(p);
+    expect(md.length).toBeLessThan(65_000);
+    expect(md).toContain("Output truncated");
+    expect(md).toContain("#### Warnings");
+    expect(md).toMatch(/left chat\.team on their own/);
+    expect(md).toContain("#### Drift (changes made outside chatsync)");
+    expect(md).toContain('live: "Hijacked", declared: "Team"');
+  });
+
+  it("stays under the limit even when the table alone is too long", () => {
+    const md = renderPlanMarkdown(hugePlanWithWarningAndDrift(2500, 40));
+    expect(md.length).toBeLessThan(65_000);
+    expect(md).toContain("Output truncated");
+    expect(md).toMatch(/^\*\*Plan: 2500 to create, 1 to update/m);
+  });
+});
+
 describe("JSON renderer", () => {
   it("matches schemas/plan.schema.json", () => {
     const doc = JSON.parse(renderPlanJson(richPlan()));

@@ -139,14 +139,21 @@ export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
     "\n" +
     tail.join("\n");
   if (body.length > limit) {
-    // Keep the summary; cut the step list (then everything else) to fit, and say so.
-    const budget = limit - note.length - open.length - close.length - head.join("\n").length - 1;
+    // Keep the summary and the table, and the warnings and drift when they fit (a reviewer must
+    // see "not re-added" and out-of-band changes); cut the step list to fit, and say so.
+    const headText = head.join("\n");
+    const tailText = tail.join("\n");
+    const keepTail = headText.length + 1 + tailText.length + note.length < limit;
+    const tailCost = keepTail ? tailText.length + 1 : 0;
+    const budget =
+      limit - note.length - open.length - close.length - headText.length - 1 - tailCost;
     let kept = "";
     for (const line of details) {
       if (kept.length + line.length + 1 > budget) break;
       kept += `${line.replaceAll("```", "'''")}\n`;
     }
-    body = head.join("\n") + (kept ? open + kept.trimEnd() + close : "");
+    body =
+      headText + (kept ? open + kept.trimEnd() + close : "") + (keepTail ? `\n${tailText}` : "");
     if (body.length + note.length >= limit) {
       // Even the table is too long: keep whole rows only.
       let cut = "";
