@@ -138,6 +138,34 @@ describe("hostile input", () => {
   });
 });
 
+describe("folders", () => {
+  it("loads files linked into the folder, and names a dangling link", async () => {
+    const { mkdirSync, symlinkSync } = await import("node:fs");
+    mkdirSync(join(dir, "shared"));
+    mkdirSync(join(dir, "cfg"));
+    writeFileSync(
+      join(dir, "shared", "team.yaml"),
+      'version: 1\ndefaults: { from: "+12025550100" }\nchats:\n  a: { type: direct, to: "+14155550101", welcome_message: Hi }\n',
+    );
+    symlinkSync(join("..", "shared", "team.yaml"), join(dir, "cfg", "team.yaml"));
+    const linked = await loadConfig(["cfg"], { cwd: dir });
+    expect(linked.diagnostics).toEqual([]);
+    expect(Object.keys(linked.state!.chats)).toEqual(["a"]);
+
+    symlinkSync("gone.yaml", join(dir, "cfg", "old.yaml"));
+    const dangling = await loadConfig(["cfg"], { cwd: dir });
+    expect(dangling.state).toBeUndefined();
+    expect(dangling.diagnostics).toEqual([
+      {
+        severity: "error",
+        file: join("cfg", "old.yaml"),
+        message: "this symbolic link points to nothing; fix or delete the link",
+        path: "",
+      },
+    ]);
+  });
+});
+
 describe("default PATH", () => {
   it("uses ./chatsync.yaml first", async () => {
     writeFileSync(join(dir, "chatsync.yaml"), "version: 1\n");

@@ -71,10 +71,27 @@ async function expandPaths(
     if (kind === "file") {
       files.push(abs);
     } else if (kind === "dir") {
-      const names = (await readdir(abs, { withFileTypes: true }))
-        .filter((e) => e.isFile() && YAML_FILE.test(e.name) && !e.name.startsWith("."))
-        .map((e) => e.name)
-        .sort();
+      const names: string[] = [];
+      for (const e of await readdir(abs, { withFileTypes: true })) {
+        if (!YAML_FILE.test(e.name) || e.name.startsWith(".")) continue;
+        if (e.isFile()) {
+          names.push(e.name);
+        } else if (e.isSymbolicLink()) {
+          // A linked file is part of the folder; skipping it silently would drop its chats
+          // from the desired state, and the plan would then propose to remove them.
+          const target = await kindOf(join(abs, e.name));
+          if (target === "file") names.push(e.name);
+          else if (target === "missing") {
+            diagnostics.push(
+              fail(
+                displayName(cwd, join(abs, e.name)),
+                "this symbolic link points to nothing; fix or delete the link",
+              ),
+            );
+          }
+        }
+      }
+      names.sort();
       if (names.length === 0) {
         diagnostics.push(
           fail(displayName(cwd, abs), "this folder has no .yaml or .yml files to load"),
@@ -100,10 +117,41 @@ async function expandPaths(
   return unique;
 }
 
-async function readSource(
-  file: string,
-  shown: string,
-): Promise<{ text?: string; error?: Diagnostic }> {
+interface SourceRead {
+  text?: string;
+  error?: Diagnostic;
+  /** Best-effort text of a file that could not be read as UTF-8, for the caret snippet. */
+  preview?: string;
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Decoding leniently would turn a Latin-1 "José" into "Jos\uFFFD" and send that to the API;
+ * a file that is not UTF-8 is refused with the place of the first bad byte.
+ */
+function decodeUtf8(bytes: Buffer, shown: string): SourceRead {
+  try {
+    return { text: STRICT_UTF8.decode(bytes) };
+  } catch {
+    const lenient = bytes.toString("utf8");
+    const at = lenient.indexOf("\uFFFD");
+    const before = lenient.slice(0, Math.max(0, at)).split("\n");
+    return {
+      error: {
+        ...fail(
+          shown,
+          "the file is not UTF-8 text (it may be saved as Latin-1 or UTF-16); save it as UTF-8",
+        ),
+        line: before.length,
+        column: (before[before.length - 1]?.length ?? 0) + 1,
+      },
+      preview: lenient,
+    };
+  }
+}
+
+async function readSource(file: string, shown: string): Promise<SourceRead> {
   try {
     const { size } = await stat(file);
     // Checked before reading so a huge file costs nothing.
@@ -115,7 +163,7 @@ async function readSource(
         ),
       };
     }
-    return { text: await readFile(file, "utf8") };
+    return decodeUtf8(await readFile(file), shown);
   } catch (err) {
     return { error: fail(shown, `cannot read the file: ${(err as Error).message}`) };
   }
@@ -132,9 +180,10 @@ export async function loadConfig(
   const documents: SourceDocument[] = [];
   for (const file of files) {
     const shown = displayName(cwd, file);
-    const { text, error } = await readSource(file, shown);
+    const { text, error, preview } = await readSource(file, shown);
     if (error) {
       diagnostics.push(error);
+      if (preview !== undefined) sources.set(shown, preview);
       continue;
     }
     sources.set(shown, text as string);

@@ -230,6 +230,14 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
           message: `a chatsync file must be a mapping with "version: 1" and chats, webhooks or contact_cards; got ${kindOf(value)}`,
         };
       }
+      // A section whose entries were all deleted or commented out is null in YAML.
+      if (value === null && params.type === "object" && path.length === 1) {
+        return {
+          path,
+          at: "value",
+          message: `${where} has no entries (YAML reads an empty "${where}:" as null); write "${where}: {}" or leave the key out`,
+        };
+      }
       // The classic YAML trap: an unquoted +14155550101 is read as a number.
       const quoteHint =
         params.type !== "string"
