@@ -85,6 +85,43 @@ describe("examples", () => {
     );
   });
 
+  it("the full example sets every property the schema defines", async () => {
+    const { parse } = await import("yaml");
+    const schema = JSON.parse(readFileSync(join(root, "schemas/chatsync.schema.json"), "utf8")) as {
+      properties: Record<string, unknown>;
+      $defs: Record<string, { properties: object }>;
+    };
+    const used: Record<string, Set<string>> = {
+      top: new Set(),
+      defaults: new Set(),
+      chat: new Set(),
+      webhook: new Set(),
+      contact_card: new Set(),
+    };
+    const sections = { chats: "chat", webhooks: "webhook", contact_cards: "contact_card" };
+    for (const name of readdirSync(join(root, "examples/full"))) {
+      const doc = parse(readFileSync(join(root, "examples/full", name), "utf8")) as Record<
+        string,
+        Record<string, Record<string, unknown>>
+      >;
+      for (const [key, value] of Object.entries(doc)) {
+        used.top!.add(key);
+        if (key === "defaults") Object.keys(value).forEach((k) => used.defaults!.add(k));
+        const kind = sections[key as keyof typeof sections];
+        if (kind === undefined) continue;
+        for (const entry of Object.values(value)) {
+          Object.keys(entry).forEach((k) => used[kind]!.add(k));
+        }
+      }
+    }
+    expect([...used.top!].sort()).toEqual(Object.keys(schema.properties).sort());
+    for (const kind of ["defaults", "chat", "webhook", "contact_card"]) {
+      expect([...used[kind]!].sort(), kind).toEqual(
+        Object.keys(schema.$defs[kind]!.properties).sort(),
+      );
+    }
+  });
+
   it("every example names the schema with the right relative path", () => {
     const files = [
       "examples/quickstart.yaml",
