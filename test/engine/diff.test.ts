@@ -360,6 +360,8 @@ describe("diff: replacements the API forces", () => {
     // 2 active incl. you: leave is not allowed (needs 4), so the old chat is forgotten with a warning.
     expect(ops(p, "chat.eng")).toEqual(["create_chat", "forget_chat"]);
     expect(p.warnings.map((w) => w.message).join()).toMatch(/forgotten, not left/);
+    // The forget is forced by the API's leave rule, and the step says which rule.
+    expect(step(p, "chat.eng", "forget_chat")?.rule).toMatch(/^§5\.1\.6 leave/);
   });
 
   it("leaves the replaced chat when the API allows it (iMessage group of ≥4)", () => {
@@ -403,6 +405,7 @@ describe("diff: chats removed from the configuration", () => {
     );
     expect(p.changes[0]).toMatchObject({ action: "forget" });
     expect(p.warnings[0]?.message).toMatch(/forgotten, not left.*iMessage/);
+    expect(step(p, "chat.eng", "forget_chat")?.rule).toMatch(/^§5\.1\.6 leave/);
   });
 
   it("forgets when on_delete: forget", () => {
@@ -411,6 +414,8 @@ describe("diff: chats removed from the configuration", () => {
     });
     const p = plan(desiredState(), snapshot({ chats: { c1: liveChat("c1", [A, B, C]) } }), s);
     expect(p.changes[0]).toMatchObject({ action: "forget" });
+    // A chosen forget makes no API call, so no API rule shapes it.
+    expect(step(p, "chat.eng", "forget_chat")?.rule).toBeUndefined();
   });
 
   it("prevent_destroy recorded in state blocks the leave", () => {

@@ -289,6 +289,8 @@ function retiredSteps(
   const steps: Step[] = [];
   for (const r of st?.retired ?? []) {
     const chat = liveById[r.id];
+    // A forget the API forces (leaving not allowed) carries the rule that forces it.
+    let forced = false;
     if (r.on_delete === "leave" && chat) {
       const view = viewChat(chat, st?.from);
       const can = leaveAllowed(chat, view);
@@ -301,16 +303,19 @@ function retiredSteps(
         });
         continue;
       }
-      if (view.meActive && !can.allowed)
+      if (view.meActive && !can.allowed) {
+        forced = true;
         warnings.push({
           address,
           message: `the replaced chat ${r.id} is forgotten, not left: ${can.why}`,
         });
+      }
     }
     steps.push({
       op: "forget_chat",
       chat_id: r.id,
       reason: "stop tracking the chat this address replaced",
+      ...(forced ? { rule: RULE_LEAVE } : {}),
     });
   }
   return steps;
@@ -452,6 +457,7 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
         op: "forget_chat",
         chat_id: live.id,
         reason: "stop tracking the chat being replaced",
+        ...(d.on_delete === "leave" && view.meActive && !can.allowed ? { rule: RULE_LEAVE } : {}),
       });
     }
     steps.push(...retiredSteps(st, liveById, warnings, address));
@@ -565,7 +571,7 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
     return { drift: [], warnings, errors };
   }
   const retired = retiredSteps(st, liveById, warnings, address);
-  const forget = (reason: string, chatId?: string): DiffOutcome => ({
+  const forget = (reason: string, chatId?: string, rule?: string): DiffOutcome => ({
     change: {
       address,
       kind: "chat",
@@ -574,7 +580,15 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
       ...(chatId ? { live_id: chatId } : {}),
       before: live ? liveSummary(live, viewChat(live, st.from)) : null,
       after: null,
-      steps: [{ op: "forget_chat", ...(chatId ? { chat_id: chatId } : {}), reason }, ...retired],
+      steps: [
+        {
+          op: "forget_chat",
+          ...(chatId ? { chat_id: chatId } : {}),
+          reason,
+          ...(rule ? { rule } : {}),
+        },
+        ...retired,
+      ],
     },
     drift: [],
     warnings,
@@ -600,7 +614,7 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
       address,
       message: `${address} is forgotten, not left: ${can.why}. The chat stays on the account; chatsync stops managing it.`,
     });
-    return forget(`${why}; leaving is not possible, so it is forgotten`, st.id);
+    return forget(`${why}; leaving is not possible, so it is forgotten`, st.id, RULE_LEAVE);
   }
   return {
     change: {
