@@ -30,5 +30,10 @@ export {
   type SynthesisResult,
   type SynthesizedObject,
 } from "./synthesize-desired-state.js";
-export { synthesizeManifest, writeManifest, emitManifest } from "./manifest-output.js";
+export {
+  synthesizeManifest,
+  writeManifest,
+  emitManifest,
+  type WarningSink,
+} from "./manifest-output.js";
 export { MANIFEST_OUT_ENV, manifestJson, readManifest } from "../sync-engine/model/manifest.js";

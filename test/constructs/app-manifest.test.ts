@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { AppCommandError, desiredStateFromApp } from "../../src/cli/app-manifest.js";
 import { ManifestError, manifestJson } from "../../src/sync-engine/model/manifest.js";
 import { loadConfig } from "../../src/sync-engine/config/load-config.js";
@@ -59,6 +59,26 @@ describe("desiredStateFromApp (--app)", () => {
     const err = await failure(desiredStateFromApp(`${node} -e "0"`, { output: sink().stream }));
     expect((err as AppCommandError).code).toBe("CHATSYNC_APP_NO_MANIFEST");
     expect(err.message).toMatch(/\$CHATSYNC_MANIFEST_OUT; call emitManifest\(app\)/);
+  });
+
+  it("passes the app's warnings on to chatsync's stderr", async () => {
+    // The manifest path's only chance to show a rule's warning is the app's own stderr.
+    const index = JSON.stringify(pathToFileURL(join(repoRoot, "dist/constructs/index.js")).href);
+    const app = [
+      `const { Construct } = await import("constructs");`,
+      `const c = await import(${index});`,
+      `const root = new Construct(undefined, "");`,
+      `new c.GroupChat(root, "eng", { from: "+12025550100", participants: ["+14155550101", "+14155550102"], welcomeMessage: "Hi", shareContactCard: true });`,
+      `c.emitManifest(root);`,
+    ].join(" ");
+    const out = sink();
+    await desiredStateFromApp(`${node} --input-type=module -e ${JSON.stringify(app)}`, {
+      cwd: repoRoot,
+      output: out.stream,
+    });
+    expect(out.text()).toContain(
+      'eng (/chats/eng): warning: chat "eng" shares the contact card of +12025550100',
+    );
   });
 
   it("validates what the app wrote", async () => {

@@ -138,4 +138,26 @@ describe("emitManifest", () => {
     expect(emitManifest(app, { [MANIFEST_OUT_ENV]: out })).toBe(out);
     expect(manifestJson(await readManifest(out))).toBe(synthesizeManifest(app));
   });
+
+  it("passes the rules' warnings on, as validate does for YAML (the manifest cannot hold them)", () => {
+    const app = new Construct(undefined as never, "");
+    new GroupChat(app, "eng", {
+      from: LINE,
+      participants: ["+14155550101", "+14155550102"],
+      welcomeMessage: "Hello",
+      shareContactCard: true,
+    });
+    const lines: string[] = [];
+    const out = join(mkdtempSync(join(tmpdir(), "chatsync-emit-")), "manifest.json");
+    emitManifest(app, { [MANIFEST_OUT_ENV]: out }, (line) => lines.push(line));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^eng \(\/chats\/eng\): warning: chat "eng" shares the contact card of \+12025550100, but no contact card is declared/,
+    );
+    expect(lines[0]?.endsWith("\n")).toBe(true);
+    // Nothing to warn about, nothing written.
+    const quiet: string[] = [];
+    emitManifest(declare(), { [MANIFEST_OUT_ENV]: out }, (line) => quiet.push(line));
+    expect(quiet).toEqual([]);
+  });
 });
