@@ -107,6 +107,9 @@ describe("state lock", () => {
     expect(msg).toContain(`pid ${process.pid}`);
     expect(msg).toContain("chatsync apply");
     expect(msg).toMatch(/since \d{4}-\d\d-\d\dT/);
+    expect(msg).toContain("delete the lock file");
+    expect(msg).toContain("no heartbeat for 120 s) is taken over automatically");
+    expect((err as StateLockedError).code).toBe("STATE_LOCKED");
     await first.release();
     const second = await acquireStateLock(statePath, { command: "chatsync plan" });
     await second.release();

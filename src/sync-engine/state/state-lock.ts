@@ -21,11 +21,19 @@ export class StateLockedError extends Error {
   constructor(
     readonly lockPath: string,
     readonly holder: LockHolder | undefined,
+    /** After this long without a heartbeat the lock is taken over by itself. */
+    readonly staleAfterMs?: number,
   ) {
+    // A holder on another machine (a CI runner that was killed) cannot be checked for life, so
+    // say when the lock frees itself, besides how to free it at once.
+    const expires =
+      staleAfterMs === undefined
+        ? ""
+        : ` A lock whose holder stopped (no heartbeat for ${Math.round(staleAfterMs / 1000)} s) is taken over automatically.`;
     super(
       holder
-        ? `The state is locked by pid ${holder.pid} on ${holder.hostname} running "${holder.command}" since ${holder.started_at} (lock file ${lockPath}). Wait for it to finish; if that process is gone, delete the lock file.`
-        : `The state is locked (lock file ${lockPath}, holder unreadable). If no chatsync is running, delete the lock file.`,
+        ? `The state is locked by pid ${holder.pid} on ${holder.hostname} running "${holder.command}" since ${holder.started_at} (lock file ${lockPath}). Wait for it to finish; if that process is gone, delete the lock file.${expires}`
+        : `The state is locked (lock file ${lockPath}, holder unreadable). If no chatsync is running, delete the lock file.${expires}`,
     );
     this.name = "StateLockedError";
   }
@@ -129,7 +137,7 @@ export async function acquireStateLock(statePath: string, opts: LockOptions): Pr
   if (!(await tryCreate(path, me))) {
     const seen = await readHolder(path);
     if (seen && !(await isStale(path, seen.holder, staleAfterMs))) {
-      throw new StateLockedError(path, seen.holder);
+      throw new StateLockedError(path, seen.holder, staleAfterMs);
     }
     if (seen) {
       // Move the stale lock aside (rename is atomic) only if it is still the one we judged stale,
@@ -143,7 +151,7 @@ export async function acquireStateLock(statePath: string, opts: LockOptions): Pr
       tookOver = seen.holder;
     }
     if (!(await tryCreate(path, me))) {
-      throw new StateLockedError(path, (await readHolder(path))?.holder);
+      throw new StateLockedError(path, (await readHolder(path))?.holder, staleAfterMs);
     }
   }
   const beat = setInterval(() => {
