@@ -39,6 +39,19 @@ describe("progress", () => {
     expect(text).toContain("[1/1]");
   });
 
+  it("says how many other addresses are in flight when several run at once", () => {
+    let text = "";
+    const p = ttyProgress({ isTTY: true, columns: 200, write: (s: string) => (text += s) }, false);
+    p.begin(3);
+    p.step("chat.a", "create group chat");
+    p.step("chat.b", "add +14155550101");
+    p.step("chat.c", "rename");
+    expect(text).toContain("[0/3] 3 running, latest chat.c: rename");
+    p.addressDone("chat.a", { ok: true });
+    p.addressDone("chat.b", { ok: true });
+    expect(text.endsWith("\r\u001b[2K[2/3] chat.c: rename")).toBe(true);
+  });
+
   it("falls back to 80 columns on a terminal that reports no size (0 columns)", () => {
     let text = "";
     const p = ttyProgress({ isTTY: true, columns: 0, write: (s: string) => (text += s) }, false);

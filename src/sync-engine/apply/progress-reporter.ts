@@ -58,7 +58,10 @@ export function ttyProgress(out: StreamLike, color = true): ProgressReporter {
   const width = () => Math.max(20, (out.columns || 80) - 1);
   const redraw = () => {
     const [addr, what] = [...active.entries()].at(-1) ?? ["", ""];
-    const line = `[${finished}/${total}] ${addr ? `${addr}: ${what}` : ""}`;
+    // With --parallelism > 1 the line shows how many addresses are busy, then the latest step
+    // (long step texts are cut at the terminal's width, so the count goes first).
+    const busy = active.size > 1 ? `${active.size} running, latest ` : "";
+    const line = `[${finished}/${total}] ${addr ? `${busy}${addr}: ${what}` : ""}`;
     out.write(`\r\u001b[2K${line.slice(0, width())}`);
   };
   return {
