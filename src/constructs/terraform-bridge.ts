@@ -39,6 +39,7 @@ import { canonicalJson, contentHash } from "../sync-engine/model/canonical.js";
 import { manifestJson } from "../sync-engine/model/manifest.js";
 import { formatDiagnostic } from "../sync-engine/config/diagnostics.js";
 import type { ManagedObject } from "./managed-object.js";
+import type { WarningSink } from "./manifest-output.js";
 import {
   synthesizeDesiredState,
   type SynthesisResult,
@@ -78,6 +79,13 @@ export interface ChatSyncTerraformBridgeProps {
    * @default ".chatsync/state.json"
    */
   readonly stateFile?: string;
+  /**
+   * Where the rules' warnings are printed, one line each, besides the cdktf warning
+   * annotations. The cdktf CLI shows annotations itself; a plain `node app.js` (as
+   * `npm run synth` runs the example) would otherwise show nothing.
+   * @default - stderr when the cdktf CLI does not run the app (`CDKTF_OUTDIR` unset), else nowhere
+   */
+  readonly warn?: WarningSink;
 }
 
 export class ChatSyncTerraformBridgeError extends Error {
@@ -201,9 +209,15 @@ export class ChatSyncTerraformBridge extends Construct {
       .findAll()
       .some((c) => c instanceof TerraformProvider && c.terraformResourceType === "null");
     if (!hasNullProvider) new nullProvider.NullProvider(this, "null");
+    const warn =
+      this.props.warn ??
+      (process.env.CDKTF_OUTDIR === undefined
+        ? (line: string) => process.stderr.write(line)
+        : undefined);
     for (const warning of result.warnings) {
       const at = source.node.findAll().find((c) => c.node.path === warning.file) ?? this;
       Annotations.of(at).addWarning(formatDiagnostic(warning));
+      warn?.(`${formatDiagnostic(warning)}\n`);
     }
     // Serialized: every provisioner runs `chatsync apply` on the same state file, whose lock
     // makes a concurrent second run fail fast; Terraform would otherwise run up to 10 at once.

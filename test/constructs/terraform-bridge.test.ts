@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import {
@@ -228,7 +230,8 @@ describe("ChatSyncTerraformBridge synthesis", () => {
   it("reports the rules' warnings as cdktf warning annotations on the construct", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "s");
-    new ChatSyncTerraformBridge(stack, "bridge");
+    const printed: string[] = [];
+    new ChatSyncTerraformBridge(stack, "bridge", { warn: (line) => printed.push(line) });
     const chat = new GroupChat(stack, "eng", {
       from: LINE,
       participants: ["+14155550101", "+14155550102"],
@@ -241,6 +244,40 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     expect(String(warnings[0]?.data)).toContain(
       `chat "eng" shares the contact card of ${LINE}, but no contact card is declared for that line`,
     );
+    // Printed as well: without the cdktf CLI nobody shows the annotations.
+    expect(printed).toEqual([`${String(warnings[0]?.data)}\n`]);
+  });
+
+  it("prints warnings on stderr by default unless the cdktf CLI runs the app (needs npm run build)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "chatsync-bridge-warn-"));
+    const url = (p: string) =>
+      JSON.stringify(pathToFileURL(fileURLToPath(new URL(`../../${p}`, import.meta.url))).href);
+    const app = [
+      `const { App, TerraformStack } = await import("cdktf");`,
+      `const { GroupChat } = await import(${url("dist/constructs/index.js")});`,
+      `const { ChatSyncTerraformBridge } = await import(${url("dist/constructs/terraform-bridge.js")});`,
+      `const app = new App({ outdir: ${JSON.stringify(join(dir, "out"))} });`,
+      `const stack = new TerraformStack(app, "s");`,
+      `new GroupChat(stack, "eng", { from: "${LINE}", participants: ["+14155550101", "+14155550102"], welcomeMessage: "x", shareContactCard: true });`,
+      `new ChatSyncTerraformBridge(stack, "bridge");`,
+      `app.synth();`,
+    ].join("\n");
+    const synth = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ["--input-type=module", "-e", app], {
+        encoding: "utf8",
+        env,
+        cwd: fileURLToPath(new URL("../../", import.meta.url)), // where "cdktf" resolves
+      });
+    const plain = { ...process.env };
+    delete plain.CDKTF_OUTDIR;
+    const byNode = synth(plain);
+    expect(byNode.status, byNode.stderr).toBe(0);
+    expect(byNode.stderr).toContain(
+      `s/eng (/chats/eng): warning: chat "eng" shares the contact card`,
+    );
+    const byCli = synth({ ...plain, CDKTF_OUTDIR: join(dir, "out") });
+    expect(byCli.status, byCli.stderr).toBe(0);
+    expect(byCli.stderr).not.toContain("warning:");
   });
 
   it("fails synthesis on invalid props with the YAML path's message naming the construct", () => {
