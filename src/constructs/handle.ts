@@ -9,6 +9,7 @@ import {
   normalizePhoneNumber,
   type Normalized,
 } from "../sync-engine/config/handle-normalization.js";
+import { isUnresolvedToken } from "./unresolved-tokens.js";
 
 export class InvalidHandleError extends Error {
   readonly code = "CHATSYNC_INVALID_HANDLE";
@@ -18,7 +19,12 @@ export class InvalidHandleError extends Error {
   }
 }
 
-function valueOf(result: Normalized, helper: string): string {
+function valueOf(input: string, result: Normalized, helper: string): string {
+  if (isUnresolvedToken(input)) {
+    throw new InvalidHandleError(
+      `${helper}: ${JSON.stringify(input)} is an unresolved CDK token; chatsync needs the literal handle when the app runs (e.g. from a constant, a file or process.env)`,
+    );
+  }
   if (!result.ok) throw new InvalidHandleError(`${helper}: ${result.reason}`);
   return result.value;
 }
@@ -29,10 +35,10 @@ export const Handle = {
    * parentheses allowed), returned in E.164. Throws `InvalidHandleError` when it cannot be one.
    */
   phone(input: string): string {
-    return valueOf(normalizePhoneNumber(input), "Handle.phone");
+    return valueOf(input, normalizePhoneNumber(input), "Handle.phone");
   },
   /** An iMessage email address, returned lower-cased. Throws `InvalidHandleError` when malformed. */
   email(input: string): string {
-    return valueOf(normalizeEmail(input), "Handle.email");
+    return valueOf(input, normalizeEmail(input), "Handle.email");
   },
 } as const;

@@ -14,12 +14,17 @@ import { toJsonPointer } from "../sync-engine/config/json-pointer.js";
 // doubles; no chatsync prop is a number, so the schema already refuses them.
 const TOKEN = /\$\{(?:Tf)?Token\[|#\{TfToken\[/;
 
+/** True when `text` holds a CDK token placeholder. */
+export function isUnresolvedToken(text: string): boolean {
+  return TOKEN.test(text);
+}
+
 /** One error per string in `value` (a YAML-format document) that holds an unresolved token. */
 export function unresolvedTokenErrors(value: unknown, origin: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const walk = (v: unknown, path: (string | number)[]): void => {
     if (typeof v === "string") {
-      if (!TOKEN.test(v)) return;
+      if (!isUnresolvedToken(v)) return;
       out.push({
         severity: "error",
         file: origin,

@@ -401,6 +401,9 @@ describe("value helpers", () => {
     expect(() => Handle.email("not-an-email")).toThrow(
       /Handle\.email: "not-an-email" is not a valid email address/,
     );
+    expect(() => Handle.phone("${TfToken[TOKEN.3]}")).toThrow(
+      /Handle\.phone: "\$\{TfToken\[TOKEN\.3\]\}" is an unresolved CDK token/,
+    );
   });
 
   it("WebhookEvents groups name catalogue events only", () => {
