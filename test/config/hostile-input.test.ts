@@ -109,6 +109,21 @@ describe("hostile input", () => {
     }
   });
 
+  it("refuses duplicate keys in flow mappings too, naming the first", () => {
+    const parsed = parseYamlSource(
+      'version: 1\ncontact_cards: { "+12025550100": { first_name: A, first_name: B } }\n',
+      "dup.yaml",
+    );
+    expect(parsed.document).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
+      [
+        2,
+        51,
+        'duplicate key "first_name" in a mapping (first at line 2, column 36): each key may appear once (YAML would otherwise keep only one of them silently)',
+      ],
+    ]);
+  });
+
   it("allows a few honest aliases", async () => {
     writeFileSync(
       join(dir, "a.yaml"),

@@ -41,6 +41,14 @@ function locationOf(d: Diagnostic): string | undefined {
   return `${d.file}:${d.line}:${d.column ?? 1}`;
 }
 
+/** The lines of the last source text asked for: all diagnostics of a file share one split. */
+let lastSplit: { text: string; lines: string[] } | undefined;
+
+function linesOf(text: string): string[] {
+  if (lastSplit?.text !== text) lastSplit = { text, lines: text.split(/\r?\n/) };
+  return lastSplit.lines;
+}
+
 /** Characters of a source line shown in a caret snippet. */
 export const MAX_SNIPPET_WIDTH = 120;
 
@@ -49,8 +57,7 @@ export const MAX_SNIPPET_WIDTH = 120;
  * the column are kept so the caret lines up in a terminal.
  */
 export function caretSnippet(sourceText: string, line: number, column: number): string | undefined {
-  const lines = sourceText.split(/\r?\n/);
-  const full = lines[line - 1];
+  const full = linesOf(sourceText)[line - 1];
   if (full === undefined) return undefined;
   // A very long line (minified YAML, a pasted blob) is shown as a window around the column.
   const start =

@@ -40,12 +40,24 @@ function startsWith(path: DocPath, prefix: DocPath): boolean {
   return prefix.every((seg, i) => path[i] === seg);
 }
 
+/** Path depth up to which schema issues are indexed (section, entry, property). */
+const INDEXED_DEPTH = 3;
+
 /** One document after the schema pass, with a way to ask "is this part of it clean?". */
 class CheckedDocument {
+  /** Every prefix (up to INDEXED_DEPTH segments) of an issue path, so lookups stay O(1) per entry. */
+  private readonly issuePrefixes = new Set<string>();
+
   constructor(
     readonly ctx: DocumentContext,
     readonly issues: SchemaIssue[],
-  ) {}
+  ) {
+    for (const issue of issues) {
+      for (let n = 0; n <= Math.min(issue.path.length, INDEXED_DEPTH); n++) {
+        this.issuePrefixes.add(JSON.stringify(issue.path.slice(0, n)));
+      }
+    }
+  }
 
   get value(): Record<string, unknown> | undefined {
     return isRecord(this.ctx.doc.value) ? this.ctx.doc.value : undefined;
@@ -53,6 +65,7 @@ class CheckedDocument {
 
   /** Whether any schema issue lies at or under `prefix` (then rules would only add noise). */
   hasIssuesUnder(prefix: DocPath): boolean {
+    if (prefix.length <= INDEXED_DEPTH) return this.issuePrefixes.has(JSON.stringify(prefix));
     return this.issues.some((i) => startsWith(i.path, prefix));
   }
 

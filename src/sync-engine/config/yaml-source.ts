@@ -15,7 +15,9 @@ import {
   visit,
   type Document,
   type Node,
+  type Pair,
   type YAMLError,
+  type YAMLMap,
 } from "yaml";
 import type { Diagnostic } from "./diagnostics.js";
 import type { Position, SourceDocument } from "./document-context.js";
@@ -55,13 +57,9 @@ function problem(
   };
 }
 
-function describeYamlError(e: YAMLError, source: string): string {
+function describeYamlError(e: YAMLError): string {
   const first = e.message.split("\n")[0] ?? e.message;
   switch (e.code) {
-    case "DUPLICATE_KEY": {
-      const key = /^([^:\n]+?)\s*:/.exec(source.slice(e.pos[0]))?.[1] ?? "";
-      return `duplicate key ${key === "" ? "" : `"${key}" `}in a mapping: each key may appear once (YAML would otherwise keep only one of them silently)`;
-    }
     case "TAG_RESOLVE_FAILED": {
       const tag = (/tag:?\s*(\S+)/i.exec(first)?.[1] ?? "").replace(/^tag:yaml\.org,2002:/, "!!");
       return `custom tag ${tag} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`;
@@ -73,8 +71,23 @@ function describeYamlError(e: YAMLError, source: string): string {
   }
 }
 
-function keyMatches(key: unknown, segment: string | number): boolean {
-  return isScalar(key) ? String(key.value) === String(segment) : false;
+/** Pairs of each mapping by key, built on first use: a diagnostic per entry of a mapping
+ * with thousands of entries must not search it linearly each time. */
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, segment: string | number): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      // Keys were checked to be unique scalars before any lookup happens.
+      if (isScalar(pair.key) && !index.has(String(pair.key.value))) {
+        index.set(String(pair.key.value), pair as Pair);
+      }
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(segment));
 }
 
 /** Walks the AST along a data path; aliases are followed to their anchors. */
@@ -87,7 +100,7 @@ function nodeAt(
   for (const seg of path) {
     if (isAlias(node)) node = (node as Alias).resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyMatches(p.key, seg));
+      const pair = pairOf(node as YAMLMap, seg);
       if (!pair) return {};
       keyNode = pair.key as Node;
       node = pair.value ?? undefined;
@@ -135,6 +148,30 @@ function checkNodes(
   const out: Diagnostic[] = [];
   let fatal = false;
   visit(doc, {
+    Map(_, map) {
+      // Our own duplicate check: the parser's (uniqueKeys) compares every key with every
+      // other, which takes seconds on a large file. This one also names the first place.
+      const first = new Map<string, Node>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        const earlier = first.get(name);
+        if (earlier === undefined) {
+          first.set(name, pair.key);
+          continue;
+        }
+        const at = positionAt(lc, rangeStart(earlier) ?? 0);
+        const start = rangeStart(pair.key);
+        out.push(
+          problem(
+            origin,
+            start === undefined ? undefined : positionAt(lc, start),
+            `duplicate key ${JSON.stringify(name)} in a mapping (first at line ${at.line}, column ${at.column}): each key may appear once (YAML would otherwise keep only one of them silently)`,
+          ),
+        );
+        fatal = true;
+      }
+    },
     Pair(_, pair) {
       if (!isPair(pair) || !isScalar(pair.key)) {
         const start = rangeStart(pair.key as Node | undefined);
@@ -196,7 +233,7 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   try {
     docs = parseAllDocuments(source, {
       lineCounter: lc,
-      uniqueKeys: true,
+      uniqueKeys: false, // checked in checkNodes, in linear time
       prettyErrors: false,
       schema: "core",
       merge: false,
@@ -232,7 +269,7 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
     return { diagnostics: [problem(origin, positionAt(lc, overflow.pos[0]), TOO_DEEP)] };
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
-    diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e, source)));
+    diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e)));
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
