@@ -11,8 +11,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { LoadResult } from "../sync-engine/config/load-config.js";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
-import { MANIFEST_OUT_ENV, readManifest } from "../sync-engine/model/manifest.js";
+import { ManifestError, MANIFEST_OUT_ENV, readManifest } from "../sync-engine/model/manifest.js";
 
 export class AppCommandError extends Error {
   constructor(
@@ -89,5 +90,32 @@ export async function desiredStateFromApp(
     return await readManifest(manifestOut);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `chatsync validate --app`: the app's manifest as a `LoadResult`, so validate prints it like a
+ * YAML load. A failing app, a missing manifest or a broken one become error diagnostics (the
+ * app's own output, e.g. a construct's validation error, is already on `output`).
+ */
+export async function loadResultFromApp(
+  command: string,
+  options: RunAppOptions = {},
+): Promise<LoadResult> {
+  try {
+    const state = await desiredStateFromApp(command, options);
+    return { state, diagnostics: [], files: [], sources: new Map() };
+  } catch (err) {
+    if (err instanceof ManifestError && err.diagnostics.length > 0) {
+      return { diagnostics: [...err.diagnostics], files: [], sources: new Map() };
+    }
+    if (err instanceof AppCommandError || err instanceof ManifestError) {
+      return {
+        diagnostics: [{ severity: "error", message: err.message, path: "" }],
+        files: [],
+        sources: new Map(),
+      };
+    }
+    throw err;
   }
 }

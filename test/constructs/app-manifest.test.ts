@@ -3,7 +3,11 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { AppCommandError, desiredStateFromApp } from "../../src/cli/app-manifest.js";
+import {
+  AppCommandError,
+  desiredStateFromApp,
+  loadResultFromApp,
+} from "../../src/cli/app-manifest.js";
 import { ManifestError, manifestJson } from "../../src/sync-engine/model/manifest.js";
 import { loadConfig } from "../../src/sync-engine/config/load-config.js";
 
@@ -86,6 +90,51 @@ describe("desiredStateFromApp (--app)", () => {
     const err = await failure(desiredStateFromApp(app, { output: sink().stream }));
     expect(err).toBeInstanceOf(ManifestError);
     expect((err as ManifestError).code).toBe("CHATSYNC_MANIFEST_MALFORMED");
+  });
+});
+
+describe("loadResultFromApp (validate --app)", () => {
+  it("gives the app's state with no diagnostics", async () => {
+    const result = await loadResultFromApp(`${node} dist/examples-cdk/main.js`, {
+      cwd: repoRoot,
+      output: sink().stream,
+    });
+    expect(result.diagnostics).toEqual([]);
+    expect(Object.keys(result.state?.chats ?? {}).sort()).toEqual(["alice", "eng-oncall"]);
+  });
+
+  it("turns a failing app into one error diagnostic", async () => {
+    const result = await loadResultFromApp(`${node} -e "process.exit(3)"`, {
+      output: sink().stream,
+    });
+    expect(result.state).toBeUndefined();
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ severity: "error", path: "" });
+    expect(result.diagnostics[0]?.message).toMatch(/failed \(exit code 3\)/);
+  });
+
+  it("reports each broken rule of a hand-written manifest", async () => {
+    const manifest = JSON.stringify({
+      manifest_version: 1,
+      desired: {
+        version: 1,
+        chats: {
+          eng: {
+            key: "eng",
+            type: "group",
+            from: "+12025550100",
+            participants: ["+14155550101", "+14155550102"],
+            welcome_message: "see https://example.com",
+          },
+        },
+        webhooks: {},
+        contact_cards: {},
+      },
+    });
+    const app = `${node} -e "require('fs').writeFileSync(process.env.CHATSYNC_MANIFEST_OUT, process.argv[1])" ${JSON.stringify(manifest).replace(/\$/g, "\\$")}`;
+    const result = await loadResultFromApp(app, { output: sink().stream });
+    expect(result.state).toBeUndefined();
+    expect(result.diagnostics.map((d) => d.path)).toContain("/chats/eng/welcome_message");
   });
 });
 
