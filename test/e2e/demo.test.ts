@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeRun, runCli } from "../support/cli.js";
+import { REPO_ROOT, describeRun, runCli } from "../support/cli.js";
 
 describe("chatsync demo", () => {
   let cwd = "";
@@ -38,6 +38,18 @@ describe("chatsync demo", () => {
       },
     );
   }
+
+  it("runs a folder of examples too (--config examples/full)", { timeout: 120_000 }, async () => {
+    const full = join(REPO_ROOT, "examples", "full");
+    const r = await runCli(["demo", "--config", full, "--dir", join(cwd, "full")], {
+      cwd,
+      killAfterMs: 110_000,
+    });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toContain("chat.sales-leads");
+    expect(r.stdout).toContain("nothing is left to do");
+    expect(await readdir(join(cwd, "full"))).toContain("state.json");
+  });
 
   it("keeps its state and secrets under .chatsync/demo of the current directory", async () => {
     expect(await readdir(join(cwd, ".chatsync", "demo"))).toContain("state.json");

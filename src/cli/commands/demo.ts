@@ -12,7 +12,7 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
 
 export interface DemoOptions {
-  /** Example config to run. Default: the package's examples/quickstart.yaml. */
+  /** Example config to run (a file or a folder). Default: the package's examples/quickstart.yaml. */
   config?: string;
   /** Working folder, wiped at start. Default: `.chatsync/demo` under the current directory. */
   dir?: string;
@@ -24,7 +24,7 @@ export function registerDemo(program: Command): void {
     .description("run the quickstart example against an embedded emulator: plan, apply, plan again")
     .option(
       "--config <file>",
-      "example config to run (default: examples/quickstart.yaml of this package)",
+      "example config to run, a YAML file or a folder of them (default: examples/quickstart.yaml of this package)",
     )
     .option(
       "--dir <folder>",
@@ -59,7 +59,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const config = join(dir, basename(source));
-  await cp(source, config);
+  // A folder of YAML files (examples/full) is copied whole and read as one configuration.
+  await cp(source, config, { recursive: true });
   const statePath = join(dir, "state.json");
 
   const { useColor } = await import("../engine-options.js");
