@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { resolveDocuments } from "../../src/sync-engine/config/resolve-document.js";
 import { parseYamlSource } from "../../src/sync-engine/config/yaml-source.js";
+import { stringify } from "yaml";
 
 const scalar = fc.oneof(
   fc.constantFrom(
@@ -82,6 +83,24 @@ describe("robustness", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("every diagnostic about a YAML file has a line and a column (property)", () => {
+    fc.assert(
+      fc.property(fc.array(nearlyValid, { minLength: 1, maxLength: 2 }), (values) => {
+        const docs = values.map((value, i) => {
+          const parsed = parseYamlSource(stringify(value), `doc${i}.yaml`);
+          for (const d of parsed.diagnostics) expect(d.line, d.message).toBeDefined();
+          return parsed.document;
+        });
+        const r = resolveDocuments(docs.filter((d) => d !== undefined));
+        for (const d of r.diagnostics) {
+          expect(d.line, d.message).toBeGreaterThanOrEqual(1);
+          expect(d.column, d.message).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
