@@ -202,7 +202,15 @@ export class AccountStore {
     if (opts.dataFile !== undefined && existsSync(opts.dataFile)) {
       loaded = readDataFile(opts.dataFile);
     } else if (opts.dataFile !== undefined) {
-      mkdirSync(dirname(opts.dataFile), { recursive: true });
+      const folder = dirname(opts.dataFile);
+      try {
+        mkdirSync(folder, { recursive: true });
+      } catch (err) {
+        throw new DataFileError(
+          opts.dataFile,
+          `cannot create its folder ${folder} (${(err as Error).message})`,
+        );
+      }
     }
     const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
     const phoneNumbers =
@@ -215,7 +223,14 @@ export class AccountStore {
       phoneNumbers,
     );
     const store = new AccountStore(state, opts.dataFile);
-    store.commit();
+    try {
+      store.commit();
+    } catch (err) {
+      throw new DataFileError(
+        opts.dataFile ?? "",
+        `cannot be written (${(err as Error).message}); pick a writable path`,
+      );
+    }
     return store;
   }
 

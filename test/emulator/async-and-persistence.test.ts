@@ -170,6 +170,15 @@ describe("persistence with dataFile", () => {
     });
   });
 
+  it("refuses a data file whose folder cannot be made, naming the file and the folder", async () => {
+    const blocker = tempFile();
+    writeFileSync(blocker, "a file, not a folder");
+    const dataFile = join(blocker, "emulator.json");
+    const failure = startEmulator({ port: 0, dataFile });
+    await expect(failure).rejects.toMatchObject({ code: "EMULATOR_DATA_FILE" });
+    await expect(failure).rejects.toThrow(`${dataFile}: cannot create its folder ${blocker}`);
+  });
+
   it("applies queued operations that were pending when the previous process stopped", async () => {
     const dataFile = tempFile();
     const first = await startTestEmulator({ dataFile, asyncMs: 200 });
