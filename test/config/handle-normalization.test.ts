@@ -67,6 +67,10 @@ describe("phone numbers", () => {
     ["+999 123 4567", /country code after '\+' does not exist/],
     ["+()", /it is not a phone number/],
     ["+1 415 555 0101 x7", /extensions are not allowed/],
+    [
+      `+1${"5".repeat(200)}`,
+      /it is 202 characters long, and an E\.164 number has at most 15 digits/,
+    ],
   ])("rejects %s with the reason in words", (input, reason) => {
     const n = normalizePhoneNumber(input);
     expect(n.ok).toBe(false);

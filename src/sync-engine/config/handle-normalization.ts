@@ -32,6 +32,8 @@ function reasonFor(code: string): string {
   return LENGTH_REASONS[code] ?? `it could not be parsed (${code})`;
 }
 
+export const MAX_PHONE_TEXT_LENGTH = 40;
+
 /** Only digits, spaces and the usual separators may appear after the leading "+". */
 const PHONE_CHARACTERS = /^\+[0-9 ().\-/]+$/;
 
@@ -41,6 +43,19 @@ export function normalizePhoneNumber(input: string): Normalized {
     return {
       ok: false,
       reason: `${showValue(input)} is not in international format: start it with "+" and the country code, e.g. "+14155550101" (there is no default country)`,
+    };
+  }
+  // Far longer than any spelling of a 15-digit E.164 number; not worth parsing.
+  if (text.length > MAX_PHONE_TEXT_LENGTH) {
+    return {
+      ok: false,
+      reason: `${showValue(input)} is not a valid phone number: it is ${text.length} characters long, and an E.164 number has at most 15 digits`,
+    };
+  }
+  if (!/[0-9]/.test(text)) {
+    return {
+      ok: false,
+      reason: `${showValue(input)} is not a valid phone number: it has no digits, so it is not a phone number; write the country code and number after "+", e.g. "+14155550101"`,
     };
   }
   if (!PHONE_CHARACTERS.test(text)) {

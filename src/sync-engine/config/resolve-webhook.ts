@@ -59,7 +59,7 @@ export function resolveWebhook(
     ctx,
     ["webhooks", key, "phone_numbers"],
     (raw.phone_numbers as unknown[] | undefined) ?? [],
-    { normalize: normalizePhoneNumber, noun: "line" },
+    { normalize: normalizePhoneNumber, noun: "line", duplicateAdvice: "; list each line once" },
   );
   if (!url || !phones) return undefined;
   return {
