@@ -42,6 +42,10 @@ describe.skipIf(!existsSync(bin))("chatsync emulator (binary; run `npm run build
       token: "cli-token",
       phone_numbers: ["+12025550100", "+12025550101"],
     });
+    // People get the how-to on stderr; stdout stays one JSON line for scripts.
+    await expect
+      .poll(() => cli.stderr())
+      .toContain(`export LINQ_API_BASE_URL=${line.base_url} LINQ_API_TOKEN=cli-token`);
     const res = await fetch(`${line.base_url}/v3/phone_numbers`, {
       headers: { authorization: "Bearer cli-token" },
     });

@@ -130,6 +130,12 @@ export function registerEmulator(program: Command): void {
       process.stdout.write(
         `${JSON.stringify({ base_url: emulator.baseUrl, token: emulator.token, phone_numbers: emulator.phoneNumbers })}\n`,
       );
+      // stdout carries only the JSON line (for scripts); the how-to for people goes to stderr.
+      process.stderr.write(
+        `chatsync emulator: listening on ${emulator.origin}. Point chatsync at it with\n` +
+          `  export LINQ_API_BASE_URL=${emulator.baseUrl} LINQ_API_TOKEN=${emulator.token}\n` +
+          `Control API: ${emulator.origin}/__emulator/ (requests, state, reset, faults, rate-limit, simulate, handles). Stop with Ctrl-C.\n`,
+      );
       const running = emulator;
       await new Promise<void>((resolve) => {
         const stop = (): void => {
