@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import {
   startEmulator,
   type EmulatorOptions,
+  type FaultSettings,
   type RunningEmulator,
 } from "../../src/emulator/index.js";
 import type { ServiceType } from "../../src/api-wire/index.js";
@@ -27,13 +28,7 @@ export interface EmulatorControlHelpers {
   requests(): Promise<RecordedRequest[]>;
   state(): Promise<Record<string, unknown>>;
   reset(): Promise<void>;
-  faults(body: {
-    probability: number;
-    statuses?: number[];
-    reset_connection?: boolean;
-    drop_response_after_commit?: boolean;
-    latency_ms?: [number, number];
-  }): Promise<void>;
+  faults(body: FaultSettings): Promise<void>;
   /** `capability_interval_ms` (default 10 000) and `pair_limit` (default on) are emulator extras. */
   rateLimit(body: {
     rps: number;
