@@ -9,6 +9,7 @@ import {
   checkReplace,
   checkTargets,
   parsePositiveInt,
+  useColor,
   type EngineFlags,
 } from "../engine-options.js";
 
@@ -51,7 +52,6 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   const maxRemovals = parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0);
   const confirmTimeoutMs = parsePositiveInt("--confirm-timeout", flags.confirmTimeout, 30) * 1000;
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
-  const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
   const { input, lock } = await readEngineInput(paths, flags, {
     cwd,

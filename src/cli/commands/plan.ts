@@ -8,6 +8,7 @@ import {
   addEngineOptions,
   checkReplace,
   checkTargets,
+  useColor,
   type EngineFlags,
 } from "../engine-options.js";
 import { CliError } from "../cli-error.js";
@@ -44,7 +45,6 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
   const targets = checkTargets(flags.target);
   const replace = checkReplace(flags.replace);
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
-  const { useColor } = await import("../engine-options.js");
   const cwd = process.cwd();
   const { input, lock } = await readEngineInput(paths, flags, {
     cwd,
