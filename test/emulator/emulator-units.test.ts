@@ -46,6 +46,14 @@ describe("FaultInjector", () => {
     expect(f.decide()).toEqual({ kind: "reset_connection" });
   });
 
+  it("draws the latency between min and max with the random source; none when unset", () => {
+    const draws = [0, 0.5, 0.999];
+    const f = new FaultInjector(() => draws.shift() ?? 0);
+    expect(f.latencyMs()).toBe(0);
+    f.configure({ probability: 0, latency_ms: [100, 300] });
+    expect([f.latencyMs(), f.latencyMs(), f.latencyMs()]).toEqual([100, 200, 299.8]);
+  });
+
   it("parses and rejects settings", () => {
     expect(parseFaultSettings({ probability: 0.1, statuses: [503], latency_ms: [1, 2] })).toEqual({
       probability: 0.1,
