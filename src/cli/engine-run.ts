@@ -145,14 +145,21 @@ export async function readEngineInput(
  * detection. Every write is journaled before it is sent, so stopping mid-apply is safe.
  */
 function releasedOnSignal(lock: StateLock): StateLock {
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === "SIGINT" ? 130 : 143;
+    // A second Ctrl-C while the lock is being released stops at once.
+    if (interrupted) process.exit(code);
+    interrupted = true;
     process.stderr.write(
       `\nInterrupted (${signal}); releasing the state lock. Run the command again to finish.\n`,
     );
-    void lock.release().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    void lock.release().finally(() => process.exit(code));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // `on`, not `once`: a library's signal-exit hook (write-file-atomic) re-raises the signal,
+  // killing the process before the lock is released, when it finds no other listener left.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   return {
     path: lock.path,
     tookOver: lock.tookOver,
