@@ -136,6 +136,42 @@ function misplacedChatKey(key: string, chatType: unknown): string {
     : `"${key}" is not allowed here`;
 }
 
+/** Fields whose values are phone numbers or handles (where an unquoted "+1…" becomes a number). */
+const HANDLE_FIELDS = new Set(["from", "to", "participants", "phone_numbers"]);
+
+const SECTION_EXAMPLES: Record<string, string> = {
+  chats: "chats: { eng-oncall: { type: group, ... } }",
+  webhooks: "webhooks: { location-events: { target_url: ..., events: [...] } }",
+  contact_cards: 'contact_cards: { "+12025550100": { first_name: ... } }',
+};
+
+/** How to write the expected type, for the mistakes people actually make. */
+function typeHint(path: DocPath, expected: string, value: unknown): string {
+  if (expected === "string" && typeof value === "number") {
+    // The classic YAML trap: an unquoted +14155550101 is read as a number.
+    const handle = path.some((seg) => typeof seg === "string" && HANDLE_FIELDS.has(seg));
+    return handle
+      ? "; put it in quotes (YAML reads an unquoted +14155550101 as a number)"
+      : "; put it in quotes";
+  }
+  if (expected === "string" && typeof value === "boolean") return "; put it in quotes";
+  if (expected === "array" && typeof value === "string") {
+    const items = value
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item !== "")
+      .slice(0, 3)
+      .map((item) => showValue(item));
+    return `; write a list, e.g. [${items.join(", ")}] or one "- item" per line`;
+  }
+  const section = String(path[0]);
+  const example = Object.hasOwn(SECTION_EXAMPLES, section) ? SECTION_EXAMPLES[section] : undefined;
+  if (expected === "object" && Array.isArray(value) && path.length === 1 && example) {
+    return `; write each entry under its key instead of as a "-" list item, e.g. ${example}`;
+  }
+  return "";
+}
+
 function missingMessage(parent: DocPath, missing: string): string {
   const where = describePath(parent);
   if (parent.length === 0 && missing === "version") {
@@ -238,19 +274,10 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
           message: `${where} has no entries (YAML reads an empty "${where}:" as null); write "${where}: {}" or leave the key out`,
         };
       }
-      // The classic YAML trap: an unquoted +14155550101 is read as a number.
-      const quoteHint =
-        params.type !== "string"
-          ? ""
-          : typeof value === "number"
-            ? "; put it in quotes (YAML reads an unquoted +14155550101 as a number)"
-            : typeof value === "boolean"
-              ? "; put it in quotes"
-              : "";
       return {
         path,
         at: "value",
-        message: `${where} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}, got ${kindOf(value)}${quoteHint}`,
+        message: `${where} must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}, got ${kindOf(value)}${typeHint(path, String(params.type), value)}`,
       };
     }
     case "const":
