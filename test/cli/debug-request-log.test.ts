@@ -69,6 +69,23 @@ describe("--debug request log", () => {
       rateLimited: false,
     });
     expect(lines).toHaveLength(2);
-    expect(debugRequestHooks(false, (t) => lines.push(t))).toEqual({});
+    const quiet = debugRequestHooks(false, (t) => lines.push(t));
+    expect(quiet.onRequest).toBeUndefined();
+  });
+
+  it("without --debug says only that a request is retried for a reason other than a 429, once per attempt", () => {
+    const lines: string[] = [];
+    const hooks = debugRequestHooks(false, (t) => lines.push(t));
+    const retry = (path: string, attempt: number, reason: string, rateLimited = false) =>
+      hooks.onRetry?.({ method: "GET", path, attempt, delayMs: 2000, reason, rateLimited });
+    retry("/v3/chats", 1, "429 (1007)", true);
+    expect(lines).toEqual([]);
+    retry("/v3/chats", 1, "ECONNREFUSED");
+    retry("/v3/contact_card", 1, "ECONNREFUSED");
+    retry("/v3/chats", 2, "ECONNREFUSED");
+    expect(lines).toEqual([
+      "Retrying: GET /v3/chats failed (ECONNREFUSED); attempt 2 in 2 s…\n",
+      "Retrying: GET /v3/chats failed (ECONNREFUSED); attempt 3 in 2 s…\n",
+    ]);
   });
 });
