@@ -54,6 +54,27 @@ describe("phone numbers", () => {
     expect(normalizePhoneNumber("+44 20 7123 4567")).toEqual({ ok: true, value: "+442071234567" });
   });
 
+  it.each([
+    ["no-break spaces", "+1\u00a0415\u00a0555\u00a00101"],
+    ["en dashes and a non-breaking hyphen", "+1 415\u2013555\u20110101"],
+    ["direction marks from a phone's contact card", "\u202a+1 (415) 555-0101\u202c"],
+    ["a zero-width space", "+1 415 555 0101\u200b"],
+    [
+      "full-width plus and digits",
+      "\uff0b\uff11 \uff14\uff11\uff15 \uff15\uff15\uff15 \uff10\uff11\uff10\uff11",
+    ],
+  ])("reads a number copied with %s as the plain number", (_, written) => {
+    expect(normalizePhoneNumber(written)).toEqual({ ok: true, value: "+14155550101" });
+    expect(normalizeHandle(written)).toEqual({ ok: true, value: "+14155550101" });
+  });
+
+  it("names a stray character it cannot read", () => {
+    const n = normalizePhoneNumber("+1 415 555 0101 \u260e");
+    expect(!n.ok && n.reason).toBe(
+      '"+1 415 555 0101 \u260e" is not a valid phone number: it contains "\u260e" (U+260E); only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)',
+    );
+  });
+
   it("keeps a possible but unassigned number with a warning", () => {
     const n = normalizePhoneNumber("+1 111 555 0101");
     expect(n.ok && n.value).toBe("+11115550101");
@@ -87,6 +108,40 @@ describe("emails and handles", () => {
         expect(once.value).toBe(email.toLowerCase());
         expect(normalizeEmail(once.value)).toEqual(once);
       }),
+    );
+  });
+
+  it("drops invisible characters around an email", () => {
+    expect(normalizeHandle("\u200bAlice@Example.com\u00a0")).toEqual({
+      ok: true,
+      value: "alice@example.com",
+    });
+  });
+
+  it("normalizeHandle is idempotent on any text, typography included (property)", () => {
+    const piece = fc.oneof(
+      fc.constantFrom("+1 415 555 01", "+44 20 7123 456", "alice", "@", "Example.COM", "x"),
+      fc.constantFrom(
+        "\u00a0",
+        "\u2013",
+        "\u2011",
+        "\u200b",
+        "\u202a",
+        "\uff11",
+        "\uff0b",
+        "-",
+        " ",
+      ),
+      fc.string({ maxLength: 3, unit: "grapheme" }),
+      fc.integer({ min: 0, max: 9 }).map(String),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const once = normalizeHandle(pieces.join(""));
+        if (!once.ok) return;
+        expect(normalizeHandle(once.value)).toMatchObject({ ok: true, value: once.value });
+      }),
+      { numRuns: 500 },
     );
   });
 

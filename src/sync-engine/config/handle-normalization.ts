@@ -37,8 +37,31 @@ export const MAX_PHONE_TEXT_LENGTH = 40;
 /** Only digits, spaces and the usual separators may appear after the leading "+". */
 const PHONE_CHARACTERS = /^\+[0-9 ().\-/]+$/;
 
+/**
+ * Numbers copied from web pages, phones' contact cards or documents carry typography: no-break
+ * and thin spaces, non-breaking hyphens and en dashes, invisible direction marks, full-width
+ * digits. They mean the plain characters, so they are turned into them before parsing.
+ */
+export function plainText(input: string): string {
+  return input
+    .normalize("NFKC")
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g, "")
+    .replace(/[\u2010-\u2015\u2212]/g, "-")
+    .replace(/\p{Zs}/gu, " ")
+    .trim();
+}
+
+/** The first character that is not allowed in a phone number, named so it can be found. */
+function strayCharacter(text: string): string {
+  const ch = [...text.slice(1)].find((c) => !/[0-9 ().\-/]/.test(c)) ?? "";
+  const code = ch.codePointAt(0) ?? 0;
+  return code > 0x7e || code < 0x20
+    ? `it contains ${JSON.stringify(ch)} (U+${code.toString(16).toUpperCase().padStart(4, "0")}); `
+    : "";
+}
+
 export function normalizePhoneNumber(input: string): Normalized {
-  const text = input.trim();
+  const text = plainText(input);
   if (!text.startsWith("+")) {
     return {
       ok: false,
@@ -61,7 +84,7 @@ export function normalizePhoneNumber(input: string): Normalized {
   if (!PHONE_CHARACTERS.test(text)) {
     return {
       ok: false,
-      reason: `${showValue(input)} is not a valid phone number: only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)`,
+      reason: `${showValue(input)} is not a valid phone number: ${strayCharacter(text)}only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)`,
     };
   }
   const lengthProblem = validatePhoneNumberLength(text);
@@ -108,7 +131,7 @@ export function normalizePhoneNumber(input: string): Normalized {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 export function normalizeEmail(input: string): Normalized {
-  const text = input.trim();
+  const text = plainText(input);
   if (!EMAIL.test(text)) {
     return {
       ok: false,
@@ -120,8 +143,8 @@ export function normalizeEmail(input: string): Normalized {
 
 /** A participant handle: an email when it contains "@", a phone number otherwise. */
 export function normalizeHandle(input: string): Normalized {
-  if (input.includes("@")) return normalizeEmail(input);
-  if (!input.trim().startsWith("+") && /[a-z]/i.test(input)) {
+  if (plainText(input).includes("@")) return normalizeEmail(input);
+  if (!plainText(input).startsWith("+") && /[a-z]/i.test(input)) {
     return {
       ok: false,
       reason: `${showValue(input)} is neither a phone number in international format (e.g. "+14155550101") nor an email address`,
