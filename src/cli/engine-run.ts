@@ -182,6 +182,7 @@ export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<
         ? linesOfPlan(input.savedPlan)
         : [],
     debug: flags.debug === true,
-    log: (t) => process.stderr.write(t),
+    // On a terminal, clear the apply's status line first so a notice does not run into it.
+    log: (t) => process.stderr.write(process.stderr.isTTY ? `\r\u001b[2K${t}` : t),
   });
 }
