@@ -22,7 +22,7 @@ export function buildProgram(): Command {
       "Keep Linq group chats, rosters, contact cards and webhooks equal to a declared state.",
     )
     .version(pkg.version, "-v, --version")
-    .option("--debug", "print stack traces for errors")
+    .option("--debug", "print stack traces for errors and a log of API requests (never the token)")
     .showHelpAfterError()
     .exitOverride();
   registerValidate(program);

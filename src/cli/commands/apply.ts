@@ -33,7 +33,7 @@ export function registerApply(program: Command): void {
     .option("--parallelism <n>", "addresses applied at once (default 4)")
     .option(
       "--max-removals <n>",
-      "refuse a plan removing more participants in total, or leaving more chats, than N (default 10)",
+      "refuse a plan removing more participants in total, or leaving more chats, than N (default 10), or more than half of any chat's roster",
     )
     .option("--allow-removals", "skip the removal guard")
     .option(
