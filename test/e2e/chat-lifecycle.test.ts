@@ -210,6 +210,11 @@ describe("chat lifecycle", () => {
     expect(plan.code, describeRun(plan)).toBe(1);
     expect(plan.stderr).toContain("chat.carol");
     expect(plan.stderr).toMatch(/prevent_destroy/);
+    // A PR comment still gets a body that says why the plan cannot be applied.
+    const md = await ws.plan(["--markdown", "--detailed-exitcode"]);
+    expect(md.code, describeRun(md)).toBe(1);
+    expect(md.stdout).toContain("#### ❌ Errors: this plan cannot be applied");
+    expect(md.stdout).toMatch(/- chat\.carol has prevent_destroy/);
     const apply = await ws.apply(["--auto-approve"]);
     expect(apply.code, describeRun(apply)).toBe(1);
     expect(await ws.emu.control.writesSince(before)).toEqual([]);

@@ -129,6 +129,22 @@ describe("markdown renderer", () => {
     expect(md).not.toContain("Output truncated");
   });
 
+  it("puts a plan's errors first, so a PR comment says why it cannot be applied", () => {
+    const g = group("eng", [A, B, C], { prevent_destroy: true });
+    const p = buildPlan({
+      desired: desiredState(),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C]) } }),
+      state: stateDoc({ "chat.eng": managedChat("c1", g) }),
+      statePath: "s",
+      liveFingerprint: "f",
+    });
+    expect(p.errors.length).toBeGreaterThan(0);
+    const md = renderPlanMarkdown(p);
+    expect(md).toContain("#### ❌ Errors: this plan cannot be applied");
+    expect(md).toMatch(/^- chat\.eng has prevent_destroy/m);
+    expect(renderPlanMarkdown(richPlan())).not.toContain("Errors");
+  });
+
   it("stays under the limit with a truncation note when the plan is huge", () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       group(`room-${String(i).padStart(4, "0")}`, [A, B], {

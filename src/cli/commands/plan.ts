@@ -75,7 +75,9 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
   }
 
   if (plan.errors.length > 0) {
+    // Machine and PR-comment outputs still get their document, so CI can show the errors.
     if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+    else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
     throw new CliError(
       `the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`,
     );

@@ -102,6 +102,12 @@ export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
     `**${plan.options.refresh_only ? `Refresh only: ${plan.drift.length} drift item(s).` : summaryLine(plan.summary)}**`,
     "",
   );
+  // A plan with errors cannot be applied; a PR comment must say why before anything else.
+  if (plan.errors.length > 0) {
+    head.push(`#### ❌ Errors: this plan cannot be applied`, "");
+    for (const e of plan.errors) head.push(`- ${escapeCell(e.message)}`);
+    head.push("");
+  }
   if (plan.changes.length > 0) {
     head.push("| | Address | Action | Why |", "|---|---|---|---|");
     for (const ch of plan.changes) {
