@@ -181,6 +181,31 @@ describe("folders", () => {
   });
 });
 
+describe("subfolders", () => {
+  it("warns about YAML files in a subfolder, which are not read", async () => {
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dir, "cfg", "teams"), { recursive: true });
+    mkdirSync(join(dir, "cfg", "notes"));
+    writeFileSync(join(dir, "cfg", "main.yaml"), "version: 1\n");
+    writeFileSync(join(dir, "cfg", "teams", "eng.yaml"), "version: 1\n");
+    writeFileSync(join(dir, "cfg", "notes", "readme.txt"), "no yaml here");
+    const r = await loadConfig(["cfg"], { cwd: dir });
+    expect(r.state).toBeDefined();
+    expect(r.files).toEqual([join(dir, "cfg", "main.yaml")]);
+    expect(r.diagnostics).toEqual([
+      {
+        severity: "warning",
+        file: join("cfg", "teams"),
+        path: "",
+        message: `this subfolder has 1 YAML file that is not read (folders are read one level deep); to include it, also pass "${join("cfg", "teams")}" as a PATH`,
+      },
+    ]);
+    const both = await loadConfig(["cfg", join("cfg", "teams")], { cwd: dir });
+    expect(both.files).toHaveLength(2);
+    expect(both.diagnostics).toEqual([]);
+  });
+});
+
 describe("default PATH", () => {
   it("uses ./chatsync.yaml first", async () => {
     writeFileSync(join(dir, "chatsync.yaml"), "version: 1\n");

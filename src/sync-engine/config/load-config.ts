@@ -46,6 +46,28 @@ async function kindOf(path: string): Promise<"file" | "dir" | "missing" | "other
   }
 }
 
+/**
+ * Folders are read one level deep. YAML files in a subfolder are not part of the state, which
+ * a user who moved files into `chatsync/teams/` would not expect: their chats would look
+ * undeclared to the plan. Say so rather than guess whether they belong.
+ */
+async function warnAboutSubfolder(
+  folder: string,
+  cwd: string,
+  diagnostics: Diagnostic[],
+): Promise<void> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  const count = entries.filter((n) => YAML_FILE.test(n) && !n.startsWith(".")).length;
+  if (count === 0) return;
+  const shown = displayName(cwd, folder);
+  diagnostics.push({
+    severity: "warning",
+    file: shown,
+    path: "",
+    message: `this subfolder has ${count} YAML file${count === 1 ? "" : "s"} that ${count === 1 ? "is" : "are"} not read (folders are read one level deep); to include ${count === 1 ? "it" : "them"}, also pass "${shown}" as a PATH`,
+  });
+}
+
 async function expandPaths(
   paths: string[],
   cwd: string,
@@ -65,15 +87,23 @@ async function expandPaths(
     return [];
   }
   const files: string[] = [];
-  for (const given of paths) {
-    const abs = resolve(cwd, given);
+  const given = new Set(paths.map((p) => resolve(cwd, p)));
+  for (const path of paths) {
+    const abs = resolve(cwd, path);
     const kind = await kindOf(abs);
     if (kind === "file") {
       files.push(abs);
     } else if (kind === "dir") {
       const names: string[] = [];
       for (const e of await readdir(abs, { withFileTypes: true })) {
-        if (!YAML_FILE.test(e.name) || e.name.startsWith(".")) continue;
+        if (e.name.startsWith(".")) continue;
+        if (e.isDirectory()) {
+          if (!given.has(join(abs, e.name))) {
+            await warnAboutSubfolder(join(abs, e.name), cwd, diagnostics);
+          }
+          continue;
+        }
+        if (!YAML_FILE.test(e.name)) continue;
         if (e.isFile()) {
           names.push(e.name);
         } else if (e.isSymbolicLink()) {
@@ -99,9 +129,9 @@ async function expandPaths(
       }
       files.push(...names.map((n) => join(abs, n)));
     } else if (kind === "missing") {
-      diagnostics.push(fail(given, "no such file or folder"));
+      diagnostics.push(fail(path, "no such file or folder"));
     } else {
-      diagnostics.push(fail(given, "not a regular file or folder"));
+      diagnostics.push(fail(path, "not a regular file or folder"));
     }
   }
   // The same file named twice (directly and through its folder) is read once.
