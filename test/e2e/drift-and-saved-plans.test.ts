@@ -81,6 +81,18 @@ describe("drift, targeting and saved plans", () => {
     const json = await ws.plan(["--refresh-only", "--json"]);
     expect(json.code, describeRun(json)).toBe(0);
     expect((JSON.parse(json.stdout) as { changes?: unknown[] }).changes ?? []).toEqual([]);
+    // Like terraform plan -refresh-only -detailed-exitcode: 2 means drift was found.
+    const detailed = await ws.plan(["--refresh-only", "--detailed-exitcode"]);
+    expect(detailed.code, describeRun(detailed)).toBe(2);
+    expect(detailed.stdout).toMatch(/live: "Dev \(renamed on a phone\)", declared: "Dev"/);
+    expect(detailed.stdout).toMatch(/No changes proposed \(--refresh-only\)/);
+    // A refresh-only plan saved to a file is a report, not something to apply.
+    const planFile = join(ws.dir, "refresh-only.plan.json");
+    const saved = await ws.plan(["--refresh-only", "--out", planFile]);
+    expect(saved.code, describeRun(saved)).toBe(0);
+    const applied = await ws.applyPlan(planFile, ["--auto-approve"]);
+    expect(applied.code, describeRun(applied)).toBe(1);
+    expect(applied.stderr).toMatch(/--refresh-only plan proposes no changes and cannot be applied/);
     expect(await ws.emu.control.writesSince(before)).toEqual([]);
   });
 
