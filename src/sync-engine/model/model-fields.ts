@@ -17,7 +17,8 @@ import type {
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 
-export const GROUP_CHAT_FIELDS = [
+/** Fields every chat has, whatever its type. */
+export const CHAT_COMMON_FIELDS = [
   "key",
   "type",
   "from",
@@ -25,23 +26,16 @@ export const GROUP_CHAT_FIELDS = [
   "share_contact_card",
   "prevent_destroy",
   "on_delete",
+] as const;
+export const GROUP_CHAT_FIELDS = [
+  ...CHAT_COMMON_FIELDS,
   "display_name",
   "icon",
   "participants",
   "roster",
   "readd_left",
 ] as const;
-export const DIRECT_CHAT_FIELDS = [
-  "key",
-  "type",
-  "from",
-  "welcome_message",
-  "share_contact_card",
-  "prevent_destroy",
-  "on_delete",
-  "to",
-  "location_request",
-] as const;
+export const DIRECT_CHAT_FIELDS = [...CHAT_COMMON_FIELDS, "to", "location_request"] as const;
 export const WEBHOOK_FIELDS = [
   "key",
   "target_url",
