@@ -42,6 +42,13 @@ describe("removal guard", () => {
     const r = await ws.apply(["--auto-approve", "--max-removals", "1"]);
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stderr).toContain("--allow-removals");
+    // With --json the refusal is one JSON document on stdout too.
+    const json = await ws.apply(["--auto-approve", "--max-removals", "1", "--json"]);
+    expect(json.code, describeRun(json)).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      status: "refused",
+      error: { code: "REMOVAL_GUARD" },
+    });
     expect(await ws.emu.control.writesSince(before)).toEqual([]);
     expect(activeParticipants(await ws.emu.control.getChat(chatId))).toHaveLength(7);
   });

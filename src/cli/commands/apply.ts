@@ -96,6 +96,12 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
       process.stdout.write(
         `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`,
       );
+    } else if (flags.json && hasCode(err)) {
+      // Refused before any write (plan errors, removal guard, stale plan, no approval): a script
+      // reading stdout still gets one JSON document saying so.
+      process.stdout.write(
+        `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "refused", error: { code: err.code, message: err.message } }, null, 2)}\n`,
+      );
     }
     // main prints the message (and, with --debug, this error's own stack).
     throw err;
@@ -118,4 +124,8 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   process.stdout.write(
     `\nApply complete! ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.leave} left${s.forget ? `, ${s.forget} forgotten` : ""}${s.delete ? `, ${s.delete} deleted` : ""}.\n`,
   );
+}
+
+function hasCode(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === "string";
 }
