@@ -96,11 +96,20 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
       process.stdout.write(
         `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`,
       );
-    } else if (flags.json && hasCode(err)) {
-      // Refused before any write (plan errors, removal guard, stale plan, no approval): a script
-      // reading stdout still gets one JSON document saying so.
+    } else if (flags.json) {
+      // Stopped before any write, refused by a check or failed (e.g. the account could not be
+      // read): a script reading stdout still gets one JSON document saying so.
+      const refused =
+        err instanceof engine.PlanHasErrorsError ||
+        err instanceof engine.RemovalGuardError ||
+        err instanceof engine.StalePlanError ||
+        err instanceof engine.ApplyNotApprovedError;
+      const error = {
+        ...(hasCode(err) ? { code: err.code } : {}),
+        message: (err as Error)?.message ?? String(err),
+      };
       process.stdout.write(
-        `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "refused", error: { code: err.code, message: err.message } }, null, 2)}\n`,
+        `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: refused ? "refused" : "error", error }, null, 2)}\n`,
       );
     }
     // main prints the message (and, with --debug, this error's own stack).
