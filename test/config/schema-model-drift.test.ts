@@ -191,6 +191,21 @@ describe("schema ↔ model", () => {
     expect(compared).toBeGreaterThanOrEqual(7);
   });
 
+  it("every pattern has a message for editors (patternErrorMessage)", () => {
+    const patterns: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (node === null || typeof node !== "object") return;
+      const n = node as Record<string, unknown>;
+      if (typeof n.pattern === "string") {
+        patterns.push(where);
+        expect(n.patternErrorMessage, where).toMatch(/\w/);
+      }
+      for (const [k, v] of Object.entries(n)) walk(v, `${where}/${k}`);
+    };
+    walk(schema, "");
+    expect(patterns.length).toBeGreaterThanOrEqual(8);
+  });
+
   it("the validator uses this very file", () => {
     expect(loadSchema()).toEqual(schema);
   });

@@ -52,6 +52,9 @@ function validator(): ValidateFunction {
   // are declared one level up, next to additionalProperties: false.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, verbose: true });
   addFormats(ajv);
+  // Annotation for editors (yaml-language-server shows it instead of the raw pattern); our
+  // own messages come from issueFor.
+  ajv.addKeyword({ keyword: "patternErrorMessage", schemaType: "string" });
   cachedValidator = ajv.compile(loadSchema());
   return cachedValidator;
 }
