@@ -67,7 +67,46 @@ function describeYamlError(e: YAMLError): string {
     case "MULTIPLE_DOCS":
       return "a chatsync file holds one YAML document; split multiple documents (---) into separate files";
     default:
-      return `invalid YAML: ${first}`;
+      return `invalid YAML: ${first}${syntaxHint(e.code, first)}`;
+  }
+}
+
+/**
+ * Where to point for a parser error. An unclosed quote is reported at the end of the file,
+ * where it is noticed; the useful place is the opening quote, which is the last quote of that
+ * kind before the end (any later one would have closed the string).
+ */
+function errorOffset(e: YAMLError, source: string): number {
+  const quote = /Missing closing (["'])quote/.exec(e.message)?.[1];
+  if (e.code !== "MISSING_CHAR" || quote === undefined) return e.pos[0];
+  for (let i = Math.min(e.pos[0], source.length) - 1; i >= 0; i--) {
+    if (source[i] !== quote) continue;
+    // Escaped quotes inside the string: \" in double quotes, '' in single quotes.
+    if (quote === '"' && source[i - 1] === "\\") continue;
+    if (quote === "'" && source[i - 1] === "'") {
+      i--;
+      continue;
+    }
+    return i;
+  }
+  return e.pos[0];
+}
+
+/** What usually causes the parser's complaint in a hand-written chatsync file. */
+function syntaxHint(code: string, message: string): string {
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return "; indent with spaces";
+    case "BAD_INDENT":
+      return "; indent the keys of one mapping by the same number of spaces";
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return '; a value that contains ": " must be quoted, e.g. welcome_message: "Hello: team"';
+    case "MISSING_CHAR":
+      return /quote/i.test(message)
+        ? "; a quoted value must end with the same quote it starts with"
+        : "; check the quotes and commas of this list or mapping";
+    default:
+      return "";
   }
 }
 
@@ -269,7 +308,7 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
     return { diagnostics: [problem(origin, positionAt(lc, overflow.pos[0]), TOO_DEEP)] };
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
-    diagnostics.push(problem(origin, positionAt(lc, e.pos[0]), describeYamlError(e)));
+    diagnostics.push(problem(origin, positionAt(lc, errorOffset(e, source)), describeYamlError(e)));
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
