@@ -160,8 +160,32 @@ describe("chatsync plan --app (the binary)", () => {
     expect(r.stderr).toContain("--app and PATH exclude each other");
   });
 
-  it("is listed in plan --help and apply --help", () => {
-    for (const command of ["plan", "apply"]) {
+  it("validate --app checks the example app without touching the network", () => {
+    const r = chatsync(["validate", "--app", `${node} dist/examples-cdk/main.js`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("2 chats, 1 webhook, 1 contact card\n");
+  });
+
+  it("validate --app reports a failing app as an error, in --json too", () => {
+    const r = chatsync(["validate", "--app", `${node} -e "process.exit(4)"`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error: the --app command .* failed \(exit code 4\)/);
+    const json = chatsync(["validate", "--json", "--app", `${node} -e "process.exit(4)"`]);
+    expect(json.status).toBe(1);
+    const rows = JSON.parse(json.stdout) as { severity: string; message: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ severity: "error" });
+    expect(rows[0]?.message).toMatch(/failed \(exit code 4\)/);
+  });
+
+  it("validate refuses --app together with a PATH", () => {
+    const r = chatsync(["validate", "examples/quickstart.yaml", "--app", "true"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--app and PATH exclude each other");
+  });
+
+  it("is listed in plan, apply and validate --help", () => {
+    for (const command of ["plan", "apply", "validate"]) {
       expect(chatsync([command, "--help"]).stdout).toContain("--app <command>");
     }
   });

@@ -1,8 +1,21 @@
 import type { Command } from "commander";
+import { CliError } from "../cli-error.js";
 
 interface ValidateOptions {
   json?: boolean;
   color?: boolean;
+  app?: string;
+}
+
+/** `--app`: the construct app's manifest instead of files (src/cli/app-manifest.ts). */
+async function loadFromApp(command: string, paths: string[]) {
+  if (paths.length > 0) {
+    throw new CliError(
+      "--app and PATH exclude each other: the app's manifest is the whole desired state",
+    );
+  }
+  const { loadResultFromApp } = await import("../app-manifest.js");
+  return loadResultFromApp(command);
 }
 
 function plural(n: number, word: string): string {
@@ -20,6 +33,10 @@ export function registerValidate(program: Command): void {
     .argument("[paths...]", "YAML files or folders (default: ./chatsync.yaml, else ./chatsync/)")
     .option("--json", "print the diagnostics as a JSON array on stdout")
     .option("--no-color", "no colour in the output (also NO_COLOR)")
+    .option(
+      "--app <command>",
+      `run a CDK app (like cdktf's "app") and validate the manifest it writes to $CHATSYNC_MANIFEST_OUT instead of PATH`,
+    )
     .action(async (paths: string[], opts: ValidateOptions) => {
       // Loaded lazily so `chatsync --version` does not pay for ajv and yaml.
       const [{ loadConfig }, { formatDiagnostic, hasErrors }, pc] = await Promise.all([
@@ -27,7 +44,8 @@ export function registerValidate(program: Command): void {
         import("../../sync-engine/config/diagnostics.js"),
         import("picocolors"),
       ]);
-      const result = await loadConfig(paths);
+      const result =
+        opts.app === undefined ? await loadConfig(paths) : await loadFromApp(opts.app, paths);
       const failed = hasErrors(result.diagnostics) || result.state === undefined;
 
       if (opts.json) {
