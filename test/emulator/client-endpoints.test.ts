@@ -326,3 +326,61 @@ describe("our client against the emulator: auth", () => {
     }
   });
 });
+
+describe("our client against the emulator: a delete whose response was lost", () => {
+  /** A client that turns the emulator's faults off before its first retry. */
+  function clientTurningFaultsOffBeforeRetry(): LinqClient {
+    return new LinqClient({
+      token: emu.token,
+      baseUrl: emu.baseUrl,
+      baseDelayMs: 1,
+      sleep: () => emu.control.faults({ probability: 0 }),
+    });
+  }
+  const loseResponses = () =>
+    emu.control.faults({ probability: 1, drop_response_after_commit: true });
+
+  it("reports a participant removal done when the retry finds the person already removed", async () => {
+    const group = (await client.createChat(createBody([ALICE, BOB, CAROL]))).chat;
+    const retrying = clientTurningFaultsOffBeforeRetry();
+    try {
+      await loseResponses();
+      expect(await retrying.removeParticipant(group.id, CAROL)).toMatchObject({
+        status: "accepted",
+      });
+    } finally {
+      await retrying.close();
+    }
+    const after = await client.getChat(group.id);
+    expect(after.handles.find((h) => h.handle === CAROL)?.status).toBe("removed");
+    const deletes = (await emu.control.requests()).filter((r) => r.method === "DELETE");
+    expect(deletes.map((r) => r.status)).toEqual([202, 409]);
+  });
+
+  it("still reports a removal the API refused for another reason", async () => {
+    const group = (await client.createChat(createBody([ALICE, BOB]))).chat;
+    const retrying = clientTurningFaultsOffBeforeRetry();
+    try {
+      // The first attempt fails before the API looks at it; the retry meets the real rule.
+      await emu.control.faults({ probability: 1, statuses: [503] });
+      await refused(retrying.removeParticipant(group.id, BOB), 409, 2015);
+    } finally {
+      await retrying.close();
+    }
+  });
+
+  it("reports a webhook subscription delete done when the retry finds it gone", async () => {
+    const sub = await client.createWebhookSubscription({
+      target_url: receiver.url,
+      subscribed_events: ["chat.created"],
+    });
+    const retrying = clientTurningFaultsOffBeforeRetry();
+    try {
+      await loseResponses();
+      await expect(retrying.deleteWebhookSubscription(sub.id)).resolves.toBeUndefined();
+    } finally {
+      await retrying.close();
+    }
+    expect(await client.listWebhookSubscriptions()).toEqual([]);
+  });
+});

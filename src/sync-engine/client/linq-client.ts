@@ -36,6 +36,7 @@ import type {
   UpdateWebhookSubscriptionRequest,
   WebhookSubscription,
 } from "../../api-wire/types.js";
+import { ErrorCode } from "../../api-wire/error-codes.js";
 import type { AdaptiveRateOptions } from "./adaptive-rate.js";
 import { resolveBaseUrl, resolveToken, type EnvSource } from "./client-config.js";
 import { LinqApiError, LinqConfigError, LinqNetworkError } from "./client-errors.js";
@@ -116,6 +117,13 @@ interface CallSpec {
   accept?: AcceptKind;
   /** Overrides the method/body rule of `isIdempotentRequest` for endpoints known to be safe. */
   idempotent?: boolean;
+  /**
+   * For a retried write whose earlier attempt may have been carried out (no response after
+   * sending, or a 5xx): recognises the refusal a retry meets when that attempt did the work
+   * (a delete answered 404, a removal answered "not a participant") and returns what to
+   * report instead of the error — `undefined` keeps the error.
+   */
+  doneByEarlierAttempt?: (error: LinqApiError) => Promise<{ result: unknown } | undefined>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -271,12 +279,25 @@ export class LinqClient implements LinqApi {
     });
   }
 
-  /** DELETE with a JSON body (§5.2.2). */
+  /**
+   * DELETE with a JSON body (§5.2.2). A retry after a lost response meets 409/2015 when the
+   * first attempt removed the person; a read-back tells that apart from a real refusal.
+   */
   removeParticipant(chatId: string, handle: string): Promise<QueuedResponse> {
     return this.call<QueuedResponse>({
       method: "DELETE",
       path: apiPath`/v3/chats/${chatId}/participants`,
       body: { handle },
+      doneByEarlierAttempt: async (error) => {
+        if (error.status !== 409 || error.code !== ErrorCode.StateConflict) return undefined;
+        const chat = await this.getChat(chatId);
+        const stillActive = chat.handles.some((h) => h.handle === handle && h.status === "active");
+        return stillActive
+          ? undefined
+          : {
+              result: { status: "accepted", message: "Participant removed by an earlier attempt" },
+            };
+      },
     });
   }
 
@@ -388,6 +409,11 @@ export class LinqClient implements LinqApi {
       method: "DELETE",
       path: apiPath`/v3/webhook-subscriptions/${id}`,
       accept: "any",
+      // A retry after a lost response finds the subscription gone: the delete happened.
+      doneByEarlierAttempt: async (error) =>
+        error.status === 404 && error.code === ErrorCode.WebhookSubscriptionNotFound
+          ? { result: undefined }
+          : undefined,
     });
   }
 
@@ -451,6 +477,8 @@ export class LinqClient implements LinqApi {
     const isRead = spec.method === "GET";
     /** A slot reserved before a rate-limited retry is announced, so the retry keeps its place. */
     let reservedSlot: Promise<void> | undefined;
+    /** Whether an earlier attempt may have been carried out although it failed. */
+    let earlierMayHaveCommitted = false;
     for (let attempt = 1; ; attempt++) {
       await (reservedSlot ?? this.#limiter.acquire());
       reservedSlot = undefined;
@@ -514,10 +542,16 @@ export class LinqClient implements LinqApi {
         this.emitRequest({ method: spec.method, path, attempt, durationMs, error });
       }
 
+      if (earlierMayHaveCommitted && error instanceof LinqApiError && spec.doneByEarlierAttempt) {
+        const done = await spec.doneByEarlierAttempt(error);
+        if (done !== undefined) return done.result as T;
+      }
       const decision = this.#closed
         ? { retry: false as const }
         : this.#policy.decide(failure, { attempt, idempotent });
       if (!decision.retry) throw error;
+      if (failure.kind === "network" ? failure.sentBeforeFailure : failure.status >= 500)
+        earlierMayHaveCommitted = true;
 
       const retryEvent: RetryEvent = {
         method: spec.method,
