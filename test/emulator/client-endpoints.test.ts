@@ -383,4 +383,20 @@ describe("our client against the emulator: a delete whose response was lost", ()
     }
     expect(await client.listWebhookSubscriptions()).toEqual([]);
   });
+
+  it("retries a contact card update after a 5xx: the PATCH sets fixed values", async () => {
+    await client.createContactCard({ phone_number: line(), first_name: "Acme" });
+    const retrying = clientTurningFaultsOffBeforeRetry();
+    try {
+      await emu.control.faults({ probability: 1, statuses: [503] });
+      expect(await retrying.updateContactCard(line(), { last_name: "Support" })).toMatchObject({
+        first_name: "Acme",
+        last_name: "Support",
+      });
+    } finally {
+      await retrying.close();
+    }
+    const patches = (await emu.control.requests()).filter((r) => r.method === "PATCH");
+    expect(patches.map((r) => r.status)).toEqual([503, 200]);
+  });
 });

@@ -442,6 +442,8 @@ export class LinqClient implements LinqApi {
       path: "/v3/contact_card",
       query: { phone_number: phoneNumber },
       body,
+      // Sets the given fields to fixed values (merge semantics): sending it twice is harmless.
+      idempotent: true,
     });
   }
 
