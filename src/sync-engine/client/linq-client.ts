@@ -290,7 +290,9 @@ export class LinqClient implements LinqApi {
       body: { handle },
       doneByEarlierAttempt: async (error) => {
         if (error.status !== 409 || error.code !== ErrorCode.StateConflict) return undefined;
-        const chat = await this.getChat(chatId);
+        // If the read-back fails too, the caller gets the original refusal.
+        const chat = await this.getChat(chatId).catch(() => undefined);
+        if (chat === undefined) return undefined;
         const stillActive = chat.handles.some((h) => h.handle === handle && h.status === "active");
         return stillActive
           ? undefined
