@@ -3,7 +3,7 @@
  * same loader and checks as `validate`, or a `.json` canonical manifest (what the CDK bridge
  * writes). Invalid input stops here, before any network call, with file:line:column.
  */
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
 import { CliError } from "./cli-error.js";
 
@@ -64,8 +64,17 @@ export async function loadDesired(
   return { state: result.state, files: result.files };
 }
 
-/** SPEC §3: `.chatsync/state.json` beside the first PATH (a folder holds it inside). */
+/**
+ * SPEC §3: `.chatsync/state.json` beside the first PATH (a folder holds it inside).
+ * A manifest synthesized into `cdktf.out/` is the exception: synthesis rewrites that folder,
+ * so a state "beside" it would be lost and the next run would plan every chat again.
+ */
 export function defaultStatePath(files: readonly string[], cwd: string): string {
   const first = files[0];
+  if (first && first.split(sep).includes("cdktf.out")) {
+    throw new CliError(
+      `${first} is inside cdktf.out, which every synthesis rewrites, so no state can live beside it; pass --state with the stack's state file (the bridge's commands use --state .chatsync/state.json from the project root), or plan the app with --app`,
+    );
+  }
   return resolve(first ? dirname(first) : cwd, ".chatsync", "state.json");
 }

@@ -88,6 +88,12 @@ describe("CLI plumbing", () => {
     expect(defaultStatePath([], "/cwd")).toBe(join("/cwd", ".chatsync", "state.json"));
   });
 
+  it("has no default state beside a manifest inside cdktf.out (synthesis rewrites it)", () => {
+    expect(() =>
+      defaultStatePath(["/repo/cdktf.out/stacks/chats/chatsync.manifest.json"], "/repo"),
+    ).toThrow(/inside cdktf\.out.*pass --state/);
+  });
+
   it("refuses a --target that is not an address, and bad numbers, with a sentence each", () => {
     expect(checkTargets(["chat.a", "contact_card.+12025550100"])).toEqual([
       "chat.a",
