@@ -304,6 +304,56 @@ describe("executor", () => {
     expect(saved.applied?.display_name).toBeUndefined();
   });
 
+  it("an add whose answer was lost is settled by reading the chat back, not by failing", async () => {
+    const store0 = await StateStore.open(statePath);
+    Object.assign(store0.chat("chat.eng"), { id: "g-1", from: LINE, generation: 1 });
+    await store0.commit();
+    const desired = desiredState({ chats: chats(group("eng", [A, B, C])) });
+    const live = snapshot({ chats: { "g-1": liveChat("g-1", [A, B]) } });
+    const { plan, store } = await planFor(desired, live);
+    expect(plan.changes[0]!.steps.map((s) => s.op)).toEqual(["add_participant"]);
+    const lost = () =>
+      Object.assign(new Error("socket hang up"), { code: "ECONNRESET", maybeCommitted: true });
+    const { api, live: server } = fakeApi();
+    server.set("g-1", liveChat("g-1", [A, B]));
+    const add = api.addParticipant.bind(api);
+    api.addParticipant = async (id, handle) => {
+      await add(id, handle); // carried out…
+      throw lost(); // …but the answer never arrived
+    };
+    const out = await executePlan(api, plan, store, opts());
+    expect(out.failed).toEqual([]);
+    expect(out.succeeded).toEqual(["chat.eng"]);
+
+    // When the read-back never shows the person, the address fails instead.
+    const again = await planFor(desired, live);
+    const { api: api2, live: server2 } = fakeApi();
+    server2.set("g-1", liveChat("g-1", [A, B]));
+    api2.addParticipant = async () => {
+      throw lost();
+    };
+    const out2 = await executePlan(api2, again.plan, again.store, opts({ timeoutMs: 300 }));
+    expect(out2.failed).toEqual([{ address: "chat.eng", error: expect.stringContaining(C) }]);
+  });
+
+  it("an add refused by the API still fails the address", async () => {
+    const store0 = await StateStore.open(statePath);
+    Object.assign(store0.chat("chat.eng"), { id: "g-1", from: LINE, generation: 1 });
+    await store0.commit();
+    const desired = desiredState({ chats: chats(group("eng", [A, B, C])) });
+    const { plan, store } = await planFor(
+      desired,
+      snapshot({ chats: { "g-1": liveChat("g-1", [A, B]) } }),
+    );
+    const { api, live: server } = fakeApi();
+    server.set("g-1", liveChat("g-1", [A, B]));
+    api.addParticipant = async () => {
+      throw Object.assign(new Error("409 (2017) cross-service add"), { status: 409, code: 2017 });
+    };
+    const out = await executePlan(api, plan, store, opts());
+    expect(out.failed).toEqual([{ address: "chat.eng", error: expect.stringMatching(/2017/) }]);
+  });
+
   it("keeps going after one address fails and names it", async () => {
     const desired = desiredState({ chats: chats(group("a", [A, B]), group("b", [A, C])) });
     const { plan, store } = await planFor(desired);

@@ -129,7 +129,11 @@ export async function applyChatChange(
         return;
       }
       case "add_participant":
-        await api.addParticipant(requireId(chatId, address), step.handle);
+        // A POST without an idempotency key is never retried blindly; if its answer was lost
+        // the add may have happened, and the read-back below decides either way.
+        await unlessMaybeCommitted(() =>
+          api.addParticipant(requireId(chatId, address), step.handle),
+        );
         expect.add.push(step.handle);
         return;
       case "remove_participant":
@@ -214,4 +218,13 @@ function forgetChatId(res: ChatResourceState, id: string): void {
     if (res.retired.length === 0) delete res.retired;
   }
   if (res.id === id) delete res.id;
+}
+
+/** Runs a queued-change call; a network error after which it may have been carried out is left to the read-back. */
+async function unlessMaybeCommitted(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch (err) {
+    if ((err as { maybeCommitted?: unknown }).maybeCommitted !== true) throw err;
+  }
 }
