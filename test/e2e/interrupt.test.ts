@@ -8,11 +8,10 @@ import { lockPathFor } from "../../src/sync-engine/state/state-lock.js";
 import { describeRun } from "../support/cli.js";
 import { messageText } from "../support/emulator-control.js";
 import {
-  LINE_A,
   createWorkspace,
+  roomsConfig,
   exists,
   findLeaks,
-  person,
   type Workspace,
 } from "../support/e2e-workspace.js";
 
@@ -20,15 +19,7 @@ describe("interrupting an apply", () => {
   let ws: Workspace;
   beforeAll(async () => {
     ws = await createWorkspace();
-    const chats: Record<string, unknown> = {};
-    for (let i = 0; i < 5; i++) {
-      chats[`room-${i}`] = {
-        type: "group",
-        participants: [person(i), person(i + 1)],
-        welcome_message: `Room ${i}.`,
-      };
-    }
-    await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats });
+    await ws.writeConfig(roomsConfig(5));
   });
   afterAll(async () => {
     await ws?.close();

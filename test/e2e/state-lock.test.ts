@@ -5,9 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import {
-  LINE_A,
   createWorkspace,
-  person,
+  roomsConfig,
   findLeaks,
   type Workspace,
 } from "../support/e2e-workspace.js";
@@ -16,15 +15,7 @@ describe("state lock", () => {
   let ws: Workspace;
   beforeAll(async () => {
     ws = await createWorkspace();
-    const chats: Record<string, unknown> = {};
-    for (let i = 0; i < 6; i++) {
-      chats[`room-${i}`] = {
-        type: "group",
-        participants: [person(i), person(i + 1)],
-        welcome_message: `Room ${i}.`,
-      };
-    }
-    await ws.writeConfig({ version: 1, defaults: { from: LINE_A }, chats });
+    await ws.writeConfig(roomsConfig(6));
   });
   afterAll(async () => {
     await ws?.close();

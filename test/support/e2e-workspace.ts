@@ -30,6 +30,19 @@ export function person(i: number): string {
   return p;
 }
 
+/** A configuration of `n` small groups (`room-0`…) from LINE_A, for runs that just need work to do. */
+export function roomsConfig(n: number): Record<string, unknown> {
+  const chats: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    chats[`room-${i}`] = {
+      type: "group",
+      participants: [person(i), person(i + 1)],
+      welcome_message: `Room ${i}.`,
+    };
+  }
+  return { version: 1, defaults: { from: LINE_A }, chats };
+}
+
 export interface Workspace {
   dir: string;
   configPath: string;
