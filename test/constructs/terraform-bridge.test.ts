@@ -76,6 +76,20 @@ function idOf(json: TerraformJson, resource: NullResourceJson): string {
   return entry[0];
 }
 
+/** The YAML path's errors for the group `eng` declared with these values (the shared resolver). */
+function yamlGroupErrors(participants: string[], welcomeMessage: string) {
+  return resolveDocuments([
+    {
+      origin: "chatsync.yaml",
+      value: {
+        version: 1,
+        chats: {
+          eng: { type: "group", from: LINE, participants, welcome_message: welcomeMessage },
+        },
+      },
+    },
+  ]).diagnostics.filter((d) => d.severity === "error");
+}
 describe("ChatSyncTerraformBridge synthesis", () => {
   const synthesized = Testing.synthScope((stack) => {
     declare(stack);
@@ -299,22 +313,7 @@ describe("ChatSyncTerraformBridge synthesis", () => {
     }
     expect(error).toBeInstanceOf(ChatSyncValidationError);
     // The YAML path's message for the same declaration, from the shared resolver.
-    const yaml = resolveDocuments([
-      {
-        origin: "chatsync.yaml",
-        value: {
-          version: 1,
-          chats: {
-            eng: {
-              type: "group",
-              from: LINE,
-              participants: ["+14155550101", "+14155550102"],
-              welcome_message: "see www.example.com",
-            },
-          },
-        },
-      },
-    ]).diagnostics.filter((d) => d.severity === "error");
+    const yaml = yamlGroupErrors(["+14155550101", "+14155550102"], "see www.example.com");
     expect(yaml).toHaveLength(1);
     expect(yaml[0]?.message).toMatch(/may not contain a URL \(found "www\.example\.com"\)/i);
     expect((error as ChatSyncValidationError).diagnostics).toEqual([{ ...yaml[0], file: "s/eng" }]);
@@ -338,22 +337,7 @@ describe("ChatSyncTerraformBridge synthesis", () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ChatSyncValidationError);
-    const yaml = resolveDocuments([
-      {
-        origin: "chatsync.yaml",
-        value: {
-          version: 1,
-          chats: {
-            eng: {
-              type: "group",
-              from: LINE,
-              participants: ["+14155550101", "4155550102"],
-              welcome_message: "Hi",
-            },
-          },
-        },
-      },
-    ]).diagnostics.filter((d) => d.severity === "error");
+    const yaml = yamlGroupErrors(["+14155550101", "4155550102"], "Hi");
     expect(yaml).toHaveLength(1);
     expect((error as ChatSyncValidationError).diagnostics).toEqual([{ ...yaml[0], file: "s/eng" }]);
   });
