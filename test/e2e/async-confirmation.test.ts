@@ -10,6 +10,7 @@ import { activeParticipants } from "../support/emulator-control.js";
 import {
   LINE_A,
   createWorkspace,
+  expectConverged,
   person,
   findLeaks,
   type Workspace,
@@ -63,12 +64,7 @@ describe("queued changes are confirmed by reading back (emulator async-ms 300)",
   });
 
   it("the next apply writes nothing and plan reports no changes", async () => {
-    const before = await ws.emu.control.lastSeq();
-    const r = await ws.apply(["--auto-approve"]);
-    expect(r.code, describeRun(r)).toBe(0);
-    expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    const plan = await ws.plan(["--detailed-exitcode"]);
-    expect(plan.code, describeRun(plan)).toBe(0);
+    await expectConverged(ws);
   });
 
   it("never prints or stores the API token or a signing secret", async () => {

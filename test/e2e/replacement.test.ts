@@ -10,6 +10,7 @@ import {
   LINE_A,
   LINE_B,
   createWorkspace,
+  expectConverged,
   findLeaks,
   person,
   type Workspace,
@@ -130,12 +131,7 @@ describe("replacement", () => {
   });
 
   it("afterwards nothing is left to do", async () => {
-    const before = await ws.emu.control.lastSeq();
-    const r = await ws.apply(["--auto-approve"]);
-    expect(r.code, describeRun(r)).toBe(0);
-    expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    const plan = await ws.plan(["--detailed-exitcode"]);
-    expect(plan.code, describeRun(plan)).toBe(0);
+    await expectConverged(ws);
   });
 
   it("never prints or stores the API token", async () => {

@@ -6,8 +6,16 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { expect } from "vitest";
 import { stringify } from "yaml";
-import { runCli, startCli, type CliResult, type CliRunOptions, type RunningCli } from "./cli.js";
+import {
+  describeRun,
+  runCli,
+  startCli,
+  type CliResult,
+  type CliRunOptions,
+  type RunningCli,
+} from "./cli.js";
 import { startE2eEmulator, type E2eEmulator, type E2eEmulatorOptions } from "./e2e-emulator.js";
 
 export const LINE_A = "+12025550100";
@@ -193,4 +201,14 @@ function label(needle: string): string {
     : needle.startsWith("tok_")
       ? "the API token"
       : JSON.stringify(needle);
+}
+
+/** Converged: another apply sends no write request and `plan --detailed-exitcode` exits 0. */
+export async function expectConverged(ws: Workspace): Promise<void> {
+  const before = await ws.emu.control.lastSeq();
+  const r = await ws.apply(["--auto-approve"]);
+  expect(r.code, describeRun(r)).toBe(0);
+  expect(await ws.emu.control.writesSince(before)).toEqual([]);
+  const plan = await ws.plan(["--detailed-exitcode"]);
+  expect(plan.code, describeRun(plan)).toBe(0);
 }
