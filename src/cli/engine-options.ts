@@ -53,7 +53,7 @@ export function addEngineOptions(cmd: Command): Command {
  * render ANSI); never with --no-color or a non-empty NO_COLOR (no-color.org), which win.
  */
 export function useColor(
-  flags: EngineFlags,
+  flags: { color?: boolean },
   stream: { isTTY?: boolean },
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {

@@ -104,6 +104,12 @@ describe("chatsync validate", () => {
     );
   });
 
+  it("does not colour a pipe just because CI is set (CI logs are read as plain text)", () => {
+    const r = validate(["test/fixtures/invalid/wrong-version.yaml"], { env: { CI: "true" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain("\u001b[");
+  });
+
   it("colours output unless NO_COLOR or --no-color", () => {
     const file = "test/fixtures/invalid/wrong-version.yaml";
     expect(validate([file], { env: { FORCE_COLOR: "1" } }).stderr).toContain("\u001b[");

@@ -39,10 +39,10 @@ export function registerValidate(program: Command): void {
     )
     .action(async (paths: string[], opts: ValidateOptions) => {
       // Loaded lazily so `chatsync --version` does not pay for ajv and yaml.
-      const [{ loadConfig }, { formatDiagnostic, hasErrors }, pc] = await Promise.all([
+      const [{ loadConfig }, { formatDiagnostic, hasErrors }, { useColor }] = await Promise.all([
         import("../../sync-engine/config/load-config.js"),
         import("../../sync-engine/config/diagnostics.js"),
-        import("picocolors"),
+        import("../engine-options.js"),
       ]);
       const result =
         opts.app === undefined ? await loadConfig(paths) : await loadFromApp(opts.app, paths);
@@ -59,7 +59,9 @@ export function registerValidate(program: Command): void {
         }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        const color = opts.color !== false && !process.env.NO_COLOR && pc.default.isColorSupported;
+        // The same colour rule as plan/apply: a terminal or FORCE_COLOR, never merely because
+        // CI is set (picocolors' own default), since CI logs are often read as plain text.
+        const color = useColor({ color: opts.color }, process.stderr);
         for (const d of result.diagnostics) {
           const sourceText = d.file !== undefined ? result.sources.get(d.file) : undefined;
           process.stderr.write(
