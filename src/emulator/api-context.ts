@@ -42,6 +42,8 @@ export interface ApiContext {
   /** ms since epoch; one clock for the whole request. */
   now: Date;
   allowInsecureWebhooks: boolean;
+  /** Whether a repeated `message.idempotency_key` on POST /v3/chats returns the first chat (§12.1). */
+  chatCreateDedup: boolean;
   /** Gate for capability checks (§2.5); returns ms to wait, 0 = allowed. */
   capabilityGate(line: string): number;
   /** Per sender→recipient message limit (§2.5); records the send when allowed. */

@@ -48,6 +48,13 @@ export interface EmulatorOptions {
   capabilityIntervalMs?: number;
   /** Enforce §2.5's 30 messages per minute per sender→recipient pair. Default true. */
   pairRateLimit?: boolean;
+  /**
+   * UNSETTLED §12.1: whether `message.idempotency_key` on `POST /v3/chats` deduplicates the
+   * chat (a replay answers with the chat it already made). Default true; false emulates the
+   * other reading — each replay makes a new chat — so the engine's recovery can be proven
+   * against both.
+   */
+  chatCreateDedup?: boolean;
 }
 
 export interface RunningEmulator {
@@ -132,6 +139,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       ? {}
       : { capabilityIntervalMs: opts.capabilityIntervalMs }),
     ...(opts.pairRateLimit === undefined ? {} : { pairRateLimit: opts.pairRateLimit }),
+    chatCreateDedup: opts.chatCreateDedup ?? true,
     ...(opts.log === undefined ? {} : { log: opts.log }),
   });
   const host = opts.host ?? DEFAULT_EMULATOR_HOST;

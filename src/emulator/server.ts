@@ -53,6 +53,8 @@ export interface ServerSettings {
   deliverRemoteWebhooks?: boolean;
   capabilityIntervalMs?: number;
   pairRateLimit?: boolean;
+  /** UNSETTLED §12.1, see EmulatorOptions.chatCreateDedup. */
+  chatCreateDedup: boolean;
   log?: (line: string) => void;
 }
 
@@ -355,6 +357,7 @@ export class EmulatorServer {
       operations: this.operations,
       now: new Date(),
       allowInsecureWebhooks: this.settings.allowInsecureWebhooks,
+      chatCreateDedup: this.settings.chatCreateDedup,
       capabilityGate: (line) => this.capability.take(line),
       messageGate: (line, recipients) => this.pairLimiter.take(line, recipients),
       handleService: (handle): ServiceType =>

@@ -94,3 +94,29 @@ describe("message.idempotency_key", () => {
     );
   });
 });
+
+describe("POST /v3/chats with chatCreateDedup: false (the other reading of §12.1)", () => {
+  const noDedup = useEmulator({ chatCreateDedup: false });
+
+  it("a repeated key makes a second chat with its own welcome message", async () => {
+    const body = {
+      from: noDedup.phoneNumbers[0],
+      to: [ALICE, BOB],
+      message: text("Welcome", { idempotency_key: "k-create-nodedup" }),
+    };
+    const first = await call(noDedup, "POST", "/v3/chats", body);
+    const second = await call(noDedup, "POST", "/v3/chats", body);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.json.chat.id).not.toBe(first.json.chat.id);
+    expect((await call(noDedup, "GET", "/v3/chats")).json.chats).toHaveLength(2);
+  });
+
+  it("message sends in a chat still deduplicate (§7.6 documents that)", async () => {
+    const chat = await createChat(noDedup, [ALICE]);
+    const send = () =>
+      call(noDedup, "POST", `/v3/chats/${chat.id}/messages`, {
+        message: text("again", { idempotency_key: "k-send-nodedup" }),
+      });
+    expect((await send()).json.message.id).toBe((await send()).json.message.id);
+  });
+});

@@ -17,6 +17,7 @@ interface EmulatorFlags {
   rateLimitBurst?: string;
   faults?: string;
   asyncMs?: string;
+  chatCreateDedup?: boolean;
   allowInsecureWebhooks?: boolean;
   deliverRemoteWebhooks?: boolean;
 }
@@ -86,6 +87,10 @@ export function registerEmulator(program: Command): void {
       "--deliver-remote-webhooks",
       "also deliver webhooks to targets beyond loopback (default: loopback only, others are skipped)",
     )
+    .option(
+      "--no-chat-create-dedup",
+      "a repeated message.idempotency_key on POST /v3/chats makes a new chat (the other reading of the open question §12.1)",
+    )
     .action(async (flags: EmulatorFlags) => {
       const port = nonNegativeNumber("--port", flags.port, true) ?? 4010;
       const rps = nonNegativeNumber("--rate-limit", flags.rateLimit, false);
@@ -111,6 +116,7 @@ export function registerEmulator(program: Command): void {
           asyncMs,
           allowInsecureWebhooks: flags.allowInsecureWebhooks === true,
           deliverRemoteWebhooks: flags.deliverRemoteWebhooks === true,
+          chatCreateDedup: flags.chatCreateDedup !== false,
           log: (line) => process.stderr.write(`${line}\n`),
         });
       } catch (err) {

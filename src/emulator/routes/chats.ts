@@ -89,7 +89,10 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const rawMessage = body.message as { idempotency_key?: unknown } | undefined;
   const key =
     typeof rawMessage?.idempotency_key === "string" ? rawMessage.idempotency_key : undefined;
-  const scope = key === undefined ? undefined : { token: ctx.token, line: from, key };
+  // With chatCreateDedup off (the pessimistic reading of §12.1) a repeated key is not
+  // remembered for chats: every replay makes a new chat, as a live API without dedup would.
+  const scope =
+    key === undefined || !ctx.chatCreateDedup ? undefined : { token: ctx.token, line: from, key };
   const print = fingerprint({ op: "create_chat", from, to: [...to].sort(), message: body.message });
   if (scope !== undefined) {
     const previous = replay(ctx.store, scope, print);
