@@ -41,6 +41,7 @@ export function syntheticPlanInput(count: number, changeEvery = 10): SyntheticPl
     webhooks: [],
     contact_cards: [],
     secret_files_present: {},
+    interrupted_creates: {},
   };
   const state = newStateDocument(new Date(STAMP));
   let changed = 0;

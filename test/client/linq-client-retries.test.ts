@@ -203,6 +203,27 @@ describe("LinqClient retries", () => {
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ message });
   });
 
+  it("createChat with replayUncertain: false surfaces a lost answer even with an idempotency key", async () => {
+    const keyed = { ...CREATE_BODY, message: { ...CREATE_BODY.message, idempotency_key: "k-1" } };
+    const { client, server } = await setup([
+      (_r, _res, raw) => resetConnection(raw),
+      (_r, res) => sendJson(res, 201, { chat: { ...CHAT, message: SENT } }),
+    ]);
+    const err = await rejectionOf(client.createChat(keyed, { replayUncertain: false }));
+    expect((err as LinqNetworkError).maybeCommitted).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("createChat with replayUncertain: false still waits out a 429 (a refusal is never carried out)", async () => {
+    const keyed = { ...CREATE_BODY, message: { ...CREATE_BODY.message, idempotency_key: "k-2" } };
+    const { client, server } = await setup([
+      (_r, res) => sendApiError(res, 429, 1007, "Rate limited.", { retryAfter: 1 }),
+      (_r, res) => sendJson(res, 201, { chat: { ...CHAT, message: SENT } }),
+    ]);
+    await client.createChat(keyed, { replayUncertain: false });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("retries a POST that could not even connect (nothing was sent)", async () => {
     const closed = await startScriptedServer(ok);
     const baseUrl = closed.baseUrl;

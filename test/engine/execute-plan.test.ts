@@ -27,13 +27,19 @@ afterEach(async () => {
 function fakeApi(hooks: Partial<ExecutorApi> = {}) {
   const calls: string[] = [];
   const live = new Map<string, Chat>();
+  const welcome = new Map<string, string>();
   let n = 0;
   const api: ExecutorApi = {
     async createChat(body: CreateChatRequest) {
       calls.push(`createChat ${body.message.idempotency_key}`);
       const id = `chat-${++n}`;
-      const chat = liveChat(id, body.to, { group: body.to.length > 1 });
+      const chat = {
+        ...liveChat(id, body.to, { group: body.to.length > 1 }),
+        created_at: new Date().toISOString(),
+      };
       live.set(id, chat);
+      const first = body.message.parts[0];
+      welcome.set(id, first?.type === "text" ? first.value : "");
       return {
         chat: {
           id,
@@ -45,6 +51,34 @@ function fakeApi(hooks: Partial<ExecutorApi> = {}) {
           message: {} as never,
         },
       };
+    },
+    async listChatsPage(params = {}) {
+      calls.push(`listChats to=${params.to}`);
+      const chats = [...live.values()].filter((c) =>
+        c.handles.some((h) => !h.is_me && h.handle === params.to),
+      );
+      return { chats: structuredClone(chats), next_cursor: null };
+    },
+    async listMessagesPage(chatId) {
+      calls.push(`listMessages ${chatId}`);
+      const text = welcome.get(chatId);
+      const messages =
+        text === undefined
+          ? []
+          : [
+              {
+                id: `m-${chatId}`,
+                chat_id: chatId,
+                created_at: "",
+                updated_at: "",
+                delivery_status: "sent" as const,
+                is_from_me: true,
+                is_delivered: false,
+                is_read: false,
+                parts: [{ type: "text" as const, value: text, reactions: null }],
+              },
+            ];
+      return { messages, next_cursor: null };
     },
     async getChat(id) {
       calls.push(`getChat ${id}`);
@@ -172,6 +206,60 @@ describe("executor", () => {
       intents: [],
       applied: { display_name: "Eng", participants: [A, B] },
     });
+  });
+
+  it("a create whose answer was lost after sending is looked for, not sent again (§12.1)", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B])) });
+    const { plan, store } = await planFor(desired);
+    const { api, calls } = fakeApi();
+    const create = api.createChat.bind(api);
+    api.createChat = async (body, options) => {
+      // The chat is made, then the connection drops before the answer arrives.
+      expect(options).toEqual({ replayUncertain: false });
+      await create(body);
+      throw Object.assign(new Error("socket hang up"), { maybeCommitted: true });
+    };
+    const outcome = await executePlan(api, plan, store, opts());
+    expect(outcome).toMatchObject({ succeeded: ["chat.eng"], failed: [] });
+    const key = deriveIdempotencyKey(store.lineage, "chat.eng", 1, "create_chat");
+    expect(calls).toEqual([`createChat ${key}`, `listChats to=${A}`, "listMessages chat-1"]);
+    expect((await readStateFile(statePath)).resources["chat.eng"]).toMatchObject({
+      id: "chat-1",
+      intents: [],
+    });
+  });
+
+  it("a create answered 503 that made nothing is sent again with the same key after the search", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B])) });
+    const { plan, store } = await planFor(desired);
+    const { api, calls } = fakeApi();
+    const create = api.createChat.bind(api);
+    let attempts = 0;
+    api.createChat = async (body) => {
+      if (++attempts === 1) {
+        calls.push("createChat → 503");
+        throw Object.assign(new Error("Service unavailable"), { status: 503, code: 4004 });
+      }
+      return create(body);
+    };
+    const outcome = await executePlan(api, plan, store, opts());
+    expect(outcome).toMatchObject({ succeeded: ["chat.eng"], failed: [] });
+    const key = deriveIdempotencyKey(store.lineage, "chat.eng", 1, "create_chat");
+    expect(calls).toEqual(["createChat → 503", `listChats to=${A}`, `createChat ${key}`]);
+  });
+
+  it("a create refused with a 4xx is neither searched for nor sent again", async () => {
+    const desired = desiredState({ chats: chats(group("eng", [A, B])) });
+    const { plan, store } = await planFor(desired);
+    const { api, calls } = fakeApi({
+      async createChat() {
+        calls.push("createChat → 400");
+        throw Object.assign(new Error("Invalid parameter"), { status: 400, code: 1005 });
+      },
+    });
+    const outcome = await executePlan(api, plan, store, opts());
+    expect(outcome.failed[0]).toMatchObject({ address: "chat.eng" });
+    expect(calls).toEqual(["createChat → 400"]);
   });
 
   it("a create interrupted after journaling is replayed with the same key and request", async () => {

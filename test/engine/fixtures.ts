@@ -165,6 +165,7 @@ export function snapshot(parts: Partial<LiveSnapshot> = {}): LiveSnapshot {
     webhooks: [],
     contact_cards: [],
     secret_files_present: {},
+    interrupted_creates: {},
     ...parts,
   };
 }

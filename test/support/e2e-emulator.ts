@@ -14,6 +14,8 @@ export interface E2eEmulatorOptions {
   rateLimit?: { rps: number; burst?: number };
   dataFile?: string;
   allowInsecureWebhooks?: boolean;
+  /** false: POST /v3/chats ignores the idempotency key (the other reading of §12.1). */
+  chatCreateDedup?: boolean;
 }
 
 export interface E2eEmulator {
@@ -41,6 +43,7 @@ export async function startE2eEmulator(options: E2eEmulatorOptions = {}): Promis
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
     ...(options.allowInsecureWebhooks ? { allowInsecureWebhooks: true } : {}),
+    ...(options.chatCreateDedup === false ? { chatCreateDedup: false } : {}),
   });
   return {
     baseUrl: running.baseUrl,

@@ -4,19 +4,22 @@
  * message or one-shot send.
  *
  * - create: the intent (with its idempotency key and exact request) is committed before the
- *   call; a rerun replays the same request with the same key and the API answers with the chat
- *   it already made (UNSETTLED §12.1 — the emulator dedups this way). If the live API did not
- *   dedup chat creation, a crash between the call and the commit could leave a duplicate chat;
- *   the fallback would be to look for a chat on the line with the same roster and the welcome
- *   message's idempotency_key (message webhooks echo it) before re-sending.
+ *   call. Whether the key also deduplicates chat creation is UNSETTLED (§12.1), so a create
+ *   whose outcome is unknown is never simply sent again: after a lost answer or a 5xx in this
+ *   run, and after a crash (the refresh does it, and the plan shows `adopt_chat`), chatsync
+ *   first looks on the line for the chat that create made (find-created-chat) and records it;
+ *   only when there is none is the journaled request replayed, with the same key.
  * - one-shot sends (share contact card, location request) are at-most-once: the intent is
  *   committed first; if a crash leaves it pending, the next plan records it as done and never
  *   sends again.
  * - queued changes (add, remove, rename, icon) are confirmed by reading back before the
  *   declaration is recorded as last-applied.
  */
+import type { ServiceType } from "../../api-wire/types.js";
+import type { Address } from "../model/desired-state.js";
 import type { LinqApi } from "../client/linq-api.js";
 import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
+import { findCreatedChat, type JournaledCreate } from "../refresh/find-created-chat.js";
 import { deriveIdempotencyKey } from "../state/idempotency-key.js";
 import type { AppliedChat, ChatResourceState, IntentPurpose } from "../state/state-types.js";
 import { isApiError, runSteps, type ApplyContext } from "./apply-context.js";
@@ -32,6 +35,8 @@ export type ChatApplyApi = Pick<
   | "leaveChat"
   | "shareContactCard"
   | "requestLocation"
+  | "listChatsPage"
+  | "listMessagesPage"
 >;
 
 function appliedOf(change: ResourceChange): AppliedChat | undefined {
@@ -65,6 +70,30 @@ export async function applyChatChange(
   let chatId = res.id;
   let service: string | null | undefined;
   const expect: ChatExpectation = { add: [], remove: [] };
+
+  /** The address now has chat `id` (created or found) for `step.generation`. */
+  const recordNewChat = async (
+    id: string,
+    step: { from: string; to: string[]; generation: number },
+  ): Promise<void> => {
+    res.id = id;
+    res.from = step.from;
+    res.generation = step.generation;
+    // Intents of older generations belonged to chats this address no longer uses.
+    res.intents = res.intents.filter(
+      (i) => i.purpose !== "create_chat" && i.generation === step.generation,
+    );
+    res.markers = {};
+    if (after) {
+      // The roster came with the create; name and icon are recorded once a read shows them.
+      const base: AppliedChat = { ...after };
+      delete base.display_name;
+      delete base.icon;
+      res.applied = { ...base, ...(after.type === "group" ? { participants: step.to } : {}) };
+    }
+    await ctx.store.commit();
+    chatId = id;
+  };
 
   const run = async (step: Step): Promise<void> => {
     switch (step.op) {
@@ -103,31 +132,15 @@ export async function applyChatChange(
           },
         ];
         await ctx.store.commit();
-        const created = await api.createChat({
-          from: step.from,
-          to: step.to,
-          message: { parts: [{ type: "text", value: step.welcome_message }], idempotency_key: key },
-        });
-        res.id = created.chat.id;
-        res.from = step.from;
-        res.generation = step.generation;
-        // Intents of older generations belonged to chats this address no longer uses.
-        res.intents = res.intents.filter(
-          (i) => i.purpose !== "create_chat" && i.generation === step.generation,
-        );
-        res.markers = {};
-        if (after) {
-          // The roster came with the create; name and icon are recorded once a read shows them.
-          const base: AppliedChat = { ...after };
-          delete base.display_name;
-          delete base.icon;
-          res.applied = { ...base, ...(after.type === "group" ? { participants: step.to } : {}) };
-        }
-        await ctx.store.commit();
-        chatId = res.id;
-        service = created.chat.service;
+        const made = await createOrFind(api, ctx, address, request, key);
+        await recordNewChat(made.id, step);
+        service = made.service;
         return;
       }
+      case "adopt_chat":
+        // The refresh found the chat an interrupted create made; nothing is sent.
+        await recordNewChat(step.chat_id, step);
+        return;
       case "add_participant":
         // A POST without an idempotency key is never retried blindly; if its answer was lost
         // the add may have happened, and the read-back below decides either way.
@@ -204,6 +217,55 @@ export async function applyChatChange(
     if (!res.from) res.from = after.from;
   }
   await ctx.store.commit();
+}
+
+/** A failed attempt that may still have been carried out: no answer after sending, or a 5xx. */
+function outcomeUnknown(err: unknown): boolean {
+  const e = err as { maybeCommitted?: unknown; status?: unknown };
+  return e.maybeCommitted === true || (typeof e.status === "number" && e.status >= 500);
+}
+
+/**
+ * Sends the create once. If its outcome is unknown, looks for the chat it made before sending
+ * it again (same key, same body): a replay is only as safe as the API's chat dedup (§12.1).
+ */
+async function createOrFind(
+  api: ChatApplyApi,
+  ctx: ApplyContext,
+  address: Address,
+  request: JournaledCreate,
+  key: string,
+): Promise<{ id: string; service: ServiceType | null | undefined }> {
+  const since = ctx.now();
+  const send = async () => {
+    const created = await api.createChat(
+      {
+        from: request.from,
+        to: request.to,
+        message: {
+          parts: [{ type: "text", value: request.welcome_message }],
+          idempotency_key: key,
+        },
+      },
+      { replayUncertain: false },
+    );
+    return { id: created.chat.id, service: created.chat.service };
+  };
+  try {
+    return await send();
+  } catch (err) {
+    if (!outcomeUnknown(err)) throw err;
+    ctx.progress.step(address, "the create's outcome is unknown; looking for the chat it made");
+    const found = await findCreatedChat(api, request, since);
+    if (!found) return await send();
+    for (const other of found.others) {
+      ctx.warnings.push({
+        address,
+        message: `chat ${other} also matches the create of ${address}; chatsync does not manage it, leave it by hand if it is a duplicate`,
+      });
+    }
+    return { id: found.chat.id, service: found.chat.service };
+  }
 }
 
 function requireId(id: string | undefined, address: string): string {

@@ -45,7 +45,16 @@ export interface LinqApi {
   /** Every chat, following `next_cursor` until it is empty. */
   listChats(params?: Omit<ListChatsParams, "cursor">): AsyncIterable<Chat>;
   getChat(chatId: string): Promise<Chat>;
-  createChat(body: CreateChatRequest): Promise<CreateChatResponse>;
+  /**
+   * With `message.idempotency_key` a failed attempt whose outcome is unknown (no answer after
+   * sending, a 5xx) is sent again, as for every write that carries the key. `replayUncertain:
+   * false` surfaces that failure instead, for a caller that first looks for what the attempt
+   * did (the engine, since chat dedup by key is UNSETTLED §12.1).
+   */
+  createChat(
+    body: CreateChatRequest,
+    options?: { replayUncertain?: boolean },
+  ): Promise<CreateChatResponse>;
   updateChat(chatId: string, body: UpdateChatRequest): Promise<UpdateChatResponse>;
   markChatRead(chatId: string): Promise<void>;
   leaveChat(chatId: string): Promise<QueuedResponse>;

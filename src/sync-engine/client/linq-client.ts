@@ -223,9 +223,17 @@ export class LinqClient implements LinqApi {
     return this.call<Chat>({ method: "GET", path: apiPath`/v3/chats/${chatId}` });
   }
 
-  /** Retried on failure only when `body.message.idempotency_key` is set. */
-  createChat(body: CreateChatRequest): Promise<CreateChatResponse> {
-    return this.call<CreateChatResponse>({ method: "POST", path: "/v3/chats", body });
+  /** Retried on failure only when `body.message.idempotency_key` is set (and `replayUncertain` is not false). */
+  createChat(
+    body: CreateChatRequest,
+    options: { replayUncertain?: boolean } = {},
+  ): Promise<CreateChatResponse> {
+    return this.call<CreateChatResponse>({
+      method: "POST",
+      path: "/v3/chats",
+      body,
+      ...(options.replayUncertain === false ? { idempotent: false } : {}),
+    });
   }
 
   updateChat(chatId: string, body: UpdateChatRequest): Promise<UpdateChatResponse> {

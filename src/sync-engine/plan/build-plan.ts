@@ -168,6 +168,9 @@ export function buildPlan(input: PlanInput): Plan {
           liveById: live.chats,
           destroying,
           usedGeneration: state.generations?.[address] ?? 0,
+          ...(address in live.interrupted_creates
+            ? { interrupted: live.interrupted_creates[address] ?? null }
+            : {}),
         });
         break;
       }

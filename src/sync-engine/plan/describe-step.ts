@@ -19,6 +19,7 @@ const q = (v: unknown): string => JSON.stringify(v ?? null);
 export function stepMarker(step: Step): string {
   switch (step.op) {
     case "create_chat":
+    case "adopt_chat":
     case "add_participant":
     case "share_contact_card":
     case "request_location":
@@ -40,6 +41,8 @@ export function describeStep(step: Step): string {
   switch (step.op) {
     case "create_chat":
       return `create ${step.is_group ? "group" : "direct"} chat from ${step.from} with ${step.to.join(", ")}, first message ${q(step.welcome_message)} (generation ${step.generation})`;
+    case "adopt_chat":
+      return `record chat ${step.chat_id}, which the interrupted create made (nothing is created again)`;
     case "add_participant":
       return `add ${step.handle}`;
     case "remove_participant":

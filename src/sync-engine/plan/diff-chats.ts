@@ -15,6 +15,7 @@
 import type { Chat } from "../../api-wire/types.js";
 import type { Address, DesiredChat } from "../model/desired-state.js";
 import type { AppliedChat, ChatResourceState } from "../state/state-types.js";
+import type { CreatedChatMatch } from "../refresh/find-created-chat.js";
 import { diffRoster } from "./diff-roster.js";
 import { leaveAllowed, viewChat, type ChatView } from "./live-chat-view.js";
 import type { AppliedSpec, Drift, PlanMessage, ResourceChange, Step } from "./plan-types.js";
@@ -41,6 +42,12 @@ export interface ChatDiffInput {
   destroying?: boolean;
   /** Highest generation this address used before it was last forgotten (StateDocument.generations). */
   usedGeneration?: number;
+  /**
+   * For an interrupted create (journaled, no live id): the chat it made, found on the line
+   * (LiveSnapshot.interrupted_creates); null when the search found none; undefined when no
+   * search was made.
+   */
+  interrupted?: CreatedChatMatch | null;
 }
 
 const RULE_CREATE =
@@ -53,6 +60,8 @@ const RULE_UPDATE = "§5.1.4 name and icon: groups only (queued, confirmed by re
 const RULE_LEAVE = "§5.1.6 leave: iMessage groups with ≥4 active participants including you";
 const RULE_SHARE = "§5.1.7 share contact card: once per chat (at-most-once, journaled)";
 const RULE_LOCATION = "§5.6.1 location request: 1:1 iMessage chats only (at-most-once, journaled)";
+const RULE_RECOVER =
+  "§12.1 (open) whether the idempotency key deduplicates chat creation; chatsync looks for the chat before creating again";
 const RULE_CONVERT =
   "§11 a chat cannot change line, recipient or group/direct type; only a new chat can";
 
@@ -336,14 +345,19 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
 
   // Not created yet (or an interrupted create to resume).
   if (!st?.id) {
-    needsWelcome();
     const pending = st?.intents.find((i) => i.purpose === "create_chat");
+    const found = pending?.request ? input.interrupted?.chat : undefined;
+    if (!found) needsWelcome();
     const generation = pending
       ? pending.generation
       : Math.max(st?.generation ?? 0, input.usedGeneration ?? 0) + 1;
-    const reason = pending
-      ? "an earlier create was interrupted; it is sent again with the same idempotency key, so the API returns the chat it may already have made"
-      : "declared and not created yet";
+    const reason = !pending
+      ? "declared and not created yet"
+      : found
+        ? `an earlier create was interrupted after the API made chat ${found.id}; that chat is recorded, not created again`
+        : input.interrupted === null
+          ? "an earlier create was interrupted and the line shows no chat it made; it is sent again with the same idempotency key"
+          : "an earlier create was interrupted; it is sent again with the same idempotency key, so the API returns the chat it may already have made";
     const steps = [
       ...newChatSteps(d, generation, recipientsOf(d), reason),
       ...retiredSteps(st, liveById, warnings, address),
@@ -353,6 +367,18 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
       const first = steps[0];
       if (first?.op === "create_chat") Object.assign(first, pending.request);
     }
+    if (found && pending?.request) {
+      steps[0] = {
+        op: "adopt_chat",
+        chat_id: found.id,
+        from: pending.request.from,
+        to: pending.request.to,
+        generation,
+        reason,
+        rule: RULE_RECOVER,
+      };
+    }
+    warnDuplicates(input, warnings);
     return {
       change: {
         address,
@@ -553,13 +579,31 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   };
 }
 
+/** Chats that match an interrupted create besides the one adopted are named, never managed. */
+function warnDuplicates(input: ChatDiffInput, warnings: PlanMessage[]): void {
+  for (const other of input.interrupted?.others ?? []) {
+    warnings.push({
+      address: input.address,
+      message: `chat ${other} matches the interrupted create of ${input.address} too (same line, participants and welcome message) — a duplicate an API without chat dedup made; chatsync does not manage it, leave it by hand if nobody uses it`,
+    });
+  }
+}
+
 // --- the chat is no longer declared (or --destroy) ------------------------------------------
 
 function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
-  const { address, state: st, live, liveById } = input;
+  const { address, liveById } = input;
+  let { state: st, live } = input;
   const warnings: PlanMessage[] = [];
   const errors: PlanMessage[] = [];
   if (!st) return { drift: [], warnings, errors };
+  const found = st.id ? undefined : input.interrupted?.chat;
+  warnDuplicates(input, warnings);
+  if (found) {
+    // The interrupted create did make its chat: it goes the way of any chat of a removed address.
+    st = { ...st, id: found.id, from: found.handles.find((h) => h.is_me)?.handle ?? st.from };
+    live = found;
+  }
   const why = input.destroying ? "--destroy" : "removed from the configuration";
   const preventDestroy = input.desired?.prevent_destroy ?? st.applied?.prevent_destroy ?? false;
   const onDelete = input.desired?.on_delete ?? st.applied?.on_delete ?? "leave";
@@ -595,7 +639,7 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
     errors,
   });
   if (!st.id) {
-    if (st.intents.some((i) => i.purpose === "create_chat")) {
+    if (input.interrupted === undefined && st.intents.some((i) => i.purpose === "create_chat")) {
       warnings.push({
         address,
         message: `an interrupted create for ${address} may have made a chat that chatsync will no longer track`,

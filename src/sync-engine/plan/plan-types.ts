@@ -33,6 +33,18 @@ export type Step =
       /** Generation of the new chat; part of its idempotency key. */
       generation: number;
     })
+  /**
+   * An interrupted create did make its chat (found on the line, §12.1): record that chat for
+   * the address instead of creating another. No API write.
+   */
+  | (StepBase & {
+      op: "adopt_chat";
+      chat_id: string;
+      from: string;
+      to: string[];
+      /** Generation of the interrupted create. */
+      generation: number;
+    })
   | (StepBase & { op: "add_participant"; handle: string })
   | (StepBase & { op: "remove_participant"; handle: string })
   | (StepBase & { op: "rename_chat"; display_name: string })

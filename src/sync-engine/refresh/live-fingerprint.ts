@@ -42,5 +42,8 @@ export function fingerprintLive(live: LiveSnapshot): string {
       active: c.is_active,
     }))
     .sort((a, b) => a.phone.localeCompare(b.phone));
-  return contentHash({ lines: [...live.lines].sort(), chats, webhooks, cards });
+  const interrupted = Object.keys(live.interrupted_creates)
+    .sort()
+    .map((address) => [address, live.interrupted_creates[address]?.chat.id ?? null]);
+  return contentHash({ lines: [...live.lines].sort(), chats, webhooks, cards, interrupted });
 }

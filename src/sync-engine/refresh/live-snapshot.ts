@@ -3,6 +3,7 @@
  * desired state and the last-applied state.
  */
 import type { Chat, ContactCard, WebhookSubscription } from "../../api-wire/types.js";
+import type { CreatedChatMatch } from "./find-created-chat.js";
 
 export interface LiveSnapshot {
   /** E.164 lines the token may send from (GET /v3/phone_numbers). */
@@ -13,8 +14,20 @@ export interface LiveSnapshot {
   contact_cards: ContactCard[];
   /** For every declared `secret_file`: whether the file exists (a missing one forces a new subscription, see diff-webhooks). */
   secret_files_present: Record<string, boolean>;
+  /**
+   * For every chat address with an interrupted create (journaled, no live id): the chat that
+   * create made, found on its line (see find-created-chat), or null when there is none.
+   */
+  interrupted_creates: Record<string, CreatedChatMatch | null>;
 }
 
 export function emptySnapshot(): LiveSnapshot {
-  return { lines: [], chats: {}, webhooks: [], contact_cards: [], secret_files_present: {} };
+  return {
+    lines: [],
+    chats: {},
+    webhooks: [],
+    contact_cards: [],
+    secret_files_present: {},
+    interrupted_creates: {},
+  };
 }

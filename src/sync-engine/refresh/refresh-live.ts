@@ -10,20 +10,35 @@
  *   account is mostly unmanaged chats, so reading by id is cheaper than paging on).
  * - Ids the pages did not show (e.g. chats the list leaves out) are read by id; 404 → null.
  * Webhook subscriptions and contact cards are one list call each, made only when an address of
- * that kind is in scope; phone numbers once.
+ * that kind is in scope; phone numbers once. A chat address whose create was interrupted (a
+ * journaled create, no live id) costs a search of its line for the chat that create made
+ * (find-created-chat) — only after a crash or a lost response, so never on a healthy run.
  */
 import type { Chat } from "../../api-wire/types.js";
 import type { LinqApi } from "../client/linq-api.js";
 import type { StateDocument } from "../state/state-types.js";
+import { findCreatedChat, type CreatedChatMatch } from "./find-created-chat.js";
 import type { LiveSnapshot } from "./live-snapshot.js";
 
 export const PER_OBJECT_MAX = 10;
+
+interface JournaledCreateIntent {
+  from: string;
+  to: string[];
+  welcome_message: string;
+  started_at: string;
+}
 const PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 8;
 
 export type RefreshApi = Pick<
   LinqApi,
-  "listPhoneNumbers" | "listChatsPage" | "getChat" | "listWebhookSubscriptions" | "listContactCards"
+  | "listPhoneNumbers"
+  | "listChatsPage"
+  | "getChat"
+  | "listWebhookSubscriptions"
+  | "listContactCards"
+  | "listMessagesPage"
 >;
 
 export interface RefreshInput {
@@ -133,11 +148,19 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
     if (a.startsWith("webhook.")) needWebhooks = true;
     if (a.startsWith("contact_card.")) needCards = true;
   }
+  const interrupted: Array<{ address: string; request: JournaledCreateIntent }> = [];
   for (const [address, r] of Object.entries(input.state.resources)) {
     if (!inScope(address) || r.kind !== "chat") continue;
     const line = r.from ?? r.applied?.from;
     if (r.id) want(line, r.id);
     for (const old of r.retired ?? []) want(line, old.id);
+    const pending = r.id ? undefined : r.intents.find((i) => i.purpose === "create_chat");
+    if (pending?.request) {
+      interrupted.push({
+        address,
+        request: { ...pending.request, started_at: pending.started_at },
+      });
+    }
   }
 
   const wrap = <T>(what: string, p: Promise<T>): Promise<T> =>
@@ -145,7 +168,7 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
       throw new RefreshError(`refresh: ${what} failed: ${(err as Error).message}`, { cause: err });
     });
 
-  const [phoneNumbers, webhooks, cards, chatMaps, secretFlags] = await Promise.all([
+  const [phoneNumbers, webhooks, cards, chatMaps, secretFlags, found] = await Promise.all([
     wrap("listing phone numbers", api.listPhoneNumbers()),
     needWebhooks
       ? wrap("listing webhook subscriptions", api.listWebhookSubscriptions())
@@ -153,17 +176,26 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
     needCards ? wrap("listing contact cards", api.listContactCards()) : Promise.resolve([]),
     Promise.all([...byLine].map(([line, ids]) => refreshLineChats(api, line, ids, concurrency))),
     Promise.all(input.secretFiles.map((f) => input.fileExists(f))),
+    mapBounded(interrupted, concurrency, ({ address, request }) =>
+      wrap(
+        `looking for the chat the interrupted create of ${address} made`,
+        findCreatedChat(api, request, new Date(request.started_at)),
+      ),
+    ),
   ]);
 
   const chats: Record<string, Chat | null> = {};
   for (const m of chatMaps) for (const [id, c] of m) chats[id] = c;
   const secret_files_present: Record<string, boolean> = {};
   input.secretFiles.forEach((f, i) => (secret_files_present[f] = secretFlags[i] ?? false));
+  const interrupted_creates: Record<string, CreatedChatMatch | null> = {};
+  interrupted.forEach(({ address }, i) => (interrupted_creates[address] = found[i] ?? null));
   return {
     lines: phoneNumbers.map((p) => p.phone_number),
     chats,
     webhooks,
     contact_cards: cards,
     secret_files_present,
+    interrupted_creates,
   };
 }
