@@ -493,4 +493,35 @@ describe("executor", () => {
     expect(calls[0]).toBe(`createCard ${LINE}`);
     expect(calls.at(-1)).toBe("share chat-1");
   });
+
+  it("a card that could not be created is not shared; the chat is made and the next run shares", async () => {
+    const desired = desiredState({
+      contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+      chats: chats(group("eng", [A, B], { share_contact_card: true })),
+    });
+    const first = await planFor(desired);
+    const { api, calls } = fakeApi({
+      async createContactCard() {
+        throw Object.assign(new Error("Internal server error"), { status: 500, code: 3006 });
+      },
+    });
+    const outcome = await executePlan(api, first.plan, first.store, opts());
+    expect(outcome.failed.map((f) => f.address).sort()).toEqual([
+      "chat.eng",
+      `contact_card.${LINE}`,
+    ]);
+    expect(outcome.failed.find((f) => f.address === "chat.eng")!.error).toMatch(
+      new RegExp(`not sent: creating contact_card\\.\\${LINE} failed earlier in this run`),
+    );
+    expect(calls.filter((c) => c.startsWith("share"))).toEqual([]);
+    expect(calls.filter((c) => c.startsWith("createChat"))).toHaveLength(1);
+
+    // Next run: the card is created and the existing chat gets its one share.
+    const rerunLive = snapshot({ chats: { "chat-1": liveChat("chat-1", [A, B]) } });
+    const second = await planFor(desired, rerunLive);
+    const { api: api2, calls: calls2 } = fakeApi();
+    const again = await executePlan(api2, second.plan, second.store, opts());
+    expect(again.failed).toEqual([]);
+    expect(calls2).toEqual([`createCard ${LINE}`, "share chat-1"]);
+  });
 });

@@ -163,6 +163,13 @@ export async function applyChatChange(
         return;
       case "share_contact_card": {
         const id = requireId(chatId, address);
+        const line = res.from ?? after?.from;
+        if (line !== undefined && ctx.cardsNotCreated.has(line)) {
+          // Not journaled, so the next apply shares it once the card exists.
+          throw new Error(
+            `not sent: creating contact_card.${line} failed earlier in this run, so there is no card to share yet; the next apply shares it`,
+          );
+        }
         await oneShot(ctx, res, "share_contact_card", () => api.shareContactCard(id));
         return;
       }

@@ -12,6 +12,8 @@ export interface ApplyContext {
   warnings: PlanMessage[];
   writeSecret: (path: string, secret: string) => Promise<void>;
   now: () => Date;
+  /** Lines whose contact card was to be created in this run and was not: nothing to share yet. */
+  cardsNotCreated: Set<string>;
 }
 
 /** True for an API error with this HTTP status and (when given) API code. */

@@ -53,6 +53,7 @@ export async function executePlan(
     warnings: [],
     writeSecret: opts.writeSecret,
     now: opts.now ?? (() => new Date()),
+    cardsNotCreated: new Set(),
   };
   const outcome: ApplyOutcome = { succeeded: [], failed: [], warnings: ctx.warnings };
 
@@ -79,6 +80,11 @@ export async function executePlan(
       const error = (err as Error).message;
       outcome.failed.push({ address: change.address, error });
       opts.progress.addressDone(change.address, { ok: false, error });
+      // Chats run after cards: a share of a card that does not exist would only fail at the API.
+      if (change.kind === "contact_card" && change.action === "create") {
+        const phone = change.steps.find((s) => s.op === "create_contact_card");
+        if (phone?.op === "create_contact_card") ctx.cardsNotCreated.add(phone.phone_number);
+      }
       // Whatever the failed address journaled so far must reach the disk.
       await store.commit().catch(() => undefined);
     }
