@@ -5,15 +5,17 @@
  * commit (fault `drop_response_after_commit`) still leaves the change on disk.
  *
  * Several processes may share one data file (a standalone `chatsync emulator --data F` next
- * to `chatsync plan --emulator` on the same F): before each request the server calls
- * `reloadIfChangedOnDisk()`, so a change another process committed is seen instead of being
- * overwritten by this process's next commit. Writes are not locked against each other; two
- * processes mutating in the same instant can still lose one write (good enough for an emulator).
+ * to `chatsync plan --emulator` on the same F). Each request runs inside `atomically()`: it
+ * holds the data file's cross-process lock (data-file-lock.ts) while the server calls
+ * `reloadIfChangedOnDisk()`, the handler changes `state` and commits — so a change another
+ * process committed is read before this one writes, and two processes mutating at the same
+ * instant both keep their change. Without a data file there is nothing to share: no lock.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { DataFileLock, DataFileLockedError } from "./data-file-lock.js";
 import type {
   ContactCard,
   HealthStatus,
@@ -184,6 +186,7 @@ export class AccountStore {
   private constructor(
     state: AccountState,
     private readonly dataFile: string | undefined,
+    private readonly lock: DataFileLock | undefined,
   ) {
     this.state = state;
   }
@@ -197,21 +200,49 @@ export class AccountStore {
     dataFile?: string;
     tokens?: string[];
     phoneNumbers?: string[];
+    /** How long to wait for another process's lock on `dataFile` (tests shorten it). */
+    lockWaitMs?: number;
   }): AccountStore {
-    let loaded: AccountState | undefined;
-    if (opts.dataFile !== undefined && existsSync(opts.dataFile)) {
-      loaded = readDataFile(opts.dataFile);
-    } else if (opts.dataFile !== undefined) {
-      const folder = dirname(opts.dataFile);
+    const { dataFile } = opts;
+    if (dataFile === undefined) return AccountStore.fromLoaded(opts, undefined, undefined);
+    if (!existsSync(dataFile)) {
+      const folder = dirname(dataFile);
       try {
         mkdirSync(folder, { recursive: true });
       } catch (err) {
         throw new DataFileError(
-          opts.dataFile,
+          dataFile,
           `cannot create its folder ${folder} (${(err as Error).message})`,
         );
       }
     }
+    const lock = new DataFileLock(
+      dataFile,
+      opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs },
+    );
+    // Start-up reads and rewrites the file too, so it holds the lock like any request.
+    try {
+      return lock.runSync(() =>
+        AccountStore.fromLoaded(
+          opts,
+          existsSync(dataFile) ? readDataFile(dataFile) : undefined,
+          lock,
+        ),
+      );
+    } catch (err) {
+      if (err instanceof DataFileError || err instanceof DataFileLockedError) throw err;
+      throw new DataFileError(
+        dataFile,
+        `cannot be locked (${(err as Error).message}); pick a folder this process may write`,
+      );
+    }
+  }
+
+  private static fromLoaded(
+    opts: { dataFile?: string; tokens?: string[]; phoneNumbers?: string[] },
+    loaded: AccountState | undefined,
+    lock: DataFileLock | undefined,
+  ): AccountStore {
     const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
     const phoneNumbers =
       nonEmpty(opts.phoneNumbers) ??
@@ -222,7 +253,7 @@ export class AccountStore {
       tokens,
       phoneNumbers,
     );
-    const store = new AccountStore(state, opts.dataFile);
+    const store = new AccountStore(state, opts.dataFile, lock);
     try {
       store.commit();
     } catch (err) {
@@ -232,6 +263,17 @@ export class AccountStore {
       );
     }
     return store;
+  }
+
+  /**
+   * Runs `fn` — a synchronous read-modify-write: reload, change `state`, commit — holding the
+   * data file's cross-process lock, so no other process commits in between. Rejects with
+   * DataFileLockedError when a live holder keeps the lock past its wait. Without a data file
+   * `fn` runs at once, lock-free.
+   */
+  async atomically<T>(fn: () => T): Promise<T> {
+    if (this.lock === undefined) return fn();
+    return this.lock.run(fn);
   }
 
   /**

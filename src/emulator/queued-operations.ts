@@ -5,6 +5,10 @@
  * with --data), become visible in reads once due, and emit their webhook then.
  *
  * Decision (UNSETTLED §12 q11): reads do not show a queued change until it is applied.
+ *
+ * A request applies due operations inside its own locked read-modify-write; a timer that
+ * falls due takes the data file lock itself and re-reads first, so an operation another
+ * process on the same file already applied is not applied (and committed) twice.
  */
 import { randomUUID } from "node:crypto";
 import type {
@@ -17,6 +21,9 @@ import type {
 import type { EventSink, OperationScheduler } from "./api-context.js";
 import { myHandle, toChatHandle } from "./wire-views.js";
 
+/** After a timer could not get the data file lock, try again this much later. */
+const LOCK_RETRY_MS = 1_000;
+
 export class OperationQueue implements OperationScheduler {
   private timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -27,9 +34,11 @@ export class OperationQueue implements OperationScheduler {
     private asyncMs: number,
   ) {}
 
-  /** Re-arms timers for operations loaded from a data file. */
+  /**
+   * Re-arms timers for operations loaded from a data file; those already due apply at once
+   * through the timer's locked path (start-up must not commit outside the lock).
+   */
   resume(): void {
-    this.applyDue();
     for (const p of this.store.state.pending_operations) this.arm(p.due_at);
   }
 
@@ -76,12 +85,31 @@ export class OperationQueue implements OperationScheduler {
     this.timers.clear();
   }
 
+  private applyDueWhenLocked(): void {
+    if (this.closed) return;
+    this.store
+      .atomically(() => {
+        if (this.closed) return;
+        try {
+          this.store.reloadIfChangedOnDisk();
+        } catch {
+          // A broken file from another process: apply to the account held in memory (the
+          // next request logs the broken file).
+        }
+        this.applyDue();
+      })
+      .catch(() => {
+        // Lock held past its wait, or the write failed: the operations stay pending.
+        this.arm(Date.now() + LOCK_RETRY_MS);
+      });
+  }
+
   private arm(dueAt: number): void {
     if (this.closed) return;
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);
-        this.applyDue();
+        this.applyDueWhenLocked();
       },
       Math.max(0, dueAt - Date.now()),
     );

@@ -31,6 +31,7 @@ import { registerParticipantRoutes } from "./routes/participants.js";
 import { registerPhoneNumberRoutes } from "./routes/phone-numbers.js";
 import { registerWebhookSubscriptionRoutes } from "./routes/webhook-subscriptions.js";
 import { CapabilityGate } from "./capability-gate.js";
+import { DataFileLockedError } from "./data-file-lock.js";
 import { PairRateLimiter } from "./pair-rate-limit.js";
 import { PerTokenRateLimiter, type RateLimitSettings } from "./token-bucket.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
@@ -196,8 +197,11 @@ export class EmulatorServer {
         body,
         headers: req.headers,
       };
-      this.adoptChangesFromOtherProcesses();
-      const out = match.handler(apiReq, this.controlTargets(), traceId);
+      // Reset, simulate and handles commit too: same locked read-modify-write as the API.
+      const out = await this.store.atomically(() => {
+        this.adoptChangesFromOtherProcesses();
+        return match.handler(apiReq, this.controlTargets(), traceId);
+      });
       if (out.raw !== undefined) {
         res.setHeader("x-trace-id", traceId);
         res.writeHead(out.status, out.headers);
@@ -235,7 +239,13 @@ export class EmulatorServer {
     let headers: Record<string, string> = {};
     try {
       const raw = await readBody(req);
-      const out = this.dispatchApi(req, url, raw, traceId, fault);
+      // dispatchApi is synchronous from its reload to the handler's commit; with a data file
+      // that whole span holds the file's cross-process lock (reads too: they apply due queued
+      // operations, which commit). Reading the body stays outside, so a slow client never
+      // holds the lock.
+      const out = await this.store.atomically(() =>
+        this.dispatchApi(req, url, raw, traceId, fault),
+      );
       status = out.status;
       body = out.body;
       headers = out.headers ?? {};
@@ -297,8 +307,7 @@ export class EmulatorServer {
         fault.status === 429 ? 1000 : undefined,
       );
     }
-    // Read just before the handler runs (synchronously up to its commit), so the window in
-    // which another process's write could be overwritten stays as small as it can be.
+    // Under the data file lock (see handleApi): nobody else commits until this handler has.
     this.adoptChangesFromOtherProcesses();
     this.operations.applyDue();
     const path = url.pathname.slice(API_PREFIX.length);
@@ -387,6 +396,10 @@ export class EmulatorServer {
 
   private toApiError(err: unknown): ApiError {
     if (err instanceof ApiError) return err;
+    if (err instanceof DataFileLockedError) {
+      this.logLine(`emulator: ${err.message}`);
+      return new ApiError(503, ErrorCode.ServiceUnavailable, err.message, 1, 1000);
+    }
     this.logLine(`emulator: handler error: ${(err as Error).stack ?? String(err)}`);
     return new ApiError(500, ErrorCode.InternalServerError, "Internal server error");
   }
