@@ -442,6 +442,104 @@ describe("executor", () => {
     expect(out.failed).toEqual([{ address: "chat.eng", error: expect.stringMatching(/2017/) }]);
   });
 
+  describe("the journal of queued changes", () => {
+    /** A managed group g-1 with [A, B]; the declaration adds C, removes B and names it. */
+    async function setUp() {
+      const store0 = await StateStore.open(statePath);
+      Object.assign(store0.chat("chat.eng"), { id: "g-1", from: LINE, generation: 1 });
+      await store0.commit();
+      const desired = desiredState({
+        chats: chats(group("eng", [A, C, D], { display_name: "Eng" })),
+      });
+      const live = snapshot({ chats: { "g-1": liveChat("g-1", [A, B, D]) } });
+      const planned = await planFor(desired, live);
+      const fake = fakeApi();
+      fake.live.set("g-1", liveChat("g-1", [A, B, D]));
+      return { ...planned, ...fake, desired, live };
+    }
+    const journal = async () =>
+      ((await readStateFile(statePath)).resources["chat.eng"] as { intents: unknown[] }).intents;
+
+    it("each change is in the state before its call, accepted after it, and gone once a read confirms it", async () => {
+      const { plan, store, api } = await setUp();
+      expect(plan.changes[0]!.steps.map((s) => s.op)).toEqual([
+        "add_participant",
+        "remove_participant",
+        "rename_chat",
+      ]);
+      const seen: unknown[] = [];
+      const add = api.addParticipant.bind(api);
+      api.addParticipant = async (id, h) => (seen.push(await journal()), add(id, h));
+      const remove = api.removeParticipant.bind(api);
+      api.removeParticipant = async (id, h) => (seen.push(await journal()), remove(id, h));
+      const out = await executePlan(api, plan, store, opts());
+      expect(out.failed).toEqual([]);
+      expect(seen[0]).toEqual([
+        { purpose: "add_participant", generation: 1, detail: C, started_at: expect.any(String) },
+      ]);
+      // By the remove, the add is marked accepted and the remove is journaled too.
+      expect(seen[1]).toEqual([
+        expect.objectContaining({ purpose: "add_participant", accepted_at: expect.any(String) }),
+        expect.objectContaining({ purpose: "remove_participant", detail: B }),
+      ]);
+      expect(seen[1]).not.toContainEqual(
+        expect.objectContaining({ purpose: "remove_participant", accepted_at: expect.anything() }),
+      );
+      expect(await journal()).toEqual([]);
+    });
+
+    it("a refused change leaves the journal; one with an unknown outcome stays, unaccepted", async () => {
+      const refused = await setUp();
+      refused.api.addParticipant = async () => {
+        throw Object.assign(new Error("cross-service add"), { status: 409, code: 2017 });
+      };
+      await executePlan(refused.api, refused.plan, refused.store, opts());
+      expect(await journal()).toEqual([]);
+
+      const unknown = await setUp();
+      unknown.api.removeParticipant = async () => {
+        throw Object.assign(new Error("Service unavailable"), { status: 503, code: 4004 });
+      };
+      const out = await executePlan(unknown.api, unknown.plan, unknown.store, opts());
+      expect(out.failed[0]?.address).toBe("chat.eng");
+      expect(await journal()).toEqual([
+        expect.objectContaining({ purpose: "add_participant", accepted_at: expect.any(String) }),
+        expect.objectContaining({ purpose: "remove_participant", detail: B }),
+      ]);
+      expect((await journal())[1]).not.toHaveProperty("accepted_at");
+    });
+
+    it("the next plan reports what an interrupted run left unconfirmed and settles it", async () => {
+      const { desired } = await setUp();
+      const store0 = await StateStore.open(statePath);
+      const res = store0.chat("chat.eng");
+      res.applied = {
+        type: "group",
+        from: LINE,
+        participants: [A, C, D],
+        roster: "authoritative",
+        on_delete: "leave",
+        prevent_destroy: false,
+        display_name: "Eng",
+      };
+      res.intents = [
+        { purpose: "remove_participant", generation: 1, detail: B, started_at: "2026-01-01" },
+      ];
+      await store0.commit();
+      // The live chat already shows the whole declaration: nothing to send.
+      const live = snapshot({ chats: { "g-1": liveChat("g-1", [A, C, D], { name: "Eng" }) } });
+      const { plan, store } = await planFor(desired, live);
+      expect(plan.changes).toEqual([]);
+      expect(plan.warnings.map((w) => w.message)).toEqual([
+        `an earlier run was interrupted after sending remove participant "${B}" (its outcome is unknown) and before confirming it; this plan starts from what the live chat shows now`,
+      ]);
+      const { api, calls } = fakeApi();
+      await executePlan(api, plan, store, opts());
+      expect(calls).toEqual([]);
+      expect(await journal()).toEqual([]);
+    });
+  });
+
   it("keeps going after one address fails and names it", async () => {
     const desired = desiredState({ chats: chats(group("a", [A, B]), group("b", [A, C])) });
     const { plan, store } = await planFor(desired);

@@ -12,8 +12,10 @@
  * - one-shot sends (share contact card, location request) are at-most-once: the intent is
  *   committed first; if a crash leaves it pending, the next plan records it as done and never
  *   sends again.
- * - queued changes (add, remove, rename, icon) are confirmed by reading back before the
- *   declaration is recorded as last-applied.
+ * - queued changes (add, remove, rename, icon, leave) are journaled before the call and marked
+ *   accepted after it; they are confirmed by reading the chat back before the declaration is
+ *   recorded as last-applied, and only then leave the journal. A run that dies in between
+ *   leaves them there: the next plan says so and starts from what the live chat shows.
  */
 import type { ServiceType } from "../../api-wire/types.js";
 import type { Address } from "../model/desired-state.js";
@@ -21,7 +23,13 @@ import type { LinqApi } from "../client/linq-api.js";
 import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
 import { findCreatedChat, type JournaledCreate } from "../refresh/find-created-chat.js";
 import { deriveIdempotencyKey } from "../state/idempotency-key.js";
-import type { AppliedChat, ChatResourceState, IntentPurpose } from "../state/state-types.js";
+import {
+  isQueuedChange,
+  type AppliedChat,
+  type ChatResourceState,
+  type Intent,
+  type QueuedChangePurpose,
+} from "../state/state-types.js";
 import { isApiError, runSteps, type ApplyContext } from "./apply-context.js";
 import { confirmChat, isEmptyExpectation, type ChatExpectation } from "./confirm-chat.js";
 
@@ -47,7 +55,7 @@ function appliedOf(change: ResourceChange): AppliedChat | undefined {
 async function oneShot(
   ctx: ApplyContext,
   res: ChatResourceState,
-  purpose: Exclude<IntentPurpose, "create_chat">,
+  purpose: "share_contact_card" | "request_location",
   send: () => Promise<unknown>,
 ): Promise<void> {
   res.intents.push({ purpose, generation: res.generation, started_at: ctx.now().toISOString() });
@@ -93,6 +101,43 @@ export async function applyChatChange(
     }
     await ctx.store.commit();
     chatId = id;
+  };
+
+  /**
+   * Journals a queued change before the call and marks it accepted after. A refusal (4xx)
+   * removes it again — nothing was queued. An unknown outcome leaves it unaccepted and fails
+   * the address, unless the read-back can settle it (`lostAnswerIsOk`, for a lost answer).
+   */
+  const queued = async (
+    purpose: QueuedChangePurpose,
+    detail: string,
+    call: () => Promise<unknown>,
+    opts: { lostAnswerIsOk?: boolean } = {},
+  ): Promise<Intent> => {
+    const intent: Intent = {
+      purpose,
+      generation: res.generation,
+      detail,
+      started_at: ctx.now().toISOString(),
+    };
+    res.intents.push(intent);
+    await ctx.store.commit();
+    try {
+      await call();
+    } catch (err) {
+      if (!outcomeUnknown(err)) {
+        res.intents = res.intents.filter((i) => i !== intent);
+        await ctx.store.commit();
+        throw err;
+      }
+      if (opts.lostAnswerIsOk && (err as { maybeCommitted?: unknown }).maybeCommitted === true) {
+        return intent;
+      }
+      throw err;
+    }
+    intent.accepted_at = ctx.now().toISOString();
+    await ctx.store.commit();
+    return intent;
   };
 
   const run = async (step: Step): Promise<void> => {
@@ -141,26 +186,40 @@ export async function applyChatChange(
         // The refresh found the chat an interrupted create made; nothing is sent.
         await recordNewChat(step.chat_id, step);
         return;
-      case "add_participant":
+      case "add_participant": {
+        const id = requireId(chatId, address);
         // A POST without an idempotency key is never retried blindly; if its answer was lost
         // the add may have happened, and the read-back below decides either way.
-        await unlessMaybeCommitted(() =>
-          api.addParticipant(requireId(chatId, address), step.handle),
-        );
+        await queued("add_participant", step.handle, () => api.addParticipant(id, step.handle), {
+          lostAnswerIsOk: true,
+        });
         expect.add.push(step.handle);
         return;
-      case "remove_participant":
-        await api.removeParticipant(requireId(chatId, address), step.handle);
+      }
+      case "remove_participant": {
+        const id = requireId(chatId, address);
+        await queued("remove_participant", step.handle, () =>
+          api.removeParticipant(id, step.handle),
+        );
         expect.remove.push(step.handle);
         return;
-      case "rename_chat":
-        await api.updateChat(requireId(chatId, address), { display_name: step.display_name });
+      }
+      case "rename_chat": {
+        const id = requireId(chatId, address);
+        await queued("rename_chat", step.display_name, () =>
+          api.updateChat(id, { display_name: step.display_name }),
+        );
         expect.display_name = step.display_name;
         return;
-      case "set_chat_icon":
-        await api.updateChat(requireId(chatId, address), { group_chat_icon: step.icon });
+      }
+      case "set_chat_icon": {
+        const id = requireId(chatId, address);
+        await queued("set_chat_icon", step.icon, () =>
+          api.updateChat(id, { group_chat_icon: step.icon }),
+        );
         expect.icon = step.icon;
         return;
+      }
       case "share_contact_card": {
         const id = requireId(chatId, address);
         const line = res.from ?? after?.from;
@@ -191,16 +250,21 @@ export async function applyChatChange(
         else res.markers.location_requested = "interrupted";
         await ctx.store.commit();
         return;
-      case "leave_chat":
-        try {
-          await api.leaveChat(step.chat_id);
-        } catch (err) {
-          // 409/2013: the line already left; the goal is reached.
-          if (!isApiError(err, 409, 2013)) throw err;
-        }
+      case "leave_chat": {
+        const intent = await queued("leave_chat", step.chat_id, async () => {
+          try {
+            await api.leaveChat(step.chat_id);
+          } catch (err) {
+            // 409/2013: the line already left; the goal is reached.
+            if (!isApiError(err, 409, 2013)) throw err;
+          }
+        });
+        // Nothing reads a left chat back: done once the API accepted it.
+        res.intents = res.intents.filter((i) => i !== intent);
         forgetChatId(res, step.chat_id);
         await ctx.store.commit();
         return;
+      }
       case "forget_chat":
         if (step.chat_id) forgetChatId(res, step.chat_id);
         await ctx.store.commit();
@@ -222,6 +286,8 @@ export async function applyChatChange(
   } else if (after) {
     res.applied = after;
     if (!res.from) res.from = after.from;
+    // Confirmed by the read-back (or superseded by this plan, made from the live chat).
+    res.intents = res.intents.filter((i) => !isQueuedChange(i.purpose));
   }
   await ctx.store.commit();
 }
@@ -287,13 +353,4 @@ function forgetChatId(res: ChatResourceState, id: string): void {
     if (res.retired.length === 0) delete res.retired;
   }
   if (res.id === id) delete res.id;
-}
-
-/** Runs a queued-change call; a network error after which it may have been carried out is left to the read-back. */
-async function unlessMaybeCommitted(call: () => Promise<unknown>): Promise<void> {
-  try {
-    await call();
-  } catch (err) {
-    if ((err as { maybeCommitted?: unknown }).maybeCommitted !== true) throw err;
-  }
 }

@@ -14,6 +14,7 @@ import {
   type ResourceKind,
 } from "../plan/plan-types.js";
 import type { StateStore } from "../state/state-file.js";
+import { isQueuedChange } from "../state/state-types.js";
 import { applyChatChange, type ChatApplyApi } from "./apply-chat.js";
 import type { ApplyContext } from "./apply-context.js";
 import { applyContactCardChange, type ContactCardApplyApi } from "./apply-contact-card.js";
@@ -61,8 +62,13 @@ export async function executePlan(
   if (plan.records.length > 0) {
     for (const r of plan.records) {
       const a = r.after;
-      if (a.kind === "chat") store.chat(r.address).applied = withoutKind(a);
-      else if (a.kind === "webhook") store.webhook(r.address).applied = withoutKind(a);
+      if (a.kind === "chat") {
+        const res = store.chat(r.address);
+        res.applied = withoutKind(a);
+        // A record is planned only when the live chat already matches: queued changes an
+        // interrupted run left in the journal are settled by that.
+        res.intents = res.intents.filter((i) => !isQueuedChange(i.purpose));
+      } else if (a.kind === "webhook") store.webhook(r.address).applied = withoutKind(a);
       else store.contactCard(r.address).applied = withoutKind(a);
     }
     await store.commit();

@@ -14,7 +14,7 @@
  */
 import type { Chat } from "../../api-wire/types.js";
 import type { Address, DesiredChat } from "../model/desired-state.js";
-import type { AppliedChat, ChatResourceState } from "../state/state-types.js";
+import { isQueuedChange, type AppliedChat, type ChatResourceState } from "../state/state-types.js";
 import type { CreatedChatMatch } from "../refresh/find-created-chat.js";
 import { diffRoster } from "./diff-roster.js";
 import { leaveAllowed, viewChat, type ChatView } from "./live-chat-view.js";
@@ -545,12 +545,15 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   }
   steps.push(...oneShotSteps(d, st, live, view, warnings, address));
   steps.push(...retiredSteps(st, liveById, warnings, address));
+  const unconfirmed = warnUnconfirmedChanges(st, warnings, address);
 
   const after = appliedFrom(d, roster?.keptOut ?? []);
   const a = st.applied;
-  // Settings that need no API call still belong in state: prevent_destroy and on_delete must survive the declaration's removal.
+  // Settings that need no API call still belong in state: prevent_destroy and on_delete must
+  // survive the declaration's removal. A record also settles the journal of an interrupted run.
   const settingsChanged =
     !a ||
+    unconfirmed ||
     a.on_delete !== after.on_delete ||
     a.prevent_destroy !== after.prevent_destroy ||
     a.roster !== after.roster;
@@ -577,6 +580,28 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
     warnings,
     errors,
   };
+}
+
+/**
+ * Queued changes an interrupted run sent but never confirmed (the journal still holds them).
+ * The plan is made from what the live chat shows now, so each is only reported; returns
+ * whether there were any.
+ */
+function warnUnconfirmedChanges(
+  st: ChatResourceState,
+  warnings: PlanMessage[],
+  address: Address,
+): boolean {
+  const left = st.intents.filter((i) => isQueuedChange(i.purpose));
+  for (const i of left) {
+    const what = `${i.purpose.replace(/_/g, " ")} ${JSON.stringify(i.detail ?? "")}`;
+    const outcome = i.accepted_at ? "the API accepted it" : "its outcome is unknown";
+    warnings.push({
+      address,
+      message: `an earlier run was interrupted after sending ${what} (${outcome}) and before confirming it; this plan starts from what the live chat shows now`,
+    });
+  }
+  return left.length > 0;
 }
 
 /** Chats that match an interrupted create besides the one adopted are named, never managed. */

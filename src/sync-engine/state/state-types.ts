@@ -9,8 +9,23 @@ import type { OnDelete, RosterPolicy } from "../model/desired-state.js";
 export const STATE_FORMAT = "chatsync-state";
 export const STATE_VERSION = 1;
 
+/** Changes the API queues (202) and chatsync confirms by reading the chat back. */
+export const QUEUED_CHANGE_PURPOSES = [
+  "add_participant",
+  "remove_participant",
+  "rename_chat",
+  "set_chat_icon",
+  "leave_chat",
+] as const;
+export type QueuedChangePurpose = (typeof QUEUED_CHANGE_PURPOSES)[number];
+
 /** Why a write was journaled before it was sent. */
-export type IntentPurpose = "create_chat" | "share_contact_card" | "request_location";
+export type IntentPurpose =
+  "create_chat" | "share_contact_card" | "request_location" | QueuedChangePurpose;
+
+export function isQueuedChange(purpose: IntentPurpose): purpose is QueuedChangePurpose {
+  return (QUEUED_CHANGE_PURPOSES as readonly string[]).includes(purpose);
+}
 
 /** A write that was sent (or about to be) and whose outcome is not recorded yet. */
 export interface Intent {
@@ -21,7 +36,11 @@ export interface Intent {
   idempotency_key?: string;
   /** For a create: the exact request sent, replayed unchanged on resume (a key repeated with another body is refused). */
   request?: { from: string; to: string[]; welcome_message: string };
+  /** For a queued change: what it changes (the handle, the name, the icon, the chat left). */
+  detail?: string;
   started_at: string;
+  /** For a queued change: when the API accepted it. Unset: the outcome is unknown. */
+  accepted_at?: string;
 }
 
 /** The declared spec of a chat as it was confirmed on the live account. */
