@@ -22,7 +22,7 @@
  * run one at a time: they share one chatsync state file and its lock.
  */
 import { writeFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { Construct, type IConstruct } from "constructs";
 import {
   Annotations,
@@ -38,6 +38,7 @@ import { provider as nullProvider, resource as nullResource } from "@cdktf/provi
 import { canonicalJson, contentHash } from "../sync-engine/model/canonical.js";
 import { manifestJson } from "../sync-engine/model/manifest.js";
 import { formatDiagnostic } from "../sync-engine/config/diagnostics.js";
+import { ChatSync } from "./chat-sync.js";
 import type { ManagedObject } from "./managed-object.js";
 import type { WarningSink } from "./manifest-output.js";
 import {
@@ -86,6 +87,21 @@ export interface ChatSyncTerraformBridgeProps {
    * @default - stderr when the cdktf CLI does not run the app (`CDKTF_OUTDIR` unset), else nowhere
    */
   readonly warn?: WarningSink;
+}
+
+/**
+ * The spec as the triggers show it. A `secret_file` inside the app's base folder is written
+ * relative to it: the model holds absolute paths, and a checkout at another path (another CI
+ * runner, a colleague's clone) would otherwise show every webhook as changed in `terraform
+ * plan`. Paths outside it (e.g. /etc/…) stay absolute, since they do not move with the code.
+ */
+export function triggerSpec(spec: unknown, baseDir: string): unknown {
+  if (typeof spec !== "object" || spec === null) return spec;
+  const file = (spec as { secret_file?: unknown }).secret_file;
+  if (typeof file !== "string" || !isAbsolute(file)) return spec;
+  const rel = relative(baseDir, file);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return spec;
+  return { ...spec, secret_file: rel.split(sep).join("/") };
 }
 
 export class ChatSyncTerraformBridgeError extends Error {
@@ -240,11 +256,12 @@ export class ChatSyncTerraformBridge extends Construct {
           { type: "local-exec", when: "destroy", command: "${self.triggers.destroy_command}" },
         ],
       });
+      const shown = triggerSpec(spec, ChatSync.of(construct)?.props.baseDir ?? process.cwd());
       const apply = new nullResource.Resource(construct, "Resource", {
         triggers: {
           address: terraformLiteral(address),
-          spec_hash: contentHash(spec),
-          spec: terraformLiteral(canonicalJson(spec)),
+          spec_hash: contentHash(shown),
+          spec: terraformLiteral(canonicalJson(shown)),
           apply_command: terraformLiteral(this.commandFor(address)),
         },
         dependsOn: previous ? [teardown, previous.apply] : [teardown],

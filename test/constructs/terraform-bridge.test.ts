@@ -26,6 +26,7 @@ import {
   ChatSyncTerraformBridge,
   shellQuote,
   terraformLiteral,
+  triggerSpec,
 } from "../../src/constructs/terraform-bridge.js";
 import { canonicalJson, contentHash } from "../../src/sync-engine/model/canonical.js";
 import { resolveDocuments } from "../../src/sync-engine/config/resolve-document.js";
@@ -132,6 +133,25 @@ describe("ChatSyncTerraformBridge synthesis", () => {
         triggers: { address: "webhook.location-events" },
       }),
     ).toBe(true);
+  });
+
+  it("shows a secret_file inside the app's base folder relative to it, so another checkout path shows no change", () => {
+    const { apply } = byAddress(json, "webhook.location-events");
+    const spec = JSON.parse(apply.triggers.spec!.replaceAll("$${", "${")) as {
+      secret_file: string;
+    };
+    expect(spec.secret_file).toBe(".chatsync/secrets/location-events.whsec");
+    expect(apply.triggers.spec_hash).toBe(contentHash(spec));
+  });
+
+  it("keeps a secret_file outside the base folder absolute (it does not move with the code)", () => {
+    expect(triggerSpec({ secret_file: "/etc/chatsync/a.whsec" }, "/srv/app")).toEqual({
+      secret_file: "/etc/chatsync/a.whsec",
+    });
+    expect(triggerSpec({ secret_file: "/srv/app/s/a.whsec" }, "/srv/app")).toEqual({
+      secret_file: "s/a.whsec",
+    });
+    expect(triggerSpec({ key: "x" }, "/srv/app")).toEqual({ key: "x" });
   });
 
   it("applies the address through the engine at create time", () => {
