@@ -1,15 +1,21 @@
-/** A local HTTP receiver for webhook deliveries; answers with the statuses it is told to. */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+/**
+ * The emulator suites' view of a webhook receiver: deliveries counted in arrival order, with
+ * the statuses to answer queued up front. A thin layer over test/support/webhook-receiver.ts,
+ * which owns the HTTP server.
+ */
+import { startWebhookReceiver as startRecorder } from "../support/webhook-receiver.js";
 
 export interface ReceivedDelivery {
-  headers: IncomingHttpHeaders;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
   body: string;
+  /** The status the receiver answered with. */
   status: number;
 }
 
 export interface WebhookReceiver {
   url: string;
+  /** Every delivery so far; tests may truncate it (`received.length = 0`) between cases. */
   received: ReceivedDelivery[];
   /** Statuses for the next deliveries, in order; afterwards 200. */
   respondWith(...statuses: number[]): void;
@@ -21,20 +27,15 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(path = "/hook"): Promise<WebhookReceiver> {
   const received: ReceivedDelivery[] = [];
   const queue: number[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+  const recorder = await startRecorder({
+    respond: (d) => {
       const status = queue.shift() ?? 200;
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), status });
-      res.writeHead(status);
-      res.end();
-    });
+      received.push({ headers: d.headers, body: d.rawBody, status });
+      return status;
+    },
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `${recorder.origin}${path}`,
     received,
     respondWith: (...statuses) => queue.push(...statuses),
     async waitFor(count, timeoutMs = 15_000) {
@@ -46,10 +47,6 @@ export async function startWebhookReceiver(path = "/hook"): Promise<WebhookRecei
       }
       return received;
     },
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
+    close: () => recorder.close(),
   };
 }
