@@ -124,7 +124,20 @@ describe("findCreatedChat", () => {
     );
     const found = await findCreatedChat(api, REQUEST, new Date(STARTED));
     expect(found?.chat.id).toBe("first");
-    expect(found?.others).toEqual(["second"]);
+    expect(found?.others.map((c) => c.id)).toEqual(["second"]);
+  });
+
+  it("never matches a chat the state already manages for another address", async () => {
+    const { api } = fakeApi(
+      [
+        createdAt(liveChat("managed", [A, B]), "2026-03-01T12:00:02.000Z"),
+        createdAt(liveChat("made", [A, B]), "2026-03-01T12:00:05.000Z"),
+      ],
+      { managed: [message("managed", "Welcome!")], made: [message("made", "Welcome!")] },
+    );
+    const found = await findCreatedChat(api, REQUEST, new Date(STARTED), new Set(["managed"]));
+    expect(found?.chat.id).toBe("made");
+    expect(found?.others).toEqual([]);
   });
 
   it("tells a direct chat from a group with the same one person", async () => {
@@ -187,10 +200,31 @@ describe("the plan for an interrupted create", () => {
 
   it("names other matching chats as duplicates it does not manage", () => {
     const found = createdAt(liveChat("made", [A, B]), STARTED);
-    const p = planWith({ chat: found, others: ["dup-1"] });
+    const p = planWith({ chat: found, others: [createdAt(liveChat("dup-1", [A, B]), STARTED)] });
     expect(p.warnings.map((w) => w.message).join("\n")).toMatch(
       /chat dup-1 matches the interrupted create of chat\.eng too/,
     );
+  });
+
+  it("two identical interrupted creates record different chats, never the same one", () => {
+    const first = createdAt(liveChat("made-1", [A, B]), STARTED);
+    const second = createdAt(liveChat("made-2", [A, B]), "2026-03-01T12:00:09.000Z");
+    const match = { chat: first, others: [second] };
+    const p = buildPlan({
+      desired: desiredState({ chats: chats(group("a", [A, B]), group("b", [A, B])) }),
+      live: snapshot({ interrupted_creates: { "chat.a": match, "chat.b": match } }),
+      state: stateDoc({ "chat.a": pendingState(), "chat.b": pendingState() }),
+      statePath: "/tmp/state.json",
+      liveFingerprint: "fp",
+      options: {},
+      now: new Date("2026-03-01T13:00:00Z"),
+    });
+    const adopted = (address: string) =>
+      p.changes.find((c) => c.address === address)!.steps[0] as { op: string; chat_id?: string };
+    expect(adopted("chat.a")).toMatchObject({ op: "adopt_chat", chat_id: "made-1" });
+    expect(adopted("chat.b")).toMatchObject({ op: "adopt_chat", chat_id: "made-2" });
+    // Neither is reported as the other's duplicate.
+    expect(p.warnings).toEqual([]);
   });
 
   it("replays the journaled request with its key when the line shows no such chat", () => {

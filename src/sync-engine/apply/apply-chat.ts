@@ -329,12 +329,12 @@ async function createOrFind(
   } catch (err) {
     if (!outcomeUnknown(err)) throw err;
     ctx.progress.step(address, "the create's outcome is unknown; looking for the chat it made");
-    const found = await findCreatedChat(api, request, since);
+    const found = await findCreatedChat(api, request, since, ctx.store.managedChatIds());
     if (!found) return await send();
     for (const other of found.others) {
       ctx.warnings.push({
         address,
-        message: `chat ${other} also matches the create of ${address}; chatsync does not manage it, leave it by hand if it is a duplicate`,
+        message: `chat ${other.id} also matches the create of ${address}; chatsync does not manage it, leave it by hand if it is a duplicate`,
       });
     }
     return { id: found.chat.id, service: found.chat.service };

@@ -11,6 +11,7 @@ import {
   type DesiredState,
 } from "../model/desired-state.js";
 import type { LiveSnapshot } from "../refresh/live-snapshot.js";
+import type { CreatedChatMatch } from "../refresh/find-created-chat.js";
 import type { ResourceState, StateDocument } from "../state/state-types.js";
 import { diffChat, type DiffOutcome } from "./diff-chats.js";
 import { diffContactCard } from "./diff-contact-cards.js";
@@ -60,6 +61,33 @@ export function compareAddresses(a: string, b: string): number {
   const ka = KIND_ORDER[kindOf(a) ?? "chat"];
   const kb = KIND_ORDER[kindOf(b) ?? "chat"];
   return ka !== kb ? ka - kb : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Which found chat each interrupted create records. Two addresses whose journaled creates were
+ * identical (same line, recipients and welcome) find the same chats; each chat goes to one
+ * address only (in address order), and a chat recorded by one is no other's duplicate.
+ */
+function assignInterruptedCreates(
+  found: LiveSnapshot["interrupted_creates"],
+): Map<string, CreatedChatMatch | null> {
+  const out = new Map<string, CreatedChatMatch | null>();
+  const claimed = new Set<string>();
+  const addresses = Object.keys(found).sort();
+  for (const address of addresses) {
+    const m = found[address];
+    const pick = m ? [m.chat, ...m.others].find((c) => !claimed.has(c.id)) : undefined;
+    if (pick) claimed.add(pick.id);
+    out.set(address, pick ? { chat: pick, others: [] } : null);
+  }
+  for (const address of addresses) {
+    const m = found[address];
+    const mine = out.get(address);
+    if (!m || !mine) continue;
+    const others = [m.chat, ...m.others].filter((c) => !claimed.has(c.id));
+    out.set(address, { chat: mine.chat, others });
+  }
+  return out;
 }
 
 /**
@@ -150,6 +178,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const r of Object.values(state.resources))
     if (r.kind === "webhook" && r.id) claimedWebhookIds.add(r.id);
 
+  const adoptions = assignInterruptedCreates(live.interrupted_creates);
   const changes: ResourceChange[] = [];
   const records: Plan["records"] = [];
   const drift: Plan["drift"] = [];
@@ -168,9 +197,7 @@ export function buildPlan(input: PlanInput): Plan {
           liveById: live.chats,
           destroying,
           usedGeneration: state.generations?.[address] ?? 0,
-          ...(address in live.interrupted_creates
-            ? { interrupted: live.interrupted_creates[address] ?? null }
-            : {}),
+          ...(adoptions.has(address) ? { interrupted: adoptions.get(address) ?? null } : {}),
         });
         break;
       }

@@ -609,7 +609,7 @@ function warnDuplicates(input: ChatDiffInput, warnings: PlanMessage[]): void {
   for (const other of input.interrupted?.others ?? []) {
     warnings.push({
       address: input.address,
-      message: `chat ${other} matches the interrupted create of ${input.address} too (same line, participants and welcome message) — a duplicate an API without chat dedup made; chatsync does not manage it, leave it by hand if nobody uses it`,
+      message: `chat ${other.id} matches the interrupted create of ${input.address} too (same line, participants and welcome message) — a duplicate an API without chat dedup made; chatsync does not manage it, leave it by hand if nobody uses it`,
     });
   }
 }

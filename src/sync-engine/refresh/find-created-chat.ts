@@ -15,8 +15,9 @@
  *   between this machine's clock and the API's;
  * - one of its messages from your line carries the welcome text (the list is searched for at
  *   most MAX_MESSAGE_PAGES pages, whatever order the API uses).
- * Several matches (an API without dedup, replayed by an older chatsync) → the earliest is
- * adopted and the rest are named, so someone can leave them by hand.
+ * Chats another address already manages (`exclude`) never match. Several matches (an API
+ * without dedup, replayed by an older chatsync) → the earliest is adopted and the rest are
+ * named, so someone can leave them by hand.
  *
  * What this cannot see: a chat the API made but does not list yet. The replay that follows a
  * miss is then as safe as the API's own dedup — the remaining window, stated in the README.
@@ -35,8 +36,8 @@ export interface JournaledCreate {
 
 export interface CreatedChatMatch {
   chat: Chat;
-  /** Other chats that match as well (duplicates an earlier replay made); never adopted. */
-  others: string[];
+  /** Other chats that match as well (duplicates an earlier replay made), earliest first. */
+  others: Chat[];
 }
 
 export const CLOCK_SKEW_MS = 10 * 60_000;
@@ -83,6 +84,7 @@ export async function findCreatedChat(
   api: FindCreatedChatApi,
   request: JournaledCreate,
   since: Date,
+  exclude: ReadonlySet<string> = new Set(),
 ): Promise<CreatedChatMatch | undefined> {
   const first = request.to[0];
   if (first === undefined) return undefined;
@@ -98,7 +100,8 @@ export async function findCreatedChat(
     });
     for (const c of page.chats) {
       const created = Date.parse(c.created_at);
-      if (sameRecipients(c, request) && !(created < notBefore)) candidates.push(c);
+      if (!exclude.has(c.id) && sameRecipients(c, request) && !(created < notBefore))
+        candidates.push(c);
     }
     if (!page.next_cursor) break;
     cursor = page.next_cursor;
@@ -109,5 +112,5 @@ export async function findCreatedChat(
   }
   matches.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   const [chat, ...rest] = matches;
-  return chat ? { chat, others: rest.map((c) => c.id) } : undefined;
+  return chat ? { chat, others: rest } : undefined;
 }

@@ -16,7 +16,7 @@
  */
 import type { Chat } from "../../api-wire/types.js";
 import type { LinqApi } from "../client/linq-api.js";
-import type { StateDocument } from "../state/state-types.js";
+import { managedChatIds, type StateDocument } from "../state/state-types.js";
 import { findCreatedChat, type CreatedChatMatch } from "./find-created-chat.js";
 import type { LiveSnapshot } from "./live-snapshot.js";
 
@@ -149,6 +149,8 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
     if (a.startsWith("contact_card.")) needCards = true;
   }
   const interrupted: Array<{ address: string; request: JournaledCreateIntent }> = [];
+  // Every chat id the state holds, in scope or not: such a chat is never another create's.
+  const managedIds = managedChatIds(input.state);
   for (const [address, r] of Object.entries(input.state.resources)) {
     if (!inScope(address) || r.kind !== "chat") continue;
     const line = r.from ?? r.applied?.from;
@@ -179,7 +181,7 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
     mapBounded(interrupted, concurrency, ({ address, request }) =>
       wrap(
         `looking for the chat the interrupted create of ${address} made`,
-        findCreatedChat(api, request, new Date(request.started_at)),
+        findCreatedChat(api, request, new Date(request.started_at), managedIds),
       ),
     ),
   ]);

@@ -11,6 +11,7 @@ import writeFileAtomic from "write-file-atomic";
 import {
   STATE_FORMAT,
   STATE_VERSION,
+  managedChatIds,
   type ChatResourceState,
   type ContactCardResourceState,
   type ResourceState,
@@ -118,6 +119,11 @@ export class StateStore {
 
   resource(address: string): ResourceState | undefined {
     return this.doc.resources[address];
+  }
+
+  /** Every live chat id this state manages; see managedChatIds. */
+  managedChatIds(): Set<string> {
+    return managedChatIds(this.doc);
   }
 
   chat(address: string): ChatResourceState {

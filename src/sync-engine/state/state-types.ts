@@ -135,3 +135,14 @@ export interface StateDocument {
    */
   generations?: Record<string, number>;
 }
+
+/** Every live chat id the state holds (current and retired generations). */
+export function managedChatIds(doc: StateDocument): Set<string> {
+  const ids = new Set<string>();
+  for (const r of Object.values(doc.resources)) {
+    if (r.kind !== "chat") continue;
+    if (r.id) ids.add(r.id);
+    for (const old of r.retired ?? []) ids.add(old.id);
+  }
+  return ids;
+}
