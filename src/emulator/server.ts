@@ -22,6 +22,11 @@ import {
 import { OperationQueue } from "./queued-operations.js";
 import { RequestLog } from "./request-log.js";
 import { Router } from "./router.js";
+import {
+  CDN_PREFIX,
+  registerAttachmentRoutes,
+  serveAttachmentFiles,
+} from "./routes/attachments.js";
 import { registerCapabilityRoutes } from "./routes/capability.js";
 import { registerChatRoutes } from "./routes/chats.js";
 import { registerContactCardRoutes } from "./routes/contact-cards.js";
@@ -69,6 +74,7 @@ function buildApiRouter(): Router<ApiHandler> {
   registerContactCardRoutes(router);
   registerPhoneNumberRoutes(router);
   registerCapabilityRoutes(router);
+  registerAttachmentRoutes(router);
   return router;
 }
 
@@ -146,6 +152,11 @@ export class EmulatorServer {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
     if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
       await this.handleControl(req, res, url, traceId);
+      return;
+    }
+    // Presigned upload and download URLs of §5.11: no bearer token, like S3 and the CDN.
+    if (url.pathname.startsWith(`${CDN_PREFIX}/`)) {
+      await serveAttachmentFiles(req, res, url, traceId, this.store);
       return;
     }
     await this.handleApi(req, res, url, traceId);
@@ -398,7 +409,8 @@ export class EmulatorServer {
     if (err instanceof ApiError) return err;
     if (err instanceof DataFileLockedError) {
       this.logLine(`emulator: ${err.message}`);
-      return new ApiError(503, ErrorCode.ServiceUnavailable, err.message, 1, 1000);
+      // As the API's own 4004 (§2.2): no retry_after, which the doc gives 429 only.
+      return new ApiError(503, ErrorCode.ServiceUnavailable, err.message);
     }
     this.logLine(`emulator: handler error: ${(err as Error).stack ?? String(err)}`);
     return new ApiError(500, ErrorCode.InternalServerError, "Internal server error");

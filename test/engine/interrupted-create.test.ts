@@ -21,6 +21,7 @@ import {
   LINE,
   chats,
   desiredState,
+  direct,
   group,
   liveChat,
   snapshot,
@@ -140,6 +141,22 @@ describe("findCreatedChat", () => {
     expect(found?.others).toEqual([]);
   });
 
+  it("a candidate that vanished before its messages were read, or has no readable created_at, is no match", async () => {
+    const { api } = fakeApi(
+      [
+        createdAt(liveChat("gone", [A, B]), after),
+        createdAt(liveChat("no-date", [A, B]), "not a date"),
+      ],
+      { "no-date": [message("no-date", "Welcome!")] },
+    );
+    const read = api.listMessagesPage.bind(api);
+    api.listMessagesPage = async (id, p) => {
+      if (id === "gone") throw Object.assign(new Error("Chat not found"), { status: 404 });
+      return read(id, p);
+    };
+    expect(await findCreatedChat(api, REQUEST, new Date(STARTED))).toBeUndefined();
+  });
+
   it("tells a direct chat from a group with the same one person", async () => {
     const req = { from: LINE, to: [A], welcome_message: "Hi!" };
     const { api } = fakeApi(
@@ -225,6 +242,36 @@ describe("the plan for an interrupted create", () => {
     expect(adopted("chat.b")).toMatchObject({ op: "adopt_chat", chat_id: "made-2" });
     // Neither is reported as the other's duplicate.
     expect(p.warnings).toEqual([]);
+  });
+
+  it("an adopted chat is judged as it is: no location request to an SMS direct chat", () => {
+    const request = { from: LINE, to: [A], welcome_message: "Hi!" };
+    const st: ChatResourceState = {
+      ...pendingState(),
+      intents: [{ ...pendingState().intents[0]!, request }],
+    };
+    const found = createdAt(liveChat("dm", [A], { service: "SMS" }), STARTED);
+    const p = buildPlan({
+      desired: desiredState({ chats: chats(direct("dm", A, { location_request: true })) }),
+      live: snapshot({ interrupted_creates: { "chat.dm": { chat: found, others: [] } } }),
+      state: stateDoc({ "chat.dm": st }),
+      statePath: "/tmp/state.json",
+      liveFingerprint: "fp",
+      options: {},
+      now: new Date("2026-03-01T13:00:00Z"),
+    });
+    expect(p.changes[0]!.steps.map((s) => s.op)).toEqual(["adopt_chat"]);
+    expect(p.warnings.map((w) => w.message)).toEqual([
+      "location_request needs an iMessage chat; this one is SMS, so no request is sent",
+    ]);
+  });
+
+  it("a removed address whose interrupted create made nothing is forgotten with a note", () => {
+    const p = planWith(null, false);
+    expect(p.changes[0]).toMatchObject({ address: "chat.eng", action: "forget" });
+    expect(p.warnings.map((w) => w.message)).toEqual([
+      "an interrupted create for chat.eng made no chat the line lists now; if one shows up later, chatsync no longer tracks it",
+    ]);
   });
 
   it("replays the journaled request with its key when the line shows no such chat", () => {

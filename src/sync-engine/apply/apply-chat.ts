@@ -84,6 +84,7 @@ export async function applyChatChange(
     id: string,
     step: { from: string; to: string[]; generation: number },
   ): Promise<void> => {
+    ctx.claimedChatIds.add(id);
     res.id = id;
     res.from = step.from;
     res.generation = step.generation;
@@ -125,7 +126,7 @@ export async function applyChatChange(
     try {
       await call();
     } catch (err) {
-      if (!outcomeUnknown(err)) {
+      if (refused(err)) {
         res.intents = res.intents.filter((i) => i !== intent);
         await ctx.store.commit();
         throw err;
@@ -177,7 +178,20 @@ export async function applyChatChange(
           },
         ];
         await ctx.store.commit();
-        const made = await createOrFind(api, ctx, address, request, key);
+        let made;
+        try {
+          made = await createOrFind(api, ctx, address, request, key);
+        } catch (err) {
+          if (refused(err)) {
+            // Refused (4xx, or 429 after every retry): no chat was made, so there is nothing to
+            // resume — the next plan starts from the declaration as it is then. The generation
+            // moves on so that plan's create never reuses this key with another body.
+            res.intents = res.intents.filter((i) => i.purpose !== "create_chat");
+            res.generation = Math.max(res.generation, step.generation);
+            await ctx.store.commit();
+          }
+          throw err;
+        }
         await recordNewChat(made.id, step);
         service = made.service;
         return;
@@ -224,10 +238,13 @@ export async function applyChatChange(
         const id = requireId(chatId, address);
         const line = res.from ?? after?.from;
         if (line !== undefined && ctx.cardsNotCreated.has(line)) {
-          // Not journaled, so the next apply shares it once the card exists.
-          throw new Error(
-            `not sent: creating contact_card.${line} failed earlier in this run, so there is no card to share yet; the next apply shares it`,
-          );
+          // Skipped, not failed: the other steps still run, and since nothing is journaled or
+          // marked, the next apply shares it once the card exists.
+          ctx.warnings.push({
+            address,
+            message: `contact card not shared: creating contact_card.${line} failed earlier in this run, so there is no card yet; the next apply shares it`,
+          });
+          return;
         }
         await oneShot(ctx, res, "share_contact_card", () => api.shareContactCard(id));
         return;
@@ -292,6 +309,12 @@ export async function applyChatChange(
   await ctx.store.commit();
 }
 
+/** The API answered no (4xx, or 429 once retries ran out): the write was not carried out. */
+function refused(err: unknown): boolean {
+  const status = (err as { status?: unknown }).status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 /** A failed attempt that may still have been carried out: no answer after sending, or a 5xx. */
 function outcomeUnknown(err: unknown): boolean {
   const e = err as { maybeCommitted?: unknown; status?: unknown };
@@ -330,14 +353,15 @@ async function createOrFind(
     if (!outcomeUnknown(err)) throw err;
     ctx.progress.step(address, "the create's outcome is unknown; looking for the chat it made");
     const found = await findCreatedChat(api, request, since, ctx.store.managedChatIds());
-    if (!found) return await send();
-    for (const other of found.others) {
-      ctx.warnings.push({
-        address,
-        message: `chat ${other.id} also matches the create of ${address}; chatsync does not manage it, leave it by hand if it is a duplicate`,
-      });
-    }
-    return { id: found.chat.id, service: found.chat.service };
+    // Claimed synchronously after the search: two addresses with identical creates searching
+    // at once (parallelism) each take a different chat.
+    const all = found ? [found.chat, ...found.others] : [];
+    const mine = all.find((c) => !ctx.claimedChatIds.has(c.id));
+    if (!mine) return await send();
+    ctx.claimedChatIds.add(mine.id);
+    // Named at the end of the run, unless another address of this run records it meanwhile.
+    for (const other of all) if (other !== mine) ctx.possibleDuplicates.set(other.id, address);
+    return { id: mine.id, service: mine.service };
   }
 }
 

@@ -1,4 +1,5 @@
 /** What every per-kind apply function shares: the state it journals to, progress, clocks, and the warnings it collects. */
+import type { Address } from "../model/desired-state.js";
 import { describeStep } from "../plan/describe-step.js";
 import type { PlanMessage, Step } from "../plan/plan-types.js";
 import type { StateStore } from "../state/state-file.js";
@@ -14,6 +15,10 @@ export interface ApplyContext {
   now: () => Date;
   /** Lines whose contact card was to be created in this run and was not: nothing to share yet. */
   cardsNotCreated: Set<string>;
+  /** Chat ids an address of this run created or recorded: never another address's. */
+  claimedChatIds: Set<string>;
+  /** Other chats a search for a lost create found (chat id → address); see executePlan. */
+  possibleDuplicates: Map<string, Address>;
 }
 
 /** True for an API error with this HTTP status and (when given) API code. */

@@ -55,6 +55,8 @@ export async function executePlan(
     writeSecret: opts.writeSecret,
     now: opts.now ?? (() => new Date()),
     cardsNotCreated: new Set(),
+    claimedChatIds: new Set(),
+    possibleDuplicates: new Map(),
   };
   const outcome: ApplyOutcome = { succeeded: [], failed: [], warnings: ctx.warnings };
 
@@ -98,6 +100,13 @@ export async function executePlan(
   for (const kind of PHASES) {
     const batch = plan.changes.filter((c) => c.kind === kind);
     await mapBounded(batch, Math.max(1, opts.parallelism), applyOne);
+  }
+  for (const [id, address] of ctx.possibleDuplicates) {
+    if (ctx.claimedChatIds.has(id)) continue;
+    ctx.warnings.push({
+      address,
+      message: `chat ${id} also matches the create of ${address} (same line, participants and welcome message); chatsync does not manage it, leave it by hand if it is a duplicate`,
+    });
   }
   opts.progress.end();
   return outcome;

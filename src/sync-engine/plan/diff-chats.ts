@@ -367,16 +367,28 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
       const first = steps[0];
       if (first?.op === "create_chat") Object.assign(first, pending.request);
     }
-    if (found && pending?.request) {
-      steps[0] = {
-        op: "adopt_chat",
-        chat_id: found.id,
-        from: pending.request.from,
-        to: pending.request.to,
-        generation,
-        reason,
-        rule: RULE_RECOVER,
-      };
+    if (found && pending?.request && st) {
+      // The chat exists: what it is (service, health) decides the one-shot sends, as for any
+      // live chat — not the assumptions made for a chat still to be created.
+      const fresh: ChatResourceState = { ...st, generation, intents: [], markers: {} };
+      const view = viewChat(found, pending.request.from);
+      steps.splice(
+        0,
+        steps.length,
+        {
+          op: "adopt_chat",
+          chat_id: found.id,
+          from: pending.request.from,
+          to: pending.request.to,
+          generation,
+          reason,
+          rule: RULE_RECOVER,
+        },
+        ...steps.filter((s) => s.op === "rename_chat" || s.op === "set_chat_icon"),
+        ...oneShotSteps(d, fresh, found, view, warnings, address),
+        // The chats of replaced generations, still to be left or forgotten.
+        ...steps.filter((s) => s.op === "leave_chat" || s.op === "forget_chat"),
+      );
     }
     warnDuplicates(input, warnings);
     return {
@@ -422,6 +434,7 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
 
   const view = viewChat(live, st.from);
   const drift = driftOf(address, st.applied, live, view, d);
+  const unconfirmed = warnUnconfirmedChanges(st, warnings, address);
   const roster =
     d.type === "group" && live.is_group
       ? diffRoster(d.participants, view, d.roster, d.readd_left)
@@ -545,7 +558,6 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   }
   steps.push(...oneShotSteps(d, st, live, view, warnings, address));
   steps.push(...retiredSteps(st, liveById, warnings, address));
-  const unconfirmed = warnUnconfirmedChanges(st, warnings, address);
 
   const after = appliedFrom(d, roster?.keptOut ?? []);
   const a = st.applied;
@@ -598,7 +610,7 @@ function warnUnconfirmedChanges(
     const outcome = i.accepted_at ? "the API accepted it" : "its outcome is unknown";
     warnings.push({
       address,
-      message: `an earlier run was interrupted after sending ${what} (${outcome}) and before confirming it; this plan starts from what the live chat shows now`,
+      message: `an earlier run did not finish (interrupted or failed) after sending ${what} (${outcome}) and before confirming it; this plan starts from what the live chat shows now`,
     });
   }
   return left.length > 0;
@@ -664,10 +676,13 @@ function diffUndeclaredChat(input: ChatDiffInput): DiffOutcome {
     errors,
   });
   if (!st.id) {
-    if (input.interrupted === undefined && st.intents.some((i) => i.purpose === "create_chat")) {
+    if (st.intents.some((i) => i.purpose === "create_chat")) {
       warnings.push({
         address,
-        message: `an interrupted create for ${address} may have made a chat that chatsync will no longer track`,
+        message:
+          input.interrupted === null
+            ? `an interrupted create for ${address} made no chat the line lists now; if one shows up later, chatsync no longer tracks it`
+            : `an interrupted create for ${address} may have made a chat that chatsync will no longer track`,
       });
     }
     return forget(`${why}; no live chat was created`);

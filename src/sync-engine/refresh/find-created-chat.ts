@@ -68,10 +68,18 @@ async function hasWelcome(
   const want = welcome.trim();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_MESSAGE_PAGES; page++) {
-    const res = await api.listMessagesPage(chatId, {
-      limit: MESSAGE_PAGE_SIZE,
-      ...(cursor ? { cursor } : {}),
-    });
+    let res;
+    try {
+      res = await api.listMessagesPage(chatId, {
+        limit: MESSAGE_PAGE_SIZE,
+        ...(cursor ? { cursor } : {}),
+      });
+    } catch (err) {
+      // A chat that vanished (or is not ours to read) between the list and this read made nothing to record.
+      const status = (err as { status?: unknown }).status;
+      if (status === 404 || status === 403) return false;
+      throw err;
+    }
     if (res.messages.some((m) => m.is_from_me && textOf(m) === want)) return true;
     if (!res.next_cursor) return false;
     cursor = res.next_cursor;
@@ -99,8 +107,9 @@ export async function findCreatedChat(
       ...(cursor ? { cursor } : {}),
     });
     for (const c of page.chats) {
+      // An unreadable created_at cannot prove the chat is new enough: not a match.
       const created = Date.parse(c.created_at);
-      if (!exclude.has(c.id) && sameRecipients(c, request) && !(created < notBefore))
+      if (!exclude.has(c.id) && sameRecipients(c, request) && created >= notBefore)
         candidates.push(c);
     }
     if (!page.next_cursor) break;
