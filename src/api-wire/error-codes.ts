@@ -14,6 +14,7 @@ export const ErrorCode = {
   Unauthorized: 2004,
   AccessDenied: 2005,
   PhonePermissionDenied: 2006,
+  AttachmentNotReady: 2007,
   RecipientNotAllowed: 2008,
   ChatBeingCreated: 2009,
   WebhookSubscriptionNotFound: 2010,
@@ -30,6 +31,8 @@ export const ErrorCode = {
   ServerConnectionError: 3001,
   InternalServerError: 3006,
   ServiceUnavailable: 4004,
+  InvalidFileType: 5004,
+  FileTooLarge: 5005,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

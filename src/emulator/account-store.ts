@@ -15,6 +15,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { AttachmentBytes } from "./attachment-bytes.js";
 import { DataFileLock, DataFileLockedError } from "./data-file-lock.js";
 import type {
   ContactCard,
@@ -114,6 +115,26 @@ export type QueuedOperation =
   | { kind: "chat.icon"; chat_id: string; group_chat_icon: string | null }
   | { kind: "chat.leave"; chat_id: string };
 
+/**
+ * A pre-uploaded attachment (§5.11); its bytes live in `AccountStore.attachmentBytes`, never in
+ * the JSON. `token` owns it: any other token gets 404, as for another partner's attachment.
+ */
+export interface AttachmentRecord {
+  id: string;
+  token: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  created_at: string;
+  /** The upload URL's expiry (created_at + 15 min). */
+  upload_expires_at: string;
+  /** The random part of the presigned upload URL. */
+  upload_signature: string;
+  uploaded_at: string | null;
+  /** As of creation; message parts keep it (API reads rebuild it for the current origin). */
+  download_url: string;
+}
+
 export interface PendingOperation {
   id: string;
   due_at: number;
@@ -134,6 +155,7 @@ export interface AccountState {
   locations: LocationShareRecord[];
   idempotency: Record<string, IdempotencyRecord>;
   pending_operations: PendingOperation[];
+  attachments: AttachmentRecord[];
   next_seq: number;
 }
 
@@ -174,12 +196,15 @@ function emptyState(tokens: string[], phoneNumbers: string[]): AccountState {
     locations: [],
     idempotency: {},
     pending_operations: [],
+    attachments: [],
     next_seq: 1,
   };
 }
 
 export class AccountStore {
   state: AccountState;
+  /** Uploaded attachment bytes: in memory, or beside the data file (see attachment-bytes.ts). */
+  readonly attachmentBytes: AttachmentBytes;
   /** Identity of the file version this process last read or wrote (see reloadIfChangedOnDisk). */
   private diskStamp: string | undefined;
 
@@ -189,6 +214,7 @@ export class AccountStore {
     private readonly lock: DataFileLock | undefined,
   ) {
     this.state = state;
+    this.attachmentBytes = AttachmentBytes.besideDataFile(dataFile);
   }
 
   /**
@@ -304,6 +330,7 @@ export class AccountStore {
     const fresh = emptyState(this.state.tokens, []);
     fresh.lines = this.state.lines.map((l) => ({ ...l, forwarding_number: null }));
     this.state = fresh;
+    this.attachmentBytes.clear();
     this.commit();
   }
 
@@ -375,5 +402,7 @@ function readDataFile(file: string): AccountState {
       `is not a chatsync emulator account (expected version ${DATA_FILE_VERSION})`,
     );
   }
+  // Files written before attachments were emulated have no list.
+  state.attachments ??= [];
   return state as AccountState;
 }

@@ -12,8 +12,9 @@ import {
   type ResponsePart,
   type ServiceType,
 } from "../api-wire/index.js";
-import type { AccountStore } from "./account-store.js";
+import type { AccountStore, AttachmentRecord } from "./account-store.js";
 import { ApiError, invalidParameter, missingField } from "./api-error.js";
+import { sendableAttachment } from "./attachment-access.js";
 
 const SERVICES: readonly ServiceType[] = ["iMessage", "SMS", "RCS"];
 
@@ -48,12 +49,19 @@ export function mimeTypeOf(url: string): { filename: string; mime_type: string }
 }
 
 /**
+ * The attachment each checked `attachment_id` part refers to, for toResponseParts (which gets
+ * only the content): filled by parseMessageContent, keyed by the part object itself.
+ */
+const attachmentOfPart = new WeakMap<object, AttachmentRecord>();
+
+/**
  * Parses and checks `raw` as MessageContent. `firstMessage` applies the §5.1.1 rule (400/1005
- * for a link part or a URL in text). `chatId` scopes `reply_to` lookups.
+ * for a link part or a URL in text). `chatId` scopes `reply_to` lookups. `token` scopes
+ * `attachment_id` lookups to the caller's own attachments; without it any token's count.
  */
 export function parseMessageContent(
   raw: unknown,
-  opts: { firstMessage: boolean; store: AccountStore; chatId?: string },
+  opts: { firstMessage: boolean; store: AccountStore; chatId?: string; token?: string },
 ): MessageContent {
   if (raw === undefined || raw === null) throw missingField("message");
   if (typeof raw !== "object" || Array.isArray(raw))
@@ -94,14 +102,18 @@ export function parseMessageContent(
       "iMessage app messages can only be sent over iMessage; drop preferred_service or set it to iMessage",
     );
   }
+  const now = new Date();
   for (const [i, part] of content.parts.entries()) {
     if (part.type === "media" && part.attachment_id !== undefined) {
-      // The emulator has no attachment uploads (§5.11 is out of scope), so no id can exist.
-      throw new ApiError(
-        404,
-        ErrorCode.AttachmentNotFound,
-        `Attachment ${part.attachment_id} not found (message.parts[${i}]); the emulator accepts media by https url only`,
+      // Unknown, another token's, or never uploaded → 404/2003; not uploaded yet → 404/2007.
+      const attachment = sendableAttachment(
+        opts.store,
+        part.attachment_id,
+        opts.token,
+        now,
+        `message.parts[${i}]`,
       );
+      attachmentOfPart.set(part, attachment);
     }
   }
   if (content.reply_to !== undefined) {
@@ -138,7 +150,20 @@ export function toResponseParts(content: MessageContent): ResponsePart[] {
         };
       case "link":
         return { type: "link", value: part.value, reactions: null };
-      case "media":
+      case "media": {
+        const attachment = attachmentOfPart.get(part);
+        if (attachment !== undefined) {
+          // §4.6: a pre-uploaded file's part carries the attachment's id and metadata.
+          return {
+            type: "media",
+            id: attachment.id,
+            filename: attachment.filename,
+            mime_type: attachment.content_type,
+            size_bytes: attachment.size_bytes,
+            url: attachment.download_url,
+            reactions: null,
+          };
+        }
         return {
           type: "media",
           id: randomUUID(),
@@ -147,6 +172,7 @@ export function toResponseParts(content: MessageContent): ResponsePart[] {
           url: part.url as string,
           reactions: null,
         };
+      }
       case "imessage_app":
         return {
           type: "imessage_app",
