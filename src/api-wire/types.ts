@@ -189,6 +189,71 @@ export interface ListMessagesResponse {
   next_cursor: string | null;
 }
 
+/** §5.5.1 POST /v3/messages (auto-from send) */
+export type FromSelectionReason = "reused_active_chat" | "new_best_number" | "failover_flagged";
+export interface AutoFromSendRequest {
+  to: string[];
+  message: MessageContent;
+  continuation_message?: { text: string };
+}
+export interface AutoFromSendResponse {
+  chat_id: string;
+  created_new_chat: boolean;
+  from: string;
+  from_selection: { reason: FromSelectionReason; reused_existing_chat: boolean };
+  handles: ChatHandle[];
+  is_group: boolean;
+  message: SentMessage;
+  service: ServiceType;
+  previous_chat_id?: string | null;
+}
+
+/** §5.5.3 PATCH /v3/messages/{id} */
+export interface EditMessageRequest {
+  text: string;
+  part_index?: number;
+}
+
+/** §4.6 Reaction and §5.5.5 POST /v3/messages/{id}/reactions */
+export const REACTION_TYPES = [
+  "love",
+  "like",
+  "dislike",
+  "laugh",
+  "emphasize",
+  "question",
+  "custom",
+  "sticker",
+] as const;
+export type ReactionType = (typeof REACTION_TYPES)[number];
+export interface Reaction {
+  handle: ChatHandle;
+  is_me: boolean;
+  type: ReactionType;
+  custom_emoji?: string | null;
+  sticker?: {
+    file_name?: string;
+    height?: number;
+    width?: number;
+    mime_type?: string;
+    url?: string;
+  } | null;
+}
+export interface ReactionRequest {
+  operation: "add" | "remove";
+  type: ReactionType;
+  custom_emoji?: string;
+  part_index?: number;
+}
+
+/** §5.5.7 POST /v3/messages/{id}/update */
+export interface UpdateAppCardRequest {
+  layout: Record<string, string | undefined>;
+  fallback_text?: string;
+  interactive?: boolean;
+  url?: string;
+}
+
 /** §5.6 */
 export interface LocationRequestResponse {
   success: boolean;

@@ -79,6 +79,10 @@ export interface MessageRecord {
   reply_to: ReplyTo | null;
   idempotency_key: string | null;
   kind: "message" | "voice_memo";
+  /** Last edit (PATCH /v3/messages/{id}); absent = never edited, reads show created_at. */
+  updated_at?: string;
+  /** Edits so far (§5.5.3 allows 5); absent = 0. Optional so older data files still load. */
+  edit_count?: number;
 }
 
 export interface SubscriptionRecord {

@@ -1,4 +1,8 @@
-/** `message.sent` payloads in both webhook versions (§9.7). */
+/**
+ * Message and reaction webhook payloads (§9.7): `message.sent` in both versions,
+ * `message.edited` and `reaction.added` / `reaction.removed`.
+ */
+import type { ReactionType } from "../api-wire/index.js";
 import type { ChatRecord, MessageRecord } from "./account-store.js";
 import type { EventSink, WebhookVersion } from "./api-context.js";
 import { healthOf, myHandle, partsWithoutReactions, toChatHandle } from "./wire-views.js";
@@ -65,4 +69,65 @@ function messageSentData(version: WebhookVersion, chat: ChatRecord, m: MessageRe
       updated_at: m.created_at,
     },
   };
+}
+
+/**
+ * `message.edited` (§9.7). The dispatcher delivers it to 2026-02-03 subscriptions only
+ * (§9.5), so one payload shape is enough.
+ */
+export function emitMessageEdited(
+  events: EventSink,
+  chat: ChatRecord,
+  m: MessageRecord,
+  edit: { partIndex: number; text: string; editedAt: string },
+  traceId: string,
+): void {
+  const me = toChatHandle(myHandle(chat));
+  events.emit(
+    "message.edited",
+    chat.line,
+    {
+      id: m.id,
+      chat: {
+        id: chat.id,
+        health_status: healthOf(chat),
+        is_group: chat.is_group,
+        owner_handle: me,
+      },
+      direction: "outbound",
+      edited_at: edit.editedAt,
+      part: { index: edit.partIndex, text: edit.text },
+      sender_handle: me,
+    },
+    traceId,
+  );
+}
+
+/** `reaction.added` / `reaction.removed` (§9.7); identical in both webhook versions. */
+export function emitReaction(
+  events: EventSink,
+  type: "reaction.added" | "reaction.removed",
+  chat: ChatRecord,
+  m: MessageRecord,
+  reaction: { partIndex: number; type: ReactionType; customEmoji: string | null; at: string },
+  traceId: string,
+): void {
+  events.emit(
+    type,
+    chat.line,
+    {
+      is_from_me: true,
+      reaction_type: reaction.type,
+      chat_id: chat.id,
+      message_id: m.id,
+      part_index: reaction.partIndex,
+      from_handle: toChatHandle(myHandle(chat)),
+      from: chat.line,
+      custom_emoji: reaction.customEmoji,
+      sticker: null,
+      reacted_at: reaction.at,
+      service: chat.service,
+    },
+    traceId,
+  );
 }

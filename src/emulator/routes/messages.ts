@@ -1,5 +1,6 @@
 /**
- * Chat messages (§5.4) and message retrieval (§5.5.2).
+ * Chat messages (§5.4) and message retrieval (§5.5.2); the other §5.5 endpoints live in
+ * auto-from-send.ts and message-actions.ts and are registered from here.
  * Decision (UNSETTLED §3/§12 q14): GET /v3/chats/{id}/messages lists newest first, default 50
  * per page, keyset cursors.
  */
@@ -13,8 +14,10 @@ import { parseMessageContent, requiresIMessage } from "../message-content.js";
 import { decodeCursor, paginate, parseLimit } from "../pagination.js";
 import { objectBody } from "../request-fields.js";
 import type { Router } from "../router.js";
-import { toMessage, toSentMessage } from "../wire-views.js";
+import { toSentMessage } from "../wire-views.js";
+import { registerAutoFromSendRoute } from "./auto-from-send.js";
 import { activeRecipients, enforcePairLimit, newMessage } from "./chats.js";
+import { findMessage, registerMessageActionRoutes, toMessageWithEdits } from "./message-actions.js";
 
 export const DEFAULT_MESSAGE_PAGE_SIZE = 50;
 
@@ -23,6 +26,8 @@ export function registerMessageRoutes(router: Router<ApiHandler>): void {
     .add("POST", "/v3/chats/:chatId/messages", sendMessage)
     .add("GET", "/v3/chats/:chatId/messages", listMessages)
     .add("GET", "/v3/messages/:messageId", getMessage);
+  registerAutoFromSendRoute(router);
+  registerMessageActionRoutes(router);
 }
 
 function sendMessage(req: ApiRequest, ctx: ApiContext): ApiResponse {
@@ -71,14 +76,14 @@ function listMessages(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const page = paginate(newestFirst, { after, limit, direction: "desc" });
   return {
     status: 200,
-    body: { messages: page.items.map((m) => toMessage(m, chat)), next_cursor: page.next_cursor },
+    body: {
+      messages: page.items.map((m) => toMessageWithEdits(m, chat)),
+      next_cursor: page.next_cursor,
+    },
   };
 }
 
 function getMessage(req: ApiRequest, ctx: ApiContext): ApiResponse {
-  const id = req.params.messageId as string;
-  const message = ctx.store.state.messages.find((m) => m.id === id);
-  if (message === undefined)
-    throw new ApiError(404, ErrorCode.MessageNotFound, `Message ${id} not found`);
-  return { status: 200, body: toMessage(message, readableChat(ctx, message.chat_id)) };
+  const { message, chat } = findMessage(ctx, req.params.messageId as string, "read");
+  return { status: 200, body: toMessageWithEdits(message, chat) };
 }
