@@ -56,12 +56,12 @@ const attachmentOfPart = new WeakMap<object, AttachmentRecord>();
 
 /**
  * Parses and checks `raw` as MessageContent. `firstMessage` applies the §5.1.1 rule (400/1005
- * for a link part or a URL in text). `chatId` scopes `reply_to` lookups. `token` scopes
- * `attachment_id` lookups to the caller's own attachments; without it any token's count.
+ * for a link part or a URL in text). `chatId` scopes `reply_to` lookups. `token` (the caller's)
+ * scopes `attachment_id` lookups to its own attachments.
  */
 export function parseMessageContent(
   raw: unknown,
-  opts: { firstMessage: boolean; store: AccountStore; chatId?: string; token?: string },
+  opts: { firstMessage: boolean; store: AccountStore; chatId?: string; token: string },
 ): MessageContent {
   if (raw === undefined || raw === null) throw missingField("message");
   if (typeof raw !== "object" || Array.isArray(raw))

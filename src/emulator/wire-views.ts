@@ -83,7 +83,8 @@ export function toMessage(m: MessageRecord, chat: ChatRecord): Message {
     id: m.id,
     chat_id: m.chat_id,
     created_at: m.created_at,
-    updated_at: m.created_at,
+    // Moves on with an edit (PATCH /v3/messages/{id}).
+    updated_at: m.updated_at ?? m.created_at,
     delivery_status: "sent",
     is_from_me: true,
     is_delivered: false,

@@ -171,3 +171,51 @@ describe("parseMessageContent: attachment_id parts scoped to a token", () => {
     ).toBe(404 * 10_000 + 2003);
   });
 });
+
+describe("attachment_id parts through the API", () => {
+  it("a send with another token's attachment is refused with 404/2003, one with its own is sent", async () => {
+    const e = await startTestEmulator({ tokens: ["tok-owner", "tok-other"] });
+    running.push(e);
+    const owner = new LinqAPIV3({
+      apiKey: "tok-owner",
+      baseURL: e.baseUrl,
+      maxRetries: 0,
+      webhookSecret: null,
+    });
+    const other = new LinqAPIV3({
+      apiKey: "tok-other",
+      baseURL: e.baseUrl,
+      maxRetries: 0,
+      webhookSecret: null,
+    });
+    const bytes = Buffer.from("%PDF-1.4 owner's file");
+    const ticket = await owner.attachments.create({
+      filename: "report.pdf",
+      content_type: "application/pdf",
+      size_bytes: bytes.length,
+    });
+    await fetch(ticket.upload_url, {
+      method: "PUT",
+      headers: ticket.required_headers,
+      body: bytes,
+    });
+    const body = (to: string) => ({
+      from: e.phoneNumbers[0]!,
+      to: [to],
+      message: {
+        parts: [
+          { type: "text" as const, value: "see attached" },
+          { type: "media" as const, attachment_id: ticket.attachment_id },
+        ],
+      },
+    });
+    const refused = await other.chats.create(body("+14155550111")).then(
+      () => undefined,
+      (err: { status?: number; error?: { error?: { code?: number } } }) => err,
+    );
+    expect(refused?.status).toBe(404);
+    expect(refused?.error?.error?.code).toBe(2003);
+    const sent = await owner.chats.create(body("+14155550112"));
+    expect(sent.chat.message.parts.map((p) => p.type)).toEqual(["text", "media"]);
+  });
+});

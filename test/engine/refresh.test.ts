@@ -11,7 +11,7 @@ import type { StateDocument } from "../../src/sync-engine/state/state-types.js";
 import { A, B, LINE, group, liveChat, managedChat, stateDoc } from "./fixtures.js";
 
 /** A fake account: `chats` on LINE, paged like the API; every call is counted. */
-function fakeApi(chats: Chat[]) {
+function fakeApi(chats: Chat[], welcomes = new Map<string, string>()) {
   const calls: string[] = [];
   const api: RefreshApi = {
     async listPhoneNumbers() {
@@ -52,6 +52,27 @@ function fakeApi(chats: Chat[]) {
       calls.push("GET /v3/contact_card");
       return [];
     },
+    async listMessagesPage(chatId: string) {
+      calls.push(`GET /v3/chats/${chatId}/messages`);
+      const text = welcomes.get(chatId);
+      const messages =
+        text === undefined
+          ? []
+          : [
+              {
+                id: `m-${chatId}`,
+                chat_id: chatId,
+                created_at: "",
+                updated_at: "",
+                delivery_status: "sent" as const,
+                is_from_me: true,
+                is_delivered: false,
+                is_read: false,
+                parts: [{ type: "text" as const, value: text, reactions: null }],
+              },
+            ];
+      return { messages, next_cursor: null };
+    },
   };
   return { api, calls };
 }
@@ -76,6 +97,35 @@ const refresh = (api: RefreshApi, state: StateDocument, extra: string[] = []) =>
   });
 
 describe("refresh", () => {
+  it("searches the line for the chat an interrupted create made, and only for that address", async () => {
+    const { chats, state } = managed(2);
+    const made = { ...liveChat("made", [A, B]), created_at: "2026-03-01T12:00:05.000Z" };
+    state.resources["chat.new"] = {
+      kind: "chat",
+      generation: 0,
+      intents: [
+        {
+          purpose: "create_chat",
+          generation: 1,
+          idempotency_key: "k",
+          request: { from: LINE, to: [A, B], welcome_message: "Welcome!" },
+          started_at: "2026-03-01T12:00:00.000Z",
+        },
+      ],
+      markers: {},
+    };
+    const { api, calls } = fakeApi([...chats, made], new Map([["made", "Welcome!"]]));
+    const live = await refresh(api, state);
+    expect(live.interrupted_creates).toEqual({ "chat.new": { chat: made, others: [] } });
+    // The managed chats m0 and m1 have the same roster but are never candidates.
+    expect(calls.filter((c) => c.includes("/messages"))).toEqual(["GET /v3/chats/made/messages"]);
+    // A healthy state (no interrupted create) costs no search at all.
+    const quiet = fakeApi(chats);
+    await refresh(quiet.api, managed(2).state);
+    expect(quiet.calls.filter((c) => c.includes("/messages"))).toEqual([]);
+    expect(quiet.calls.filter((c) => c.startsWith("GET /v3/chats?"))).toEqual([]);
+  });
+
   it("a no-op refresh of 1,000 managed chats stays within ceil(1000/100) + 5 requests", async () => {
     const { chats, state } = managed(1000);
     const { api, calls } = fakeApi(chats);

@@ -65,12 +65,13 @@ function autoFromSend(req: ApiRequest, ctx: ApiContext): ApiResponse {
   let content: MessageContent;
   if (choice.reason === "failover_flagged" && continuation !== undefined) {
     // §5.5.1: on the failover branch the continuation text replaces `message`.
-    parseMessageContent(body.message, { firstMessage: false, store: ctx.store });
+    parseMessageContent(body.message, { firstMessage: false, store: ctx.store, token: ctx.token });
     content = { parts: [{ type: "text", value: continuation }] };
   } else {
     content = parseMessageContent(body.message, {
       firstMessage: false,
       store: ctx.store,
+      token: ctx.token,
       ...(choice.chat === undefined ? {} : { chatId: choice.chat.id }),
     });
   }

@@ -99,7 +99,11 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
     if (previous !== undefined) return previous;
   }
 
-  const content = parseMessageContent(body.message, { firstMessage: true, store: ctx.store });
+  const content = parseMessageContent(body.message, {
+    firstMessage: true,
+    store: ctx.store,
+    token: ctx.token,
+  });
   const service = chooseChatService(
     to.map((handle) => ({ handle, best: ctx.handleService(handle) })),
     content.preferred_service,

@@ -44,6 +44,7 @@ function sendMessage(req: ApiRequest, ctx: ApiContext): ApiResponse {
   const content = parseMessageContent(body.message, {
     firstMessage: false,
     store: ctx.store,
+    token: ctx.token,
     chatId: chat.id,
   });
   if (requiresIMessage(content) && chat.service !== "iMessage") {
