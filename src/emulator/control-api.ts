@@ -142,6 +142,8 @@ function snapshot(t: ControlTargets): unknown {
       signing_secret: sub.signing_secret,
     })),
     contact_cards: s.contact_cards,
+    // Records only; the uploaded bytes live in memory or beside the data file.
+    attachments: s.attachments,
     handle_services: s.handle_services,
     locations: s.locations,
     pending_operations: s.pending_operations,

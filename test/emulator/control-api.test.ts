@@ -17,6 +17,24 @@ async function control(method: string, path: string, body?: unknown) {
 }
 
 describe("control API", () => {
+  it("GET /__emulator/state lists attachments with their upload status", async () => {
+    const created = await call(emu, "POST", "/v3/attachments", {
+      filename: "a.pdf",
+      content_type: "application/pdf",
+      size_bytes: 3,
+    });
+    expect(created.status).toBe(200);
+    const { json } = await control("GET", "state");
+    expect(json.attachments).toEqual([
+      expect.objectContaining({
+        id: created.json.attachment_id,
+        filename: "a.pdf",
+        size_bytes: 3,
+        uploaded_at: null,
+      }),
+    ]);
+  });
+
   it("records API requests as {seq, method, path, status} and not its own calls", async () => {
     await call(emu, "GET", "/v3/chats?limit=5");
     await call(emu, "GET", "/v3/chats", undefined, { token: "wrong" });
