@@ -11,7 +11,20 @@ import type { LiveSnapshot } from "../../src/sync-engine/refresh/live-snapshot.j
 import { deriveIdempotencyKey } from "../../src/sync-engine/state/idempotency-key.js";
 import { StateStore, readStateFile } from "../../src/sync-engine/state/state-file.js";
 import type { DesiredState } from "../../src/sync-engine/model/desired-state.js";
-import { A, B, C, D, E, LINE, chats, desiredState, group, liveChat, snapshot } from "./fixtures.js";
+import {
+  A,
+  B,
+  C,
+  D,
+  E,
+  LINE,
+  chats,
+  desiredState,
+  group,
+  liveChat,
+  snapshot,
+  textMessage,
+} from "./fixtures.js";
 
 let dir: string;
 let statePath: string;
@@ -62,22 +75,7 @@ function fakeApi(hooks: Partial<ExecutorApi> = {}) {
     async listMessagesPage(chatId) {
       calls.push(`listMessages ${chatId}`);
       const text = welcome.get(chatId);
-      const messages =
-        text === undefined
-          ? []
-          : [
-              {
-                id: `m-${chatId}`,
-                chat_id: chatId,
-                created_at: "",
-                updated_at: "",
-                delivery_status: "sent" as const,
-                is_from_me: true,
-                is_delivered: false,
-                is_read: false,
-                parts: [{ type: "text" as const, value: text, reactions: null }],
-              },
-            ];
+      const messages = text === undefined ? [] : [textMessage(chatId, text)];
       return { messages, next_cursor: null };
     },
     async getChat(id) {

@@ -1,5 +1,11 @@
 /** Tiny builders for engine unit tests: live API objects, declarations, state. No I/O. */
-import type { Chat, ChatHandle, ParticipantStatus, ServiceType } from "../../src/api-wire/types.js";
+import type {
+  Chat,
+  ChatHandle,
+  Message,
+  ParticipantStatus,
+  ServiceType,
+} from "../../src/api-wire/types.js";
 import type {
   DesiredDirectChat,
   DesiredGroupChat,
@@ -167,5 +173,20 @@ export function snapshot(parts: Partial<LiveSnapshot> = {}): LiveSnapshot {
     secret_files_present: {},
     interrupted_creates: {},
     ...parts,
+  };
+}
+
+/** A text message in chat `chatId`, as GET /v3/chats/{id}/messages lists it. */
+export function textMessage(chatId: string, text: string, fromMe = true): Message {
+  return {
+    id: `m-${chatId}-${text.length}`,
+    chat_id: chatId,
+    created_at: "2026-01-01T00:00:00.000Z",
+    updated_at: "2026-01-01T00:00:00.000Z",
+    delivery_status: "sent",
+    is_from_me: fromMe,
+    is_delivered: false,
+    is_read: false,
+    parts: [{ type: "text", value: text, reactions: null }],
   };
 }

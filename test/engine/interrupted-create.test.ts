@@ -26,6 +26,7 @@ import {
   liveChat,
   snapshot,
   stateDoc,
+  textMessage,
 } from "./fixtures.js";
 
 const STARTED = "2026-03-01T12:00:00.000Z";
@@ -35,19 +36,7 @@ function createdAt(chat: Chat, iso: string): Chat {
   return { ...chat, created_at: iso };
 }
 
-function message(chatId: string, text: string, fromMe = true): Message {
-  return {
-    id: `m-${chatId}-${text.length}`,
-    chat_id: chatId,
-    created_at: STARTED,
-    updated_at: STARTED,
-    delivery_status: "sent",
-    is_from_me: fromMe,
-    is_delivered: false,
-    is_read: false,
-    parts: [{ type: "text", value: text, reactions: null }],
-  };
-}
+const message = textMessage;
 
 /** A fake API over `chats` (two per page, to prove paging) and their messages. */
 function fakeApi(chatList: Chat[], messages: Record<string, Message[]>) {

@@ -8,7 +8,7 @@ import {
 } from "../../src/sync-engine/refresh/refresh-live.js";
 import { fingerprintLive } from "../../src/sync-engine/refresh/live-fingerprint.js";
 import type { StateDocument } from "../../src/sync-engine/state/state-types.js";
-import { A, B, LINE, group, liveChat, managedChat, stateDoc } from "./fixtures.js";
+import { A, B, LINE, group, liveChat, managedChat, stateDoc, textMessage } from "./fixtures.js";
 
 /** A fake account: `chats` on LINE, paged like the API; every call is counted. */
 function fakeApi(chats: Chat[], welcomes = new Map<string, string>()) {
@@ -55,22 +55,7 @@ function fakeApi(chats: Chat[], welcomes = new Map<string, string>()) {
     async listMessagesPage(chatId: string) {
       calls.push(`GET /v3/chats/${chatId}/messages`);
       const text = welcomes.get(chatId);
-      const messages =
-        text === undefined
-          ? []
-          : [
-              {
-                id: `m-${chatId}`,
-                chat_id: chatId,
-                created_at: "",
-                updated_at: "",
-                delivery_status: "sent" as const,
-                is_from_me: true,
-                is_delivered: false,
-                is_read: false,
-                parts: [{ type: "text" as const, value: text, reactions: null }],
-              },
-            ];
+      const messages = text === undefined ? [] : [textMessage(chatId, text)];
       return { messages, next_cursor: null };
     },
   };

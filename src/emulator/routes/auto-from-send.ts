@@ -16,7 +16,6 @@
  *   different → 400/1005), scoped to the token (the line is not known before the choice);
  *   a replay returns the first 202 body and sends nothing. Same rules as idempotency.ts.
  */
-import { randomUUID } from "node:crypto";
 import {
   ErrorCode,
   GroupRules,
@@ -25,17 +24,23 @@ import {
   type MessageContent,
   type ServiceType,
 } from "../../api-wire/index.js";
-import type { ChatRecord, HandleRecord } from "../account-store.js";
+import type { ChatRecord } from "../account-store.js";
 import type { ApiContext, ApiHandler, ApiRequest, ApiResponse } from "../api-context.js";
 import { ApiError, invalidParameter, missingField } from "../api-error.js";
-import { chooseChatService, normalizeHandle } from "../handle-format.js";
+import { normalizeHandle } from "../handle-format.js";
 import { fingerprint, remember, replay } from "../idempotency.js";
 import { emitMessageSent } from "../message-events.js";
 import { parseMessageContent, requiresIMessage } from "../message-content.js";
 import { objectBody, type JsonObject } from "../request-fields.js";
 import type { Router } from "../router.js";
 import { toChat, toChatHandle, toSentMessage, myHandle } from "../wire-views.js";
-import { activeRecipients, enforcePairLimit, newMessage } from "./chats.js";
+import {
+  activeRecipients,
+  enforcePairLimit,
+  newChatRecord,
+  newMessage,
+  serviceFor,
+} from "./chats.js";
 
 /** Idempotency scope "line" for this endpoint: the line is chosen only after the lookup. */
 const AUTO_FROM_SCOPE = "auto-from";
@@ -243,41 +248,5 @@ function newChat(
   to: string[],
   preferred: ServiceType | undefined,
 ): ChatRecord {
-  const service = chooseChatService(
-    to.map((handle) => ({ handle, best: ctx.handleService(handle) })),
-    preferred,
-  );
-  if (service === undefined) {
-    throw new ApiError(
-      422,
-      4005,
-      `Not every recipient supports ${preferred ?? "a common service"}; check them with /v3/capability or leave out preferred_service`,
-    );
-  }
-  const now = ctx.now.toISOString();
-  const handle = (h: string, isMe: boolean): HandleRecord => ({
-    id: randomUUID(),
-    handle: h,
-    joined_at: now,
-    service,
-    is_me: isMe,
-    status: "active",
-    left_at: null,
-  });
-  return {
-    id: randomUUID(),
-    seq: ctx.store.nextSeq(),
-    line,
-    created_at: now,
-    updated_at: now,
-    display_name: null,
-    group_chat_icon: null,
-    is_group: to.length > 1,
-    service,
-    handles: [handle(line, true), ...to.map((h) => handle(h, false))],
-    health: { status: "HEALTHY", updated_at: now },
-    last_read_at: null,
-    contact_card_shared_at: null,
-    location_requested_at: null,
-  };
+  return newChatRecord(ctx, line, to, serviceFor(ctx, to, preferred));
 }

@@ -1,6 +1,12 @@
 /** Chats (§5.1): create, list, retrieve, update, mark read, leave, share contact card, voice memo. */
 import { randomUUID } from "node:crypto";
-import { E164_PATTERN, ErrorCode, GroupRules, type MessageContent } from "../../api-wire/index.js";
+import {
+  E164_PATTERN,
+  ErrorCode,
+  GroupRules,
+  type MessageContent,
+  type ServiceType,
+} from "../../api-wire/index.js";
 import type { ChatRecord, HandleRecord, MessageRecord } from "../account-store.js";
 import {
   acceptQueued,
@@ -67,6 +73,61 @@ export function ownedLine(ctx: ApiContext, field: string, value: unknown): strin
   return value;
 }
 
+/** The service a new chat with `to` uses: 422/4005 when no common one (or not `preferred`) exists. */
+export function serviceFor(
+  ctx: ApiContext,
+  to: readonly string[],
+  preferred: ServiceType | undefined,
+): ServiceType {
+  const service = chooseChatService(
+    to.map((handle) => ({ handle, best: ctx.handleService(handle) })),
+    preferred,
+  );
+  if (service === undefined) {
+    throw new ApiError(
+      422,
+      4005,
+      `Not every recipient supports ${preferred ?? "a common service"}; check them with /v3/capability or leave out preferred_service`,
+    );
+  }
+  return service;
+}
+
+/** A new chat on `line` with `to` (all active), as POST /v3/chats and POST /v3/messages make it. */
+export function newChatRecord(
+  ctx: ApiContext,
+  line: string,
+  to: readonly string[],
+  service: ServiceType,
+): ChatRecord {
+  const now = ctx.now.toISOString();
+  const handle = (h: string, isMe: boolean): HandleRecord => ({
+    id: randomUUID(),
+    handle: h,
+    joined_at: now,
+    service,
+    is_me: isMe,
+    status: "active",
+    left_at: null,
+  });
+  return {
+    id: randomUUID(),
+    seq: ctx.store.nextSeq(),
+    line,
+    created_at: now,
+    updated_at: now,
+    display_name: null,
+    group_chat_icon: null,
+    is_group: to.length > 1,
+    service,
+    handles: [handle(line, true), ...to.map((h) => handle(h, false))],
+    health: { status: "HEALTHY", updated_at: now },
+    last_read_at: null,
+    contact_card_shared_at: null,
+    location_requested_at: null,
+  };
+}
+
 /**
  * POST /v3/chats → 201. Decisions: duplicates in `to` collapse into one recipient; your own
  * line in `to` is 400/1005; a chat is always created (no find-or-create, §12 q2), so
@@ -104,17 +165,7 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
     store: ctx.store,
     token: ctx.token,
   });
-  const service = chooseChatService(
-    to.map((handle) => ({ handle, best: ctx.handleService(handle) })),
-    content.preferred_service,
-  );
-  if (service === undefined) {
-    throw new ApiError(
-      422,
-      4005,
-      `Not every recipient supports ${content.preferred_service ?? "a common service"}; check them with /v3/capability or leave out preferred_service`,
-    );
-  }
+  const service = serviceFor(ctx, to, content.preferred_service);
   if (requiresIMessage(content) && service !== "iMessage") {
     throw new ApiError(
       409,
@@ -124,32 +175,7 @@ function createChat(req: ApiRequest, ctx: ApiContext): ApiResponse {
   }
 
   enforcePairLimit(ctx, from, to);
-  const now = ctx.now.toISOString();
-  const handle = (h: string, isMe: boolean): HandleRecord => ({
-    id: randomUUID(),
-    handle: h,
-    joined_at: now,
-    service,
-    is_me: isMe,
-    status: "active",
-    left_at: null,
-  });
-  const chat: ChatRecord = {
-    id: randomUUID(),
-    seq: ctx.store.nextSeq(),
-    line: from,
-    created_at: now,
-    updated_at: now,
-    display_name: null,
-    group_chat_icon: null,
-    is_group: to.length > 1,
-    service,
-    handles: [handle(from, true), ...to.map((h) => handle(h, false))],
-    health: { status: "HEALTHY", updated_at: now },
-    last_read_at: null,
-    contact_card_shared_at: null,
-    location_requested_at: null,
-  };
+  const chat = newChatRecord(ctx, from, to, service);
   const message = newMessage(ctx, chat, content, "message");
   ctx.store.state.chats.push(chat);
   ctx.store.state.messages.push(message);
