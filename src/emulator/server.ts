@@ -9,6 +9,7 @@ import type { AccountStore } from "./account-store.js";
 import type { ApiContext, ApiHandler, ApiRequest } from "./api-context.js";
 import { ApiError } from "./api-error.js";
 import { controlRouter, type ControlTargets } from "./control-api.js";
+import { isLoopbackPeer } from "./control-access.js";
 import { FaultInjector, type FaultDecision, type FaultSettings } from "./fault-injector.js";
 import {
   codeForInjectedStatus,
@@ -77,8 +78,6 @@ function buildApiRouter(): Router<ApiHandler> {
   registerAttachmentRoutes(router);
   return router;
 }
-
-const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 export class EmulatorServer {
   readonly http: Server;
@@ -179,7 +178,7 @@ export class EmulatorServer {
     traceId: string,
   ): Promise<void> {
     try {
-      if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? "")) {
+      if (!isLoopbackPeer(req.socket.remoteAddress)) {
         throw new ApiError(
           403,
           ErrorCode.AccessDenied,
