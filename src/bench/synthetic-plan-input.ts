@@ -8,7 +8,7 @@ import type { Chat, ChatHandle } from "../api-wire/types.js";
 import type { DesiredGroupChat, DesiredState } from "../sync-engine/model/desired-state.js";
 import type { LiveSnapshot } from "../sync-engine/refresh/live-snapshot.js";
 import type { ChatResourceState, StateDocument } from "../sync-engine/state/state-types.js";
-import { newStateDocument } from "../sync-engine/state/state-file.js";
+import { newStateDocument } from "../sync-engine/state/state-store.js";
 
 export interface SyntheticPlanInput {
   desired: DesiredState;
@@ -42,6 +42,7 @@ export function syntheticPlanInput(count: number, changeEvery = 10): SyntheticPl
     contact_cards: [],
     secret_files_present: {},
     interrupted_creates: {},
+    unmanaged_chats: {},
   };
   const state = newStateDocument(new Date(STAMP));
   let changed = 0;

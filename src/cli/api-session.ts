@@ -4,7 +4,6 @@
  * loopback port, its account kept in `.chatsync/emulator.json` beside the state. Only this
  * file imports the emulator, and only lazily.
  */
-import { dirname, join } from "node:path";
 import type { LinqClient } from "../sync-engine/client/linq-client.js";
 import { CliError } from "./cli-error.js";
 import { debugRequestHooks } from "./debug-request-log.js";
@@ -16,13 +15,16 @@ export interface ApiSession {
   api: LinqClient;
   /** What is targeted, for log lines (never the token). */
   target: string;
+  /** The endpoint the state records (SPEC §6a): the base URL, or the embedded emulator's name. */
+  endpoint: string;
   close(): Promise<void>;
 }
 
 export interface OpenApiOptions {
   endpoint?: string;
   emulator?: boolean;
-  statePath: string;
+  /** The embedded emulator's account file (`.chatsync/emulator.json`). */
+  emulatorDataFile: string;
   /** Lines the configuration sends from; the embedded emulator owns them. */
   lines: readonly string[];
   debug?: boolean;
@@ -39,7 +41,7 @@ export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> 
         "--emulator and --endpoint exclude each other: --emulator targets its own embedded server",
       );
     const { startEmulator } = await import("../emulator/index.js");
-    const dataFile = join(dirname(opts.statePath), "emulator.json");
+    const dataFile = opts.emulatorDataFile;
     const phoneNumbers = [...new Set([...opts.lines, ...EMBEDDED_EMULATOR_LINES])].sort();
     const emu = await startEmulator({ host: "127.0.0.1", port: 0, dataFile, phoneNumbers });
     const api = new LinqClient({
@@ -50,9 +52,11 @@ export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> 
     opts.log(
       `Using an embedded emulator at ${emu.baseUrl} (account in ${dataFile}; lines ${emu.phoneNumbers.join(", ")})\n`,
     );
+    const { EMBEDDED_EMULATOR_ENDPOINT } = await import("../sync-engine/state/account-binding.js");
     return {
       api,
       target: emu.baseUrl,
+      endpoint: EMBEDDED_EMULATOR_ENDPOINT,
       async close() {
         await api.close();
         await emu.close();
@@ -65,7 +69,7 @@ export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> 
       ...(opts.endpoint ? { baseUrl: opts.endpoint } : {}),
       ...hooks,
     });
-    return { api, target: api.baseUrl, close: () => api.close() };
+    return { api, target: api.baseUrl, endpoint: api.baseUrl, close: () => api.close() };
   } catch (err) {
     throw new CliError((err as Error).message);
   }

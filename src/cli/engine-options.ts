@@ -17,6 +17,8 @@ export interface EngineFlags {
   debug?: boolean;
   /** Command of a construct app that writes the manifest (see app-manifest.ts). */
   app?: string;
+  /** How long to wait for a held state lock, e.g. "60s" (default: fail fast). */
+  lockTimeout?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -27,10 +29,17 @@ export function addEngineOptions(cmd: Command): Command {
       "--endpoint <url>",
       "API base URL (env LINQ_API_BASE_URL or LINQ_API_V3_BASE_URL; default https://api.linqapp.com/api/partner)",
     )
-    .option("--state <file>", "state file (default: .chatsync/state.json beside the first PATH)")
+    .option(
+      "--state <file|url>",
+      "state file or postgres://user@host:5432/db?name=STATE (env CHATSYNC_STATE; default: .chatsync/state.json beside the first PATH)",
+    )
+    .option(
+      "--lock-timeout <duration>",
+      "wait this long for a state lock another run holds, e.g. 60s or 2m (default: fail at once)",
+    )
     .option(
       "--emulator",
-      "start an embedded emulator on a free loopback port (account kept in .chatsync/emulator.json) and target it",
+      "start an embedded emulator on a free loopback port (account kept in .chatsync/emulator.json, state and secrets in .chatsync/emulator/) and target it",
     )
     .option("--json", "machine output on stdout, logs on stderr")
     .option("--no-color", "no colour (also NO_COLOR)")
@@ -97,4 +106,17 @@ export function parsePositiveInt(
   if (!Number.isInteger(n) || n < min)
     throw new CliError(`${flag} needs a whole number ≥ ${min} (got ${JSON.stringify(value)})`);
   return n;
+}
+
+/** "90", "90s", "1500ms", "2m" → milliseconds; undefined → 0. */
+export function parseDuration(flag: string, value: string | undefined): number {
+  if (value === undefined) return 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(value);
+  if (!m)
+    throw new CliError(
+      `${flag} needs a duration such as 60s, 2m or 1500ms (got ${JSON.stringify(value)})`,
+    );
+  const n = Number(m[1]);
+  const unit = m[2] ?? "s";
+  return Math.round(unit === "ms" ? n : unit === "m" ? n * 60_000 : n * 1000);
 }

@@ -3,20 +3,57 @@
  * settle the state path, open the API session. Kept in one place so both commands behave
  * identically.
  */
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { access, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
 import type { Plan } from "../sync-engine/plan/plan-types.js";
-import { acquireStateLock, type StateLock } from "../sync-engine/state/state-lock.js";
+import type { HeldLock, StateBackend } from "../sync-engine/state/state-backend.js";
 import { CliError } from "./cli-error.js";
 import { openApiSession, type ApiSession } from "./api-session.js";
-import type { EngineFlags } from "./engine-options.js";
+import { parseDuration, type EngineFlags } from "./engine-options.js";
 import { defaultStatePath, isManifestPath, loadDesired } from "./load-desired.js";
+import { explicitStateSpec, openStateBackend } from "./state-location.js";
 
 export interface EngineInput {
   desired?: DesiredState;
   savedPlan?: Plan;
-  statePath: string;
+  /** Where the state lives; the caller closes it. */
+  backend: StateBackend;
+  /** The project's `.chatsync` folder: the embedded emulator keeps its account there. */
+  chatsyncDir: string;
+  /** Other default states of the configuration's folders that exist (see RunPlanOptions.stateHints). */
+  stateHints: string[];
+}
+
+/** The emulator's own state and secrets live here, apart from the live account's (SPEC §6a). */
+export function emulatorStateDir(chatsyncDir: string): string {
+  return join(chatsyncDir, "emulator");
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * With --emulator, every declared secret_file is written under the emulator's folder instead
+ * (by webhook key, so two files never collide): an emulator subscription's secret must never
+ * overwrite the live account's.
+ */
+function withEmulatorSecretFiles(desired: DesiredState, chatsyncDir: string): DesiredState {
+  const webhooks = Object.fromEntries(
+    Object.entries(desired.webhooks).map(([key, w]) => [
+      key,
+      w.secret_file === undefined
+        ? w
+        : { ...w, secret_file: join(emulatorStateDir(chatsyncDir), "secrets", `${key}.whsec`) },
+    ]),
+  );
+  return { ...desired, webhooks };
 }
 
 /** Lines a desired state sends from or configures; the embedded emulator must own them. */
@@ -63,11 +100,30 @@ export async function readSavedPlan(paths: string[], cwd: string): Promise<Plan 
   return undefined;
 }
 
+interface UnlockedInput {
+  desired?: DesiredState;
+  savedPlan?: Plan;
+  /** The default state's path, when no --state / CHATSYNC_STATE / saved plan says where. */
+  defaultState: string;
+  chatsyncDir: string;
+  stateHints: string[];
+  /** A saved plan's own state location. */
+  planState?: string;
+}
+
 async function readEngineInputUnlocked(
   paths: string[],
   flags: EngineFlags,
   opts: { cwd: string; color: boolean; allowPlanFile: boolean },
-): Promise<EngineInput> {
+): Promise<UnlockedInput> {
+  const pick = (files: readonly string[]) => {
+    const state = defaultStatePath(files, opts.cwd);
+    const chatsyncDir = dirname(state);
+    return {
+      chatsyncDir,
+      defaultState: flags.emulator ? join(emulatorStateDir(chatsyncDir), "state.json") : state,
+    };
+  };
   if (opts.allowPlanFile) {
     const savedPlan = await readSavedPlan(paths, opts.cwd);
     if (savedPlan) {
@@ -75,10 +131,7 @@ async function readEngineInputUnlocked(
         throw new CliError(
           "--target, --destroy and --replace shape a new plan; a saved plan is applied exactly as it was made",
         );
-      return {
-        savedPlan,
-        statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path,
-      };
+      return { savedPlan, ...pick([]), stateHints: [], planState: savedPlan.state.path };
     }
   }
   if (flags.app !== undefined) {
@@ -94,9 +147,11 @@ async function readEngineInputUnlocked(
     } catch (err) {
       throw new CliError((err as Error).message);
     }
+    const where = pick([]);
     return {
-      desired,
-      statePath: flags.state ? resolve(opts.cwd, flags.state) : defaultStatePath([], opts.cwd),
+      desired: flags.emulator ? withEmulatorSecretFiles(desired, where.chatsyncDir) : desired,
+      ...where,
+      stateHints: [],
     };
   }
   const loaded = await loadDesired(paths, {
@@ -104,38 +159,60 @@ async function readEngineInputUnlocked(
     color: opts.color,
     warn: (t) => process.stderr.write(t),
   });
+  const where = pick(loaded.files);
+  // The default state moves with the first PATH; the others' defaults may hold this config's state.
+  const hints: string[] = [];
+  for (const f of loaded.files.slice(1)) {
+    const other = pick([f]).defaultState;
+    if (other !== where.defaultState && !hints.includes(other) && (await exists(other)))
+      hints.push(other);
+  }
   return {
-    desired: loaded.state,
-    statePath: flags.state
-      ? resolve(opts.cwd, flags.state)
-      : defaultStatePath(loaded.files, opts.cwd),
+    desired: flags.emulator
+      ? withEmulatorSecretFiles(loaded.state, where.chatsyncDir)
+      : loaded.state,
+    ...where,
+    stateHints: hints,
   };
 }
 
 /**
- * Reads the input and takes the state lock. With --state the lock is taken first, so a second
- * run fails fast instead of after parsing the configuration; the caller releases it.
+ * Reads the input and takes the state lock. With --state (or CHATSYNC_STATE) the lock is
+ * taken first, so a second run fails fast instead of after parsing the configuration; the
+ * caller releases the lock and closes the backend.
  */
 export async function readEngineInput(
   paths: string[],
   flags: EngineFlags,
   opts: { cwd: string; color: boolean; allowPlanFile: boolean; command: string },
-): Promise<{ input: EngineInput; lock: StateLock }> {
-  let lock = flags.state
-    ? await acquireStateLock(resolve(opts.cwd, flags.state), { command: opts.command })
-    : undefined;
+): Promise<{ input: EngineInput; lock: HeldLock }> {
+  const timeoutMs = parseDuration("--lock-timeout", flags.lockTimeout);
+  const lockOf = (b: StateBackend) => b.lock({ operation: opts.command, timeoutMs });
+  const spec = explicitStateSpec(flags.state);
+  let backend = spec ? await openStateBackend(spec, opts.cwd) : undefined;
+  let lock: HeldLock | undefined;
   try {
-    const input = await readEngineInputUnlocked(paths, flags, opts);
-    lock ??= await acquireStateLock(input.statePath, { command: opts.command });
+    lock = backend ? await lockOf(backend) : undefined;
+    const read = await readEngineInputUnlocked(paths, flags, opts);
+    backend ??= await openStateBackend(read.planState ?? read.defaultState, opts.cwd);
+    lock ??= await lockOf(backend);
     const was = lock.tookOver;
     if (was) {
       process.stderr.write(
-        `Note: took over a stale state lock left by pid ${was.pid} on ${was.hostname} ("${was.command}", since ${was.started_at}).\n`,
+        `Note: took over a stale state lock left by pid ${was.pid} on ${was.hostname} ("${was.operation}", since ${was.created}).\n`,
       );
     }
-    return { input, lock: releasedOnSignal(lock) };
+    const input: EngineInput = {
+      ...(read.desired ? { desired: read.desired } : {}),
+      ...(read.savedPlan ? { savedPlan: read.savedPlan } : {}),
+      backend,
+      chatsyncDir: read.chatsyncDir,
+      stateHints: read.stateHints,
+    };
+    return { input, lock: releasedOnSignal(lock, backend) };
   } catch (err) {
     await lock?.release();
+    await backend?.close();
     throw err;
   }
 }
@@ -144,7 +221,7 @@ export async function readEngineInput(
  * Ctrl-C or a TERM releases the lock before exiting, so the next run need not wait for stale
  * detection. Every write is journaled before it is sent, so stopping mid-apply is safe.
  */
-function releasedOnSignal(lock: StateLock): StateLock {
+function releasedOnSignal(lock: HeldLock, backend: StateBackend): HeldLock {
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = signal === "SIGINT" ? 130 : 143;
@@ -154,19 +231,25 @@ function releasedOnSignal(lock: StateLock): StateLock {
     process.stderr.write(
       `\nInterrupted (${signal}); releasing the state lock. Run the command again to finish.\n`,
     );
-    void lock.release().finally(() => process.exit(code));
+    void lock
+      .release()
+      .then(() => backend.close())
+      .finally(() => process.exit(code));
   };
   // `on`, not `once`: a library's signal-exit hook (write-file-atomic) re-raises the signal,
   // killing the process before the lock is released, when it finds no other listener left.
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   return {
-    path: lock.path,
     tookOver: lock.tookOver,
     async release() {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      await lock.release();
+      try {
+        await lock.release();
+      } finally {
+        await backend.close();
+      }
     },
   };
 }
@@ -175,7 +258,7 @@ export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<
   return openApiSession({
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     emulator: flags.emulator === true,
-    statePath: input.statePath,
+    emulatorDataFile: join(input.chatsyncDir, "emulator.json"),
     lines: input.desired
       ? linesOf(input.desired)
       : input.savedPlan

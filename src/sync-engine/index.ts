@@ -50,7 +50,9 @@ export {
 export { refreshLive, PER_OBJECT_MAX, type RefreshApi } from "./refresh/refresh-live.js";
 export type { LiveSnapshot } from "./refresh/live-snapshot.js";
 export { fingerprintLive } from "./refresh/live-fingerprint.js";
-export { StateStore, StateFileError, readStateFile } from "./state/state-file.js";
+export { StateStore, newStateDocument } from "./state/state-store.js";
+export { FileStateBackend, readStateFile } from "./state/backends/file.js";
+export { StateError, StateConflictError, type StateBackend } from "./state/state-backend.js";
 export { acquireStateLock, StateLockedError } from "./state/state-lock.js";
 export { deriveIdempotencyKey } from "./state/idempotency-key.js";
 export type { StateDocument } from "./state/state-types.js";

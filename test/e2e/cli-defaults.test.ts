@@ -181,12 +181,16 @@ describe("--emulator (the newcomer's path)", () => {
     // The embedded account persists between runs, so the next plan sees what apply made.
     const again = await run(["plan", "--emulator", "quickstart.yaml", "--detailed-exitcode"]);
     expect(again.code, describeRun(again)).toBe(0);
-    expect(await exists(join(dir, ".chatsync", "state.json"))).toBe(true);
+    // The emulator keeps its own state: the live account's default state is never made.
+    expect(await exists(join(dir, ".chatsync", "emulator", "state.json"))).toBe(true);
+    expect(await exists(join(dir, ".chatsync", "state.json"))).toBe(false);
     expect(await exists(join(dir, ".chatsync", "emulator.json"))).toBe(true);
   });
 
   it("writes the quickstart webhook's secret to its secret_file at mode 0600 and prints it nowhere", async () => {
-    const secretFile = join(dir, ".chatsync", "secrets", "location-events.whsec");
+    // Under the emulator's folder, by webhook key: never over the live account's secret file.
+    const secretFile = join(dir, ".chatsync", "emulator", "secrets", "location-events.whsec");
+    expect(await exists(join(dir, ".chatsync", "secrets", "location-events.whsec"))).toBe(false);
     expect(await fileMode(secretFile)).toBe(0o600);
     for (const r of runs) expect(r.stdout + r.stderr).not.toContain("whsec_");
   });

@@ -55,6 +55,8 @@ describe.skipIf(!hasScript)("terminal output", () => {
   const freshConfig = async () => {
     n += 1;
     ws.statePath = join(ws.dir, ".chatsync", `state-${n}.json`);
+    // A new state and a new account: a new state meeting chats like its declarations is refused.
+    await ws.emu.control.reset();
     await ws.writeConfig({
       version: 1,
       defaults: { from: LINE_A },

@@ -9,7 +9,8 @@ import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
 import type { Plan } from "../../src/sync-engine/plan/plan-types.js";
 import type { LiveSnapshot } from "../../src/sync-engine/refresh/live-snapshot.js";
 import { deriveIdempotencyKey } from "../../src/sync-engine/state/idempotency-key.js";
-import { StateStore, readStateFile } from "../../src/sync-engine/state/state-file.js";
+import { FileStateBackend, readStateFile } from "../../src/sync-engine/state/backends/file.js";
+import { StateStore } from "../../src/sync-engine/state/state-store.js";
 import type { DesiredState } from "../../src/sync-engine/model/desired-state.js";
 import {
   A,
@@ -151,7 +152,7 @@ async function planFor(
   desired: DesiredState,
   live: LiveSnapshot = snapshot(),
 ): Promise<{ plan: Plan; store: StateStore }> {
-  const store = await StateStore.open(statePath);
+  const store = await StateStore.open(new FileStateBackend(statePath));
   return {
     plan: buildPlan({ desired, live, state: store.doc, statePath, liveFingerprint: "f" }),
     store,
@@ -343,9 +344,9 @@ describe("executor", () => {
 
   it("a replacement interrupted mid-create resumes with the same key and still retires the old chat", async () => {
     const old = liveChat("old-1", [C, D, E]);
-    const store0 = await StateStore.open(statePath);
+    const store0 = await StateStore.open(new FileStateBackend(statePath));
     Object.assign(store0.chat("chat.eng"), { id: "old-1", from: LINE, generation: 1 });
-    await store0.commit();
+    await store0.commit("chat.eng");
     // The line changes: a new chat (generation 2) is needed, then the old one is left.
     const desired = desiredState({
       chats: chats(group("eng", [C, D, E], { from: "+12025550199" })),
@@ -380,9 +381,9 @@ describe("executor", () => {
   });
 
   it("recreating a chat that vanished, interrupted mid-create, resumes the same generation", async () => {
-    const store0 = await StateStore.open(statePath);
+    const store0 = await StateStore.open(new FileStateBackend(statePath));
     Object.assign(store0.chat("chat.eng"), { id: "gone-1", from: LINE, generation: 1 });
-    await store0.commit();
+    await store0.commit("chat.eng");
     const desired = desiredState({ chats: chats(group("eng", [A, B])) });
     const live = snapshot({ chats: { "gone-1": null } });
     const first = await planFor(desired, live);
@@ -446,9 +447,9 @@ describe("executor", () => {
   });
 
   it("an add whose answer was lost is settled by reading the chat back, not by failing", async () => {
-    const store0 = await StateStore.open(statePath);
+    const store0 = await StateStore.open(new FileStateBackend(statePath));
     Object.assign(store0.chat("chat.eng"), { id: "g-1", from: LINE, generation: 1 });
-    await store0.commit();
+    await store0.commit("chat.eng");
     const desired = desiredState({ chats: chats(group("eng", [A, B, C])) });
     const live = snapshot({ chats: { "g-1": liveChat("g-1", [A, B]) } });
     const { plan, store } = await planFor(desired, live);
@@ -478,9 +479,9 @@ describe("executor", () => {
   });
 
   it("an add refused by the API still fails the address", async () => {
-    const store0 = await StateStore.open(statePath);
+    const store0 = await StateStore.open(new FileStateBackend(statePath));
     Object.assign(store0.chat("chat.eng"), { id: "g-1", from: LINE, generation: 1 });
-    await store0.commit();
+    await store0.commit("chat.eng");
     const desired = desiredState({ chats: chats(group("eng", [A, B, C])) });
     const { plan, store } = await planFor(
       desired,
@@ -498,9 +499,9 @@ describe("executor", () => {
   describe("the journal of queued changes", () => {
     /** A managed group g-1 with [A, B]; the declaration adds C, removes B and names it. */
     async function setUp() {
-      const store0 = await StateStore.open(statePath);
+      const store0 = await StateStore.open(new FileStateBackend(statePath));
       Object.assign(store0.chat("chat.eng"), { id: "g-1", from: LINE, generation: 1 });
-      await store0.commit();
+      await store0.commit("chat.eng");
       const desired = desiredState({
         chats: chats(group("eng", [A, C, D], { display_name: "Eng" })),
       });
@@ -563,7 +564,7 @@ describe("executor", () => {
     });
 
     it("a leave is journaled before its call; a 503 leaves it there, unaccepted, for the next plan", async () => {
-      const store0 = await StateStore.open(statePath);
+      const store0 = await StateStore.open(new FileStateBackend(statePath));
       Object.assign(store0.chat("chat.eng"), {
         id: "g-1",
         from: LINE,
@@ -577,7 +578,7 @@ describe("executor", () => {
           prevent_destroy: false,
         },
       });
-      await store0.commit();
+      await store0.commit("chat.eng");
       const live = snapshot({ chats: { "g-1": liveChat("g-1", [A, B, C]) } });
       const { plan, store } = await planFor(desiredState(), live);
       expect(plan.changes[0]!.steps.map((s) => s.op)).toEqual(["leave_chat"]);
@@ -630,7 +631,7 @@ describe("executor", () => {
 
     it("the next plan reports what an interrupted run left unconfirmed and settles it", async () => {
       const { desired } = await setUp();
-      const store0 = await StateStore.open(statePath);
+      const store0 = await StateStore.open(new FileStateBackend(statePath));
       const res = store0.chat("chat.eng");
       res.applied = {
         type: "group",
@@ -644,7 +645,7 @@ describe("executor", () => {
       res.intents = [
         { purpose: "remove_participant", generation: 1, detail: B, started_at: "2026-01-01" },
       ];
-      await store0.commit();
+      await store0.commit("chat.eng");
       // The live chat already shows the whole declaration: nothing to send.
       const live = snapshot({ chats: { "g-1": liveChat("g-1", [A, C, D], { name: "Eng" }) } });
       const { plan, store } = await planFor(desired, live);
@@ -691,6 +692,9 @@ describe("executor", () => {
     const secrets = new Map<string, string>();
     await executePlan(fakeApi().api, plan, store, opts({ secrets }));
     expect(secrets.get(secretFile)).toBe("whsec_c2VjcmV0");
+    // The journal holds the changes as they were made; compaction folds them into the file.
+    expect(await readFile(`${statePath}.journal`, "utf8")).not.toContain("whsec_");
+    await store.compact();
     const text = await readFile(statePath, "utf8");
     expect(text).not.toContain("whsec_");
     expect(JSON.parse(text).resources["webhook.h"]).toMatchObject({

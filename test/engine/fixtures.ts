@@ -172,6 +172,7 @@ export function snapshot(parts: Partial<LiveSnapshot> = {}): LiveSnapshot {
     contact_cards: [],
     secret_files_present: {},
     interrupted_creates: {},
+    unmanaged_chats: {},
     ...parts,
   };
 }

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  StateFileError,
-  StateStore,
-  readStateFile,
-} from "../../src/sync-engine/state/state-file.js";
+import { StateError } from "../../src/sync-engine/state/state-backend.js";
+import { FileStateBackend, readStateFile } from "../../src/sync-engine/state/backends/file.js";
+import { StateStore } from "../../src/sync-engine/state/state-store.js";
+
+const openStore = (path: string) => StateStore.open(new FileStateBackend(path));
 import {
   StateLockedError,
   acquireStateLock,
@@ -25,8 +25,8 @@ afterEach(async () => {
 describe("state file", () => {
   it("starts fresh with a random lineage and serial 0 when the file is missing, without writing it", async () => {
     const path = join(dir, "nested", "state.json");
-    const a = await StateStore.open(path);
-    const b = await StateStore.open(path);
+    const a = await openStore(path);
+    const b = await openStore(path);
     expect(a.serial).toBe(0);
     expect(a.lineage).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.lineage).not.toBe(b.lineage);
@@ -35,11 +35,11 @@ describe("state file", () => {
 
   it("bumps serial on every commit, keeps the lineage, and writes mode 0600 with parent dirs", async () => {
     const path = join(dir, "nested", "state.json");
-    const store = await StateStore.open(path);
+    const store = await openStore(path);
     store.chat("chat.a").id = "c1";
-    await store.commit();
+    await store.commit("chat.a");
     store.chat("chat.a").generation = 1;
-    await store.commit();
+    await store.commit("chat.a");
     const back = await readStateFile(path);
     expect(back.serial).toBe(2);
     expect(back.lineage).toBe(store.lineage);
@@ -48,7 +48,7 @@ describe("state file", () => {
   });
 
   it("forgetting a chat address keeps its highest generation, so a re-declared address never reuses a key", async () => {
-    const store = await StateStore.open(join(dir, "state.json"));
+    const store = await openStore(join(dir, "state.json"));
     store.chat("chat.a").generation = 3;
     store.remove("chat.a");
     expect(store.resource("chat.a")).toBeUndefined();
@@ -60,18 +60,19 @@ describe("state file", () => {
 
   it("groups concurrent commits and persists every change", async () => {
     const path = join(dir, "state.json");
-    const store = await StateStore.open(path);
+    const store = await openStore(path);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
         store.chat(`chat.c${i}`).id = `id${i}`;
-        return store.commit();
+        return store.commit(`chat.c${i}`);
       }),
     );
     const back = await readStateFile(path);
     expect(Object.keys(back.resources)).toHaveLength(20);
     expect(back.serial).toBeLessThanOrEqual(20);
     expect(back.serial).toBeGreaterThanOrEqual(1);
-    // Atomic writes leave no temp files behind.
+    // Atomic writes leave no temp files behind; after compaction no journal either.
+    await store.compact();
     expect((await readdir(dir)).filter((f) => f !== "state.json")).toEqual([]);
   });
 
@@ -90,8 +91,8 @@ describe("state file", () => {
       }),
     );
     const err = await readStateFile(path).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StateFileError);
-    expect((err as StateFileError).code).toBe("STATE_UNSUPPORTED_VERSION");
+    expect(err).toBeInstanceOf(StateError);
+    expect((err as StateError).code).toBe("STATE_UNSUPPORTED_VERSION");
   });
 });
 

@@ -60,7 +60,9 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
       plan = await engine.runPlan({
         desired: input.desired!,
         api: session.api,
-        statePath: input.statePath,
+        stateBackend: input.backend,
+        endpoint: session.endpoint,
+        stateHints: input.stateHints,
         lockHeld: true,
         targets,
         destroy: flags.destroy === true,

@@ -54,17 +54,18 @@ function appliedOf(change: ResourceChange): AppliedChat | undefined {
 
 async function oneShot(
   ctx: ApplyContext,
+  address: string,
   res: ChatResourceState,
   purpose: "share_contact_card" | "request_location",
   send: () => Promise<unknown>,
 ): Promise<void> {
   res.intents.push({ purpose, generation: res.generation, started_at: ctx.now().toISOString() });
-  await ctx.store.commit();
+  await ctx.store.commit(address);
   await send();
   res.intents = res.intents.filter((i) => i.purpose !== purpose);
   if (purpose === "share_contact_card") res.markers.contact_card_shared = ctx.now().toISOString();
   else res.markers.location_requested = ctx.now().toISOString();
-  await ctx.store.commit();
+  await ctx.store.commit(address);
 }
 
 export async function applyChatChange(
@@ -100,7 +101,7 @@ export async function applyChatChange(
       delete base.icon;
       res.applied = { ...base, ...(after.type === "group" ? { participants: step.to } : {}) };
     }
-    await ctx.store.commit();
+    await ctx.store.commit(address);
     chatId = id;
   };
 
@@ -122,13 +123,13 @@ export async function applyChatChange(
       started_at: ctx.now().toISOString(),
     };
     res.intents.push(intent);
-    await ctx.store.commit();
+    await ctx.store.commit(address);
     try {
       await call();
     } catch (err) {
       if (refused(err)) {
         res.intents = res.intents.filter((i) => i !== intent);
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         throw err;
       }
       if (opts.lostAnswerIsOk && (err as { maybeCommitted?: unknown }).maybeCommitted === true) {
@@ -137,7 +138,7 @@ export async function applyChatChange(
       throw err;
     }
     intent.accepted_at = ctx.now().toISOString();
-    await ctx.store.commit();
+    await ctx.store.commit(address);
     return intent;
   };
 
@@ -177,7 +178,7 @@ export async function applyChatChange(
             started_at: ctx.now().toISOString(),
           },
         ];
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         let made;
         try {
           made = await createOrFind(api, ctx, address, request, key);
@@ -188,7 +189,7 @@ export async function applyChatChange(
             // moves on so that plan's create never reuses this key with another body.
             res.intents = res.intents.filter((i) => i.purpose !== "create_chat");
             res.generation = Math.max(res.generation, step.generation);
-            await ctx.store.commit();
+            await ctx.store.commit(address);
           }
           throw err;
         }
@@ -246,7 +247,7 @@ export async function applyChatChange(
           });
           return;
         }
-        await oneShot(ctx, res, "share_contact_card", () => api.shareContactCard(id));
+        await oneShot(ctx, address, res, "share_contact_card", () => api.shareContactCard(id));
         return;
       }
       case "request_location": {
@@ -258,14 +259,14 @@ export async function applyChatChange(
           });
           return;
         }
-        await oneShot(ctx, res, "request_location", () => api.requestLocation(id));
+        await oneShot(ctx, address, res, "request_location", () => api.requestLocation(id));
         return;
       }
       case "settle_interrupted_send":
         res.intents = res.intents.filter((i) => i.purpose !== step.purpose);
         if (step.purpose === "share_contact_card") res.markers.contact_card_shared = "interrupted";
         else res.markers.location_requested = "interrupted";
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         return;
       case "leave_chat": {
         const intent = await queued("leave_chat", step.chat_id, async () => {
@@ -279,12 +280,12 @@ export async function applyChatChange(
         // Nothing reads a left chat back: done once the API accepted it.
         res.intents = res.intents.filter((i) => i !== intent);
         forgetChatId(res, step.chat_id);
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         return;
       }
       case "forget_chat":
         if (step.chat_id) forgetChatId(res, step.chat_id);
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         return;
       default:
         throw new Error(`${address}: step ${step.op} does not apply to a chat`);
@@ -306,7 +307,7 @@ export async function applyChatChange(
     // Confirmed by the read-back (or superseded by this plan, made from the live chat).
     res.intents = res.intents.filter((i) => !isQueuedChange(i.purpose));
   }
-  await ctx.store.commit();
+  await ctx.store.commit(address);
 }
 
 /** The API answered no (4xx, or 429 once retries ran out): the write was not carried out. */

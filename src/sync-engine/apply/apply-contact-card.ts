@@ -47,5 +47,5 @@ export async function applyContactCardChange(
   else if (change.after.kind === "contact_card") {
     res.applied = withoutKind(change.after);
   }
-  await ctx.store.commit();
+  await ctx.store.commit(address);
 }

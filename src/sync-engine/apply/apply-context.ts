@@ -2,7 +2,7 @@
 import type { Address } from "../model/desired-state.js";
 import { describeStep } from "../plan/describe-step.js";
 import type { PlanMessage, Step } from "../plan/plan-types.js";
-import type { StateStore } from "../state/state-file.js";
+import type { StateStore } from "../state/state-store.js";
 import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
 

@@ -28,7 +28,7 @@ export async function applyWebhookChange(
         // run must know that the subscription found by URL is ours, with a secret nobody has.
         res.pending_create = { target_url: step.target_url, started_at: ctx.now().toISOString() };
         delete res.secret;
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         const created = await api.createWebhookSubscription({
           target_url: step.target_url,
           subscribed_events: step.events as WebhookEventType[],
@@ -36,11 +36,11 @@ export async function applyWebhookChange(
         });
         res.id = created.id;
         delete res.pending_create;
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         if (step.secret_file) {
           await ctx.writeSecret(step.secret_file, created.signing_secret);
           res.secret = "written";
-          await ctx.store.commit();
+          await ctx.store.commit(address);
         }
         // Creation has no is_active field; an inactive declaration is switched off right after.
         if (!step.active && created.is_active)
@@ -61,12 +61,12 @@ export async function applyWebhookChange(
           if (!isApiError(err, 404)) throw err;
         }
         if (res.id === step.webhook_id) delete res.id;
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         return;
       case "adopt_webhook":
         res.id = step.webhook_id;
         res.secret = "adopted";
-        await ctx.store.commit();
+        await ctx.store.commit(address);
         return;
       default:
         throw new Error(`${address}: step ${step.op} does not apply to a webhook`);
@@ -78,5 +78,5 @@ export async function applyWebhookChange(
   else if (change.after.kind === "webhook") {
     res.applied = withoutKind(change.after);
   }
-  await ctx.store.commit();
+  await ctx.store.commit(address);
 }

@@ -13,7 +13,7 @@ import {
   type ResourceChange,
   type ResourceKind,
 } from "../plan/plan-types.js";
-import type { StateStore } from "../state/state-file.js";
+import type { StateStore } from "../state/state-store.js";
 import { isQueuedChange } from "../state/state-types.js";
 import { applyChatChange, type ChatApplyApi } from "./apply-chat.js";
 import type { ApplyContext } from "./apply-context.js";
@@ -73,7 +73,7 @@ export async function executePlan(
       } else if (a.kind === "webhook") store.webhook(r.address).applied = withoutKind(a);
       else store.contactCard(r.address).applied = withoutKind(a);
     }
-    await store.commit();
+    await store.commit(plan.records.map((r) => r.address));
   }
 
   opts.progress.begin(plan.changes.length);
@@ -94,7 +94,7 @@ export async function executePlan(
         if (phone?.op === "create_contact_card") ctx.cardsNotCreated.add(phone.phone_number);
       }
       // Whatever the failed address journaled so far must reach the disk.
-      await store.commit().catch(() => undefined);
+      await store.commit(change.address).catch(() => undefined);
     }
   };
   for (const kind of PHASES) {

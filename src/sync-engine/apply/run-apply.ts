@@ -5,11 +5,18 @@
 import type { DesiredState } from "../model/desired-state.js";
 import { fingerprintLive } from "../refresh/live-fingerprint.js";
 import { refreshLive, type RefreshApi } from "../refresh/refresh-live.js";
-import { refreshAndPlan, fileExists } from "../plan/run-plan.js";
+import {
+  backendOf,
+  checkStateAccount,
+  fileExists,
+  refreshAndPlanWithLive,
+  type StateTarget,
+} from "../plan/run-plan.js";
+import type { LiveSnapshot } from "../refresh/live-snapshot.js";
+import { accountRecord, checkAccountBinding } from "../state/account-binding.js";
 import { checkRemovals } from "../plan/removal-guard.js";
 import type { Plan } from "../plan/plan-types.js";
-import { StateStore } from "../state/state-file.js";
-import { acquireStateLock } from "../state/state-lock.js";
+import { StateStore } from "../state/state-store.js";
 import {
   ApplyFailedError,
   ApplyNotApprovedError,
@@ -24,13 +31,15 @@ import { writeSecretFile } from "./secret-file.js";
 export const DEFAULT_PARALLELISM = 4;
 export const DEFAULT_CONFIRM_TIMEOUT_MS = 30_000;
 
-export interface RunApplyOptions {
+export interface RunApplyOptions extends StateTarget {
   /** The configuration to plan from; leave out when applying `savedPlan`. */
   desired?: DesiredState;
   /** A plan made earlier (`plan --out`): applied exactly, refused when stale. */
   savedPlan?: Plan;
   api: RefreshApi & ExecutorApi;
-  statePath: string;
+  /** The API base URL, recorded in the state and compared with it (see RunPlanOptions.endpoint). */
+  endpoint?: string;
+  stateHints?: readonly string[];
   targets?: string[];
   destroy?: boolean;
   /** Addresses to delete and create anew (see PlanOptions.replace). */
@@ -63,7 +72,7 @@ async function checkSavedPlan(
   store: StateStore,
   api: RefreshApi,
   opts: RunApplyOptions,
-): Promise<void> {
+): Promise<LiveSnapshot> {
   // A plan made before any state existed carries the lineage that plan run drew; the state this
   // apply creates takes it over, so the plan's idempotency keys are the ones actually used.
   if (
@@ -75,7 +84,7 @@ async function checkSavedPlan(
   }
   if (plan.state.lineage !== store.lineage) {
     throw new StalePlanError(
-      `it was made for state lineage ${plan.state.lineage}, but ${store.path} has lineage ${store.lineage}`,
+      `it was made for state lineage ${plan.state.lineage}, but ${store.location} has lineage ${store.lineage}`,
     );
   }
   if (plan.state.serial !== store.serial) {
@@ -89,73 +98,108 @@ async function checkSavedPlan(
     secretFiles: [],
     fileExists: opts.fileExists ?? fileExists,
   });
+  checkStateAccount(store, live, opts.endpoint);
   if (fingerprintLive(live) !== plan.live_fingerprint) {
     throw new StalePlanError("the live account changed since the plan was made");
   }
+  return live;
+}
+
+/** Records (or updates) whose account this state is, with the run's first write. */
+function recordAccount(
+  store: StateStore,
+  live: LiveSnapshot,
+  endpoint: string | undefined,
+  now: Date,
+): void {
+  if (endpoint === undefined) return;
+  const seen = { endpoint, lines: live.lines };
+  const verdict = checkAccountBinding(store.doc.account, seen, store.location);
+  if (verdict.ok && verdict.record) store.setAccount(accountRecord(seen, now));
 }
 
 export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
   if (!opts.desired && !opts.savedPlan) throw new TypeError("runApply needs desired or savedPlan");
+  const { backend, owned } = backendOf(opts);
+  let store: StateStore | undefined;
   const lock = opts.lockHeld
     ? undefined
-    : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync apply" });
+    : await backend.lock({ operation: opts.command ?? "chatsync apply" });
   try {
-    const store = await StateStore.open(opts.statePath);
-
-    // --- get the plan ---
-    let plan: Plan;
-    if (opts.savedPlan) {
-      plan = opts.savedPlan;
-      await checkSavedPlan(plan, store, opts.api, opts);
-    } else {
-      plan = await refreshAndPlan(store, {
-        desired: opts.desired as DesiredState,
-        api: opts.api,
-        targets: opts.targets ?? [],
-        destroy: opts.destroy ?? false,
-        replace: opts.replace ?? [],
-        ...(opts.fileExists ? { fileExists: opts.fileExists } : {}),
-        ...(opts.now ? { now: opts.now } : {}),
-      });
-    }
-    if (plan.options.refresh_only)
-      throw new PlanHasErrorsError([
-        { message: "a --refresh-only plan proposes no changes and cannot be applied" },
-      ]);
-    if (plan.errors.length > 0) throw new PlanHasErrorsError(plan.errors);
-    opts.onPlan?.(plan);
-
-    const empty: ApplyOutcome = { succeeded: [], failed: [], warnings: [] };
-    const execute = () =>
-      executePlan(opts.api, plan, store, {
-        parallelism: opts.parallelism ?? DEFAULT_PARALLELISM,
-        progress: opts.progress ?? silentProgress,
-        confirm: {
-          timeoutMs: opts.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS,
-          sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-          now: () => Date.now(),
-        },
-        writeSecret: opts.writeSecret ?? writeSecretFile,
-        ...(opts.now ? { now: opts.now } : {}),
-      });
-    if (plan.changes.length === 0) {
-      // Nothing to send; settings that need no API call are still recorded.
-      return { plan, outcome: plan.records.length > 0 ? await execute() : empty };
-    }
-
-    // --- sanity-check the changes ---
-    const guard = checkRemovals(plan, {
-      ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
-      allowRemovals: opts.allowRemovals ?? false,
-    });
-    if (!guard.ok) throw new RemovalGuardError(guard.violations);
-    if (opts.approve && !(await opts.approve(plan))) throw new ApplyNotApprovedError();
-
-    // --- apply ---
-    const outcome = await execute();
-    if (outcome.failed.length > 0) throw new ApplyFailedError(outcome);
-    return { plan, outcome };
+    store = await StateStore.open(backend);
+    // What an interrupted run left in the journal becomes the snapshot before anything else.
+    await store.compact();
+    const result = await planAndExecute(store, opts);
+    await store.compact();
+    return result;
   } finally {
-    await lock?.release();
+    try {
+      // Folds this run's journal into the snapshot, whatever happened (nothing to do on success).
+      await store?.compact().catch(() => undefined);
+      await lock?.release();
+    } finally {
+      if (owned) await backend.close();
+    }
   }
+}
+
+async function planAndExecute(store: StateStore, opts: RunApplyOptions): Promise<ApplyResult> {
+  // --- get the plan ---
+  let plan: Plan;
+  let live: LiveSnapshot;
+  if (opts.savedPlan) {
+    plan = opts.savedPlan;
+    live = await checkSavedPlan(plan, store, opts.api, opts);
+  } else {
+    ({ plan, live } = await refreshAndPlanWithLive(store, {
+      desired: opts.desired as DesiredState,
+      api: opts.api,
+      targets: opts.targets ?? [],
+      destroy: opts.destroy ?? false,
+      replace: opts.replace ?? [],
+      ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+      ...(opts.stateHints ? { stateHints: opts.stateHints } : {}),
+      ...(opts.fileExists ? { fileExists: opts.fileExists } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+    }));
+  }
+  if (plan.options.refresh_only)
+    throw new PlanHasErrorsError([
+      { message: "a --refresh-only plan proposes no changes and cannot be applied" },
+    ]);
+  if (plan.errors.length > 0) throw new PlanHasErrorsError(plan.errors);
+  opts.onPlan?.(plan);
+
+  const empty: ApplyOutcome = { succeeded: [], failed: [], warnings: [] };
+  const execute = () => {
+    recordAccount(store, live, opts.endpoint, (opts.now ?? (() => new Date()))());
+    return executePlan(opts.api, plan, store, {
+      parallelism: opts.parallelism ?? DEFAULT_PARALLELISM,
+      progress: opts.progress ?? silentProgress,
+      confirm: {
+        timeoutMs: opts.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS,
+        sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        now: () => Date.now(),
+      },
+      writeSecret: opts.writeSecret ?? writeSecretFile,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  };
+  if (plan.changes.length === 0) {
+    // Nothing to send; settings that need no API call are still recorded.
+    return { plan, outcome: plan.records.length > 0 ? await execute() : empty };
+  }
+
+  // --- sanity-check the changes ---
+  const guard = checkRemovals(plan, {
+    ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
+    allowRemovals: opts.allowRemovals ?? false,
+  });
+  if (!guard.ok) throw new RemovalGuardError(guard.violations);
+  if (opts.approve && !(await opts.approve(plan))) throw new ApplyNotApprovedError();
+
+  // --- apply ---
+  const outcome = await execute();
+  if (outcome.failed.length > 0) throw new ApplyFailedError(outcome);
+  return { plan, outcome };
 }

@@ -1,20 +1,36 @@
 /**
- * `chatsync plan` as a function: lock the state, refresh the live account, diff. Writes
- * nothing — neither to the API nor to the state file.
+ * `chatsync plan` as a function: lock the state, refresh the live account, check the state
+ * belongs to it, diff. Writes nothing — neither to the API nor to the state.
  */
 import { access } from "node:fs/promises";
 import type { DesiredState } from "../model/desired-state.js";
 import { fingerprintLive } from "../refresh/live-fingerprint.js";
 import { refreshLive, type RefreshApi } from "../refresh/refresh-live.js";
-import { StateStore } from "../state/state-file.js";
-import { acquireStateLock } from "../state/state-lock.js";
+import type { LiveSnapshot } from "../refresh/live-snapshot.js";
+import { checkAccountBinding } from "../state/account-binding.js";
+import { StateError, type StateBackend } from "../state/state-backend.js";
+import { FileStateBackend } from "../state/backends/file.js";
+import { StateStore } from "../state/state-store.js";
 import { buildPlan, planScope, type PlanOptions } from "./build-plan.js";
-import type { Plan } from "./plan-types.js";
+import { findLookalikeChats } from "./find-lookalike-chats.js";
+import type { Plan, PlanMessage } from "./plan-types.js";
 
-export interface RunPlanOptions extends PlanOptions {
+/** Where the state is: a backend, or (for the file backend) its path. */
+export interface StateTarget {
+  stateBackend?: StateBackend;
+  statePath?: string;
+}
+
+export interface RunPlanOptions extends PlanOptions, StateTarget {
   desired: DesiredState;
   api: RefreshApi;
-  statePath: string;
+  /**
+   * The API base URL, recorded in the state and compared with it (SPEC §6a). Without it the
+   * account is told by its lines alone.
+   */
+  endpoint?: string;
+  /** Other places this configuration's state may be (shown when a new state meets existing chats). */
+  stateHints?: readonly string[];
   /** Shown to a second process that finds the state locked. */
   command?: string;
   /** The caller already holds the state lock (the CLI takes it as early as it can). */
@@ -32,11 +48,63 @@ export async function fileExists(path: string): Promise<boolean> {
   }
 }
 
+/** The backend of `target`; owned (closed by the caller) when made here from a path. */
+export function backendOf(target: StateTarget): { backend: StateBackend; owned: boolean } {
+  if (target.stateBackend) return { backend: target.stateBackend, owned: false };
+  if (target.statePath === undefined) throw new TypeError("a state backend or path is required");
+  return { backend: new FileStateBackend(target.statePath), owned: true };
+}
+
+/**
+ * The account check (SPEC §6a): refused before anything is written when the state belongs to
+ * an account with none of these lines; a warning when only the endpoint differs.
+ */
+export function checkStateAccount(
+  store: StateStore,
+  live: Pick<LiveSnapshot, "lines">,
+  endpoint: string | undefined,
+): PlanMessage[] {
+  const recorded = store.doc.account;
+  if (!recorded) return [];
+  // Without an endpoint (a library caller) the account is told by its lines alone.
+  const verdict = checkAccountBinding(
+    recorded,
+    { endpoint: endpoint ?? recorded.endpoint, lines: live.lines },
+    store.location,
+  );
+  if (!verdict.ok) throw new StateError("STATE_ACCOUNT_MISMATCH", verdict.error);
+  return verdict.warning ? [{ message: verdict.warning }] : [];
+}
+
+/** Lines where a declared chat in scope has no live id yet: a create may be planned there. */
+function linesWithPossibleCreates(
+  desired: DesiredState,
+  store: StateStore,
+  scope: readonly string[],
+): string[] {
+  const lines = new Set<string>();
+  for (const address of scope) {
+    if (!address.startsWith("chat.")) continue;
+    const d = desired.chats[address.slice("chat.".length)];
+    const r = store.resource(address);
+    if (d && !(r?.kind === "chat" && r.id)) lines.add(d.from);
+  }
+  return [...lines];
+}
+
 /** Refresh + diff against an open state. Shared by plan and apply. */
 export async function refreshAndPlan(
   store: StateStore,
-  opts: Omit<RunPlanOptions, "statePath" | "command">,
+  opts: Omit<RunPlanOptions, "statePath" | "stateBackend" | "command">,
 ): Promise<Plan> {
+  return (await refreshAndPlanWithLive(store, opts)).plan;
+}
+
+/** refreshAndPlan, also handing back what the refresh saw (apply records the account's lines). */
+export async function refreshAndPlanWithLive(
+  store: StateStore,
+  opts: Omit<RunPlanOptions, "statePath" | "stateBackend" | "command">,
+): Promise<{ plan: Plan; live: LiveSnapshot }> {
   const scope = planScope(opts.desired, store.doc, opts.targets, opts.destroy === true);
   const secretFiles = Object.values(opts.desired.webhooks)
     .map((w) => w.secret_file)
@@ -46,12 +114,14 @@ export async function refreshAndPlan(
     addresses: new Set(scope),
     secretFiles,
     fileExists: opts.fileExists ?? fileExists,
+    listLines: linesWithPossibleCreates(opts.desired, store, scope),
   });
-  return buildPlan({
+  const bindingWarnings = checkStateAccount(store, live, opts.endpoint);
+  const plan = buildPlan({
     desired: opts.desired,
     live,
     state: store.doc,
-    statePath: store.path,
+    statePath: store.location,
     liveFingerprint: fingerprintLive(live),
     options: {
       targets: opts.targets ?? [],
@@ -61,17 +131,63 @@ export async function refreshAndPlan(
     },
     now: (opts.now ?? (() => new Date()))(),
   });
+  plan.warnings.unshift(...store.notes.map((message) => ({ message })), ...bindingWarnings);
+  if (store.isNew) plan.errors.push(...newStateMeetsExistingChats(plan, opts, live, store));
+  return { plan, live };
+}
+
+/**
+ * A state that was never written, on a line that already holds chats like the declared ones:
+ * most likely this configuration's state is elsewhere (another folder, another --state), and
+ * applying would create every chat a second time. Refused until the state is found or the
+ * chats are imported.
+ */
+function newStateMeetsExistingChats(
+  plan: Plan,
+  opts: Pick<RunPlanOptions, "desired" | "stateHints">,
+  live: LiveSnapshot,
+  store: StateStore,
+): PlanMessage[] {
+  const creates = plan.changes
+    .filter((c) => c.kind === "chat" && c.action === "create")
+    .flatMap((c) => {
+      const desired = opts.desired.chats[c.address.slice("chat.".length)];
+      return desired ? [{ address: c.address, desired }] : [];
+    });
+  const claimed = new Set(
+    Object.values(live.interrupted_creates).flatMap((m) => (m ? [m.chat.id] : [])),
+  );
+  const found = findLookalikeChats(creates, live.unmanaged_chats, claimed);
+  if (found.size === 0) return [];
+  const pairs = [...found].map(
+    ([address, chats]) =>
+      `${address} ↔ ${chats.map((c) => `${c.id} (created ${c.created_at})`).join(", ")}`,
+  );
+  const hints = (opts.stateHints ?? []).filter((h) => h !== store.location);
+  const elsewhere = hints.length
+    ? ` A state for this configuration exists at ${hints.join(", ")}: pass --state ${hints[0]} (the default state is the one beside the first PATH).`
+    : " If this configuration was applied before, point --state (or CHATSYNC_STATE) at that state.";
+  return [
+    {
+      message: `the state at ${store.location} is new, but the account already has chats like the declared ones — applying would create them a second time: ${pairs.join("; ")}.${elsewhere} To manage the existing chats instead, record them with \`chatsync import ADDRESS ID\` or an imports: entry. Nothing was written.`,
+    },
+  ];
 }
 
 /** Makes a plan. The caller decides what to do with `plan.errors` (the CLI exits 1). */
 export async function runPlan(opts: RunPlanOptions): Promise<Plan> {
-  const lock = opts.lockHeld
-    ? undefined
-    : await acquireStateLock(opts.statePath, { command: opts.command ?? "chatsync plan" });
+  const { backend, owned } = backendOf(opts);
   try {
-    const store = await StateStore.open(opts.statePath);
-    return await refreshAndPlan(store, opts);
+    const lock = opts.lockHeld
+      ? undefined
+      : await backend.lock({ operation: opts.command ?? "chatsync plan" });
+    try {
+      const store = await StateStore.open(backend);
+      return await refreshAndPlan(store, opts);
+    } finally {
+      await lock?.release();
+    }
   } finally {
-    await lock?.release();
+    if (owned) await backend.close();
   }
 }

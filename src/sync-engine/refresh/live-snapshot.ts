@@ -19,6 +19,11 @@ export interface LiveSnapshot {
    * create made, found on its line (see find-created-chat), or null when there is none.
    */
   interrupted_creates: Record<string, CreatedChatMatch | null>;
+  /**
+   * Every chat on the lines where a create may be planned (RefreshInput.listLines) that the
+   * state does not manage, by line: what a new declaration may duplicate, or adopt.
+   */
+  unmanaged_chats: Record<string, Chat[]>;
 }
 
 export function emptySnapshot(): LiveSnapshot {
@@ -29,5 +34,6 @@ export function emptySnapshot(): LiveSnapshot {
     contact_cards: [],
     secret_files_present: {},
     interrupted_creates: {},
+    unmanaged_chats: {},
   };
 }

@@ -48,6 +48,8 @@ export interface RefreshInput {
   /** Declared secret files whose existence the webhook diff needs. */
   secretFiles: readonly string[];
   fileExists: (path: string) => Promise<boolean>;
+  /** Lines whose every chat is listed (one pass, pages of 100): where a create may be planned. */
+  listLines?: readonly string[];
   concurrency?: number;
 }
 
@@ -131,6 +133,29 @@ async function refreshLineChats(
   return found;
 }
 
+/** Every chat of `line` that the state does not manage (one list pass). */
+async function listUnmanagedChats(
+  api: Pick<LinqApi, "listChatsPage">,
+  line: string,
+  managed: ReadonlySet<string>,
+): Promise<Chat[]> {
+  const out: Chat[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await api.listChatsPage({
+      from: line,
+      limit: PAGE_SIZE,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const c of page.chats) if (!managed.has(c.id)) out.push(c);
+    const next = page.next_cursor;
+    if (!next || seen.has(next)) return out;
+    seen.add(next);
+    cursor = next;
+  }
+}
+
 export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise<LiveSnapshot> {
   const concurrency = input.concurrency ?? DEFAULT_CONCURRENCY;
   const inScope = (a: string) => input.addresses.has(a);
@@ -170,21 +195,28 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
       throw new RefreshError(`refresh: ${what} failed: ${(err as Error).message}`, { cause: err });
     });
 
-  const [phoneNumbers, webhooks, cards, chatMaps, secretFlags, found] = await Promise.all([
-    wrap("listing phone numbers", api.listPhoneNumbers()),
-    needWebhooks
-      ? wrap("listing webhook subscriptions", api.listWebhookSubscriptions())
-      : Promise.resolve([]),
-    needCards ? wrap("listing contact cards", api.listContactCards()) : Promise.resolve([]),
-    Promise.all([...byLine].map(([line, ids]) => refreshLineChats(api, line, ids, concurrency))),
-    Promise.all(input.secretFiles.map((f) => input.fileExists(f))),
-    mapBounded(interrupted, concurrency, ({ address, request }) =>
-      wrap(
-        `looking for the chat the interrupted create of ${address} made`,
-        findCreatedChat(api, request, new Date(request.started_at), managedIds),
+  const listLines = [...new Set(input.listLines ?? [])].sort();
+  const [phoneNumbers, webhooks, cards, chatMaps, secretFlags, found, unmanaged] =
+    await Promise.all([
+      wrap("listing phone numbers", api.listPhoneNumbers()),
+      needWebhooks
+        ? wrap("listing webhook subscriptions", api.listWebhookSubscriptions())
+        : Promise.resolve([]),
+      needCards ? wrap("listing contact cards", api.listContactCards()) : Promise.resolve([]),
+      Promise.all([...byLine].map(([line, ids]) => refreshLineChats(api, line, ids, concurrency))),
+      Promise.all(input.secretFiles.map((f) => input.fileExists(f))),
+      mapBounded(interrupted, concurrency, ({ address, request }) =>
+        wrap(
+          `looking for the chat the interrupted create of ${address} made`,
+          findCreatedChat(api, request, new Date(request.started_at), managedIds),
+        ),
       ),
-    ),
-  ]);
+      Promise.all(
+        listLines.map((line) =>
+          wrap(`listing the chats of ${line}`, listUnmanagedChats(api, line, managedIds)),
+        ),
+      ),
+    ]);
 
   const chats: Record<string, Chat | null> = {};
   for (const m of chatMaps) for (const [id, c] of m) chats[id] = c;
@@ -199,5 +231,6 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
     contact_cards: cards,
     secret_files_present,
     interrupted_creates,
+    unmanaged_chats: Object.fromEntries(listLines.map((line, i) => [line, unmanaged[i] ?? []])),
   };
 }

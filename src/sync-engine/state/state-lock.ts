@@ -1,17 +1,30 @@
 /**
- * The state lock: a `<state>.lock` file created with O_EXCL that names its holder (pid,
- * hostname, command, started_at). Held for a whole plan or apply so two runs never interleave
- * writes. A second process fails fast with a message naming the holder. A lock whose holder
- * is dead (same host, pid gone) or that has not been refreshed for `staleAfterMs` (the holder
- * touches it every `heartbeatMs`) is stale and taken over.
+ * The file backend's lock: a `<state>.lock` file created with O_EXCL that names its holder
+ * (pid, hostname, PID namespace, command, started_at). Held for a whole run so two runs never
+ * interleave writes; a second process fails fast naming the holder, or waits up to
+ * `timeoutMs`. The holder touches the file every `heartbeatMs`.
+ *
+ * A lock is stale when its heartbeat is older than `staleAfterMs`, or — at once — when its
+ * holder ran on this host, in this PID namespace, and that pid is gone. A pid that is not
+ * visible from another namespace (a container sharing the hostname) proves nothing, so such a
+ * holder is only taken over once its heartbeat is stale.
+ *
+ * Taking over is serialized by a second lock, `<state>.lock.takeover` (mkdir is atomic): only
+ * its holder may remove a stale lock, and only after reading that it is still the same stale
+ * lock, then it creates its own with O_EXCL. Two processes can therefore never both hold it.
  */
-import { hostname } from "node:os";
-import { mkdir, open, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
+import { readlinkSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
+import { mkdir, open, readFile, rmdir, stat, unlink, utimes } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { HeldLock, LockInfo } from "./state-backend.js";
 
 export interface LockHolder {
   pid: number;
   hostname: string;
+  /** `/proc/self/ns/pid` of the holder (Linux); absent elsewhere and in older locks. */
+  pid_namespace?: string;
+  user?: string;
   command: string;
   started_at: string;
 }
@@ -23,6 +36,7 @@ export class StateLockedError extends Error {
     readonly holder: LockHolder | undefined,
     /** After this long without a heartbeat the lock is taken over by itself. */
     readonly staleAfterMs?: number,
+    waitedMs?: number,
   ) {
     // A holder on another machine (a CI runner that was killed) cannot be checked for life, so
     // say when the lock frees itself, besides how to free it at once.
@@ -30,10 +44,11 @@ export class StateLockedError extends Error {
       staleAfterMs === undefined
         ? ""
         : ` A lock whose holder stopped (no heartbeat for ${Math.round(staleAfterMs / 1000)} s) is taken over automatically.`;
+    const waited = waitedMs ? ` (waited ${Math.round(waitedMs / 1000)} s)` : "";
     super(
       holder
-        ? `The state is locked by pid ${holder.pid} on ${holder.hostname} running "${holder.command}" since ${holder.started_at} (lock file ${lockPath}). Wait for it to finish; if that process is gone, delete the lock file.${expires}`
-        : `The state is locked (lock file ${lockPath}, holder unreadable). If no chatsync is running, delete the lock file.${expires}`,
+        ? `The state is locked${waited} by pid ${holder.pid} on ${holder.hostname} running "${holder.command}" since ${holder.started_at} (lock file ${lockPath}). Wait for it to finish (or pass --lock-timeout 60s); if that process is gone, delete the lock file.${expires}`
+        : `The state is locked${waited} (lock file ${lockPath}, holder unreadable). If no chatsync is running, delete the lock file.${expires}`,
     );
     this.name = "StateLockedError";
   }
@@ -46,17 +61,37 @@ export interface LockOptions {
   staleAfterMs?: number;
   /** How often the holder touches the lock file. Default 15 s. */
   heartbeatMs?: number;
+  /** Wait this long for a held lock before failing. Default 0: fail fast. */
+  timeoutMs?: number;
 }
 
-export interface StateLock {
+export interface StateLock extends HeldLock {
   readonly path: string;
-  /** True when a stale lock was taken over to get this one. */
-  readonly tookOver: LockHolder | undefined;
+  /** The holder this lock replaced when it took over a stale one. */
+  readonly tookOver: LockInfo | undefined;
   release(): Promise<void>;
 }
 
 export function lockPathFor(statePath: string): string {
   return `${statePath}.lock`;
+}
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync("/proc/self/ns/pid");
+  } catch {
+    return undefined;
+  }
+}
+
+export function toLockInfo(h: LockHolder): LockInfo {
+  return {
+    operation: h.command,
+    who: h.user ?? "unknown user",
+    pid: h.pid,
+    hostname: h.hostname,
+    created: h.started_at,
+  };
 }
 
 function isProcessAlive(pid: number): boolean {
@@ -85,24 +120,18 @@ async function readHolder(
   }
 }
 
-async function isStale(
-  path: string,
-  holder: LockHolder | undefined,
-  staleAfterMs: number,
-): Promise<boolean> {
-  if (
-    holder &&
-    holder.hostname === hostname() &&
-    typeof holder.pid === "number" &&
-    !isProcessAlive(holder.pid)
-  ) {
-    return true;
-  }
+/** Same host, same PID namespace (or a lock from before namespaces were recorded), pid gone. */
+function holderIsDeadHere(holder: LockHolder | undefined, ns: string | undefined): boolean {
+  if (!holder || holder.hostname !== hostname() || typeof holder.pid !== "number") return false;
+  if (holder.pid_namespace !== undefined && holder.pid_namespace !== ns) return false;
+  return !isProcessAlive(holder.pid);
+}
+
+async function heartbeatAgeMs(path: string): Promise<number | undefined> {
   try {
-    const st = await stat(path);
-    return Date.now() - st.mtimeMs > staleAfterMs;
+    return Date.now() - (await stat(path)).mtimeMs;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -121,38 +150,71 @@ async function tryCreate(path: string, holder: LockHolder): Promise<boolean> {
   }
 }
 
+/** A takeover mutex left by a process killed inside it is removed after this long. */
+const TAKEOVER_STALE_MS = 10_000;
+
+/**
+ * Under the takeover mutex: removes the lock if it still is the stale one that was read
+ * (`seenText`), then creates ours. False when the lock changed hands or the mutex is busy.
+ */
+async function takeOver(path: string, seenText: string, me: LockHolder): Promise<boolean> {
+  const mutex = `${path}.takeover`;
+  try {
+    await mkdir(mutex);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    const age = await heartbeatAgeMs(mutex);
+    if (age !== undefined && age > TAKEOVER_STALE_MS) await rmdir(mutex).catch(() => undefined);
+    return false;
+  }
+  try {
+    const again = await readHolder(path);
+    if (again && again.text !== seenText) return false;
+    if (again) await unlink(path).catch(() => undefined);
+    return await tryCreate(path, me);
+  } finally {
+    await rmdir(mutex).catch(() => undefined);
+  }
+}
+
 /** Takes the lock for `statePath` or throws StateLockedError naming the holder. */
 export async function acquireStateLock(statePath: string, opts: LockOptions): Promise<StateLock> {
   const path = lockPathFor(statePath);
   const staleAfterMs = opts.staleAfterMs ?? 120_000;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
+  const deadline = Date.now() + (opts.timeoutMs ?? 0);
+  const started = Date.now();
+  const ns = pidNamespace();
   await mkdir(dirname(path), { recursive: true });
   const me: LockHolder = {
     pid: process.pid,
     hostname: hostname(),
+    ...(ns ? { pid_namespace: ns } : {}),
+    user: safeUser(),
     command: opts.command,
     started_at: new Date().toISOString(),
   };
   let tookOver: LockHolder | undefined;
-  if (!(await tryCreate(path, me))) {
+  for (;;) {
+    if (await tryCreate(path, me)) break;
     const seen = await readHolder(path);
-    if (seen && !(await isStale(path, seen.holder, staleAfterMs))) {
-      throw new StateLockedError(path, seen.holder, staleAfterMs);
-    }
     if (seen) {
-      // Move the stale lock aside (rename is atomic) only if it is still the one we judged stale,
-      // so two processes taking over at once cannot delete each other's fresh lock.
-      const again = await readHolder(path);
-      if (again && again.text === seen.text) {
-        const aside = `${path}.stale-${process.pid}-${Date.now()}`;
-        await rename(path, aside).catch(() => undefined);
-        await unlink(aside).catch(() => undefined);
+      const age = await heartbeatAgeMs(path);
+      const stale = holderIsDeadHere(seen.holder, ns) || (age !== undefined && age > staleAfterMs);
+      if (stale && (await takeOver(path, seen.text, me))) {
+        tookOver = seen.holder;
+        break;
       }
-      tookOver = seen.holder;
     }
-    if (!(await tryCreate(path, me))) {
-      throw new StateLockedError(path, (await readHolder(path))?.holder, staleAfterMs);
+    if (Date.now() >= deadline) {
+      throw new StateLockedError(
+        path,
+        (await readHolder(path))?.holder ?? seen?.holder,
+        staleAfterMs,
+        opts.timeoutMs ? Date.now() - started : undefined,
+      );
     }
+    await new Promise((r) => setTimeout(r, Math.min(250, Math.max(10, deadline - Date.now()))));
   }
   const beat = setInterval(() => {
     const now = new Date();
@@ -162,7 +224,7 @@ export async function acquireStateLock(statePath: string, opts: LockOptions): Pr
   let released = false;
   return {
     path,
-    tookOver,
+    tookOver: tookOver ? toLockInfo(tookOver) : undefined,
     async release() {
       if (released) return;
       released = true;
@@ -174,4 +236,12 @@ export async function acquireStateLock(statePath: string, opts: LockOptions): Pr
       }
     },
   };
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown user";
+  }
 }

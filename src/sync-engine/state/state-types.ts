@@ -119,6 +119,15 @@ export interface ContactCardResourceState {
 
 export type ResourceState = ChatResourceState | WebhookResourceState | ContactCardResourceState;
 
+/** The account a state describes (SPEC §6a), recorded when the state is first written. */
+export interface StateAccount {
+  /** The API base URL, without credentials. */
+  endpoint: string;
+  /** The account's lines (GET /v3/phone_numbers), sorted. */
+  lines: string[];
+  recorded_at: string;
+}
+
 export interface StateDocument {
   format: typeof STATE_FORMAT;
   version: typeof STATE_VERSION;
@@ -134,6 +143,8 @@ export interface StateDocument {
    * would make the API answer with the old chat).
    */
   generations?: Record<string, number>;
+  /** Whose account this is; absent in a state written before binding existed (recorded on its next write). */
+  account?: StateAccount;
 }
 
 /** Every live chat id the state holds (current and retired generations). */
