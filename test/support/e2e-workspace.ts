@@ -54,8 +54,10 @@ export function roomsConfig(n: number): Record<string, unknown> {
 export interface Workspace {
   dir: string;
   configPath: string;
-  /** `--state` of every run; assign a new path to start over with no state. */
+  /** `--state` of every run (a path or a postgres:// URL); assign a new one to start over with no state. */
   statePath: string;
+  /** Extra environment for every run (e.g. PGPASSWORD for a PostgreSQL state). */
+  env: Record<string, string | undefined>;
   emu: E2eEmulator;
   /** Every CLI run made through this workspace, in order. */
   runs: CliResult[];
@@ -82,7 +84,11 @@ export async function createWorkspace(options: E2eEmulatorOptions = {}): Promise
   const configPath = join(dir, "chatsync.yaml");
   const statePath = join(dir, ".chatsync", "state.json");
   const runs: CliResult[] = [];
-  const env = (extra?: CliRunOptions["env"]) => ({ LINQ_API_TOKEN: emu.token, ...extra });
+  const env = (extra?: CliRunOptions["env"]) => ({
+    LINQ_API_TOKEN: emu.token,
+    ...ws.env,
+    ...extra,
+  });
   // Reads ws.statePath at call time so a test can point later runs at a fresh state file.
   const common = () => ["--endpoint", emu.baseUrl, "--state", ws.statePath, "--no-color"];
   const record = async (p: Promise<CliResult>) => {
@@ -95,6 +101,7 @@ export async function createWorkspace(options: E2eEmulatorOptions = {}): Promise
     dir,
     configPath,
     statePath,
+    env: {},
     emu,
     runs,
     async writeConfig(doc) {

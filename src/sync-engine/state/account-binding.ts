@@ -17,16 +17,22 @@ export interface AccountSeen {
 export type BindingVerdict =
   { ok: true; warning?: string; record: boolean } | { ok: false; error: string };
 
-/** True for an endpoint that cannot be a live Linq account: the embedded or a loopback emulator. */
-export function isEmulatorEndpoint(endpoint: string): boolean {
-  if (endpoint === EMBEDDED_EMULATOR_ENDPOINT) return true;
+/**
+ * What kind of account an endpoint reaches: the embedded emulator (`--emulator`, an account of
+ * its own), a loopback server (a standalone emulator), or a remote API. Two kinds are never
+ * the same account, whatever lines they share.
+ */
+export function endpointKind(endpoint: string): "embedded emulator" | "loopback" | "remote" {
+  if (endpoint === EMBEDDED_EMULATOR_ENDPOINT) return "embedded emulator";
   let host: string;
   try {
     host = new URL(endpoint).hostname.replace(/^\[|\]$/g, "");
   } catch {
-    return false;
+    return "remote";
   }
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)
+    ? "loopback"
+    : "remote";
 }
 
 /** Strips credentials, query and trailing slashes, so one endpoint is always spelled one way. */
@@ -62,14 +68,13 @@ export function checkAccountBinding(
     };
   }
   if (recorded.endpoint !== endpoint) {
-    // A loopback emulator and a live account can share line numbers; they are never one account.
-    if (isEmulatorEndpoint(recorded.endpoint) !== isEmulatorEndpoint(endpoint)) {
-      const emulatorSide = isEmulatorEndpoint(endpoint)
-        ? "this run targets an emulator"
-        : "this run targets a live API";
+    // An emulator and a live account can share line numbers; they are never one account.
+    const was = endpointKind(recorded.endpoint);
+    const now = endpointKind(endpoint);
+    if (was !== now) {
       return {
         ok: false,
-        error: `The state at ${location} was written for ${recorded.endpoint}, and ${emulatorSide} (${endpoint}); an emulator and a live account are never the same account, even with the same lines. ${fix}`,
+        error: `The state at ${location} was written for ${recorded.endpoint} (${was === "remote" ? "a live API" : `an ${was === "loopback" ? "emulator on loopback" : "embedded emulator"}`}), but this run targets ${endpoint} (${now === "remote" ? "a live API" : `an ${now === "loopback" ? "emulator on loopback" : "embedded emulator"}`}); an emulator and a live account are never the same account, even with the same lines. ${fix}`,
       };
     }
     return {
