@@ -11,11 +11,22 @@ export interface TimedRun {
   wallMs: number;
 }
 
-export function runCliTimed(args: string[], env: Record<string, string> = {}): Promise<TimedRun> {
+/** With `nodeArgs`, leading `--import X` pairs in `args` go to node, before the CLI script. */
+export function runCliTimed(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { nodeArgs?: boolean } = {},
+): Promise<TimedRun> {
+  const nodeArgs: string[] = [];
+  let rest = args;
+  while (options.nodeArgs && rest[0] === "--import") {
+    nodeArgs.push("--import", rest[1] as string);
+    rest = rest.slice(2);
+  }
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, CLI_BIN, ...rest], {
       stdio: ["ignore", "pipe", "pipe"],
       env: childEnv,
     });

@@ -5,12 +5,14 @@
  * tests. Exits 1 when a budget is missed, so CI can run it as a gate.
  *
  * Flags: --chats N (no-op plan size, default 1000), --creates N (default 200), --rps R
- * (default 20), --diff-chats N (default 10000), --only a,b,c,d,e (subset).
+ * (default 20), --diff-chats N (default 10000), --scale N (scale rows f/g/h, default 10000),
+ * --only a,b,c,d,e,f (subset; f runs the scale rows f, g and h).
  */
 import { renderBenchTable, type BenchRow } from "./bench-table.js";
 import { measureDiffCpu } from "./measure-diff-cpu.js";
 import { measureNoopPlan } from "./measure-noop-plan.js";
 import { measureRateLimitedApply } from "./measure-rate-limited-apply.js";
+import { measureScale } from "./measure-scale.js";
 import { measureStartup } from "./measure-startup.js";
 
 class BenchUsageError extends Error {
@@ -31,7 +33,7 @@ function flag(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const onlyArg = process.argv.indexOf("--only");
   const only = new Set(
-    onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? "").split(",") : ["a", "b", "c", "d", "e"],
+    onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? "").split(",") : ["a", "b", "c", "d", "e", "f"],
   );
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const rows: BenchRow[] = [];
@@ -62,6 +64,9 @@ async function main(): Promise<void> {
     await guard("(b) rate-limited apply", () =>
       measureRateLimitedApply(flag("creates", 200), flag("rps", 20), log),
     );
+
+  if (only.has("f"))
+    await guard("(f)/(g)/(h) scale", () => measureScale(flag("scale", 10_000), log));
 
   process.stdout.write(`${renderBenchTable(rows)}\n`);
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;
