@@ -348,7 +348,7 @@ export function defineCrashSafetySuite(opts: CrashSafetySuiteOptions): void {
     expect(await findLeaks(ws, needles, [join(ws.dir, SECRET_FILE)])).toEqual([]);
     if (db) {
       const rows = await db.query(
-        "SELECT snapshot::text AS s FROM chatsync_states UNION ALL SELECT entry::text FROM chatsync_state_journal",
+        "SELECT snapshot::text AS s FROM chatsync_state_versions UNION ALL SELECT entry::text FROM chatsync_state_journal",
       );
       expect(rows.length).toBeGreaterThan(0);
       for (const n of needles) expect(JSON.stringify(rows)).not.toContain(n);

@@ -339,7 +339,9 @@ describe("a PostgreSQL state shared by two working folders", () => {
     expect(wrong.stderr).not.toContain("N0tThePassw0rd");
     expect(await findLeaks(ws, [db.password, encodeURIComponent(db.password)])).toEqual([]);
     for (const r2 of runsB) expect(r2.stdout + r2.stderr).not.toContain(db.password);
-    const rows = await db.query<{ snapshot: unknown }>("SELECT snapshot FROM chatsync_states");
+    const rows = await db.query<{ snapshot: unknown }>(
+      "SELECT snapshot FROM chatsync_state_versions",
+    );
     expect(JSON.stringify(rows)).not.toContain(db.password);
   });
 

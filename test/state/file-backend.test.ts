@@ -67,6 +67,24 @@ describe("file state journal", () => {
     expect(Math.abs(large - small)).toBeLessThanOrEqual(4);
   });
 
+  it("a commit of an address that did not change since it was last journaled writes nothing", async () => {
+    const store = await storeWith(3);
+    store.chat("chat.c00001").generation = 4;
+    await store.commit("chat.c00001");
+    const bytes = await size(journalPathFor(path));
+    const serial = store.serial;
+    await store.commit("chat.c00001");
+    expect(await size(journalPathFor(path))).toBe(bytes);
+    expect(store.serial).toBe(serial);
+    store.chat("chat.c00002").generation = 2;
+    await store.commit("chat.c00002");
+    store.chat("chat.c00001").generation = 5;
+    await store.commit(["chat.c00001", "chat.c00002"]);
+    const lines = (await readFile(journalPathFor(path), "utf8")).trim().split("\n");
+    // Only the changed address is in the entry.
+    expect(Object.keys(JSON.parse(lines.at(-1)!).resources)).toEqual(["chat.c00001"]);
+  });
+
   it("a torn last line (a crash mid-append) is ignored, said once, and cut off by the next append", async () => {
     const store = await storeWith(2);
     store.chat("chat.c00000").generation = 7;

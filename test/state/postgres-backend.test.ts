@@ -144,8 +144,11 @@ describe("PostgreSQL state backend", () => {
 
   it("a state of a future version is refused with its version, and nothing is written", async () => {
     await db.query(
-      `INSERT INTO chatsync_states (name, lineage, serial, snapshot_serial, snapshot)
-       VALUES ('future', 'L', 1, 1, '{"format":"chatsync-state","version":9,"lineage":"L","serial":1,"resources":{}}')`,
+      `INSERT INTO chatsync_states (name, lineage, serial, snapshot_serial) VALUES ('future', 'L', 1, 1)`,
+    );
+    await db.query(
+      `INSERT INTO chatsync_state_versions (name, serial, snapshot)
+       VALUES ('future', 1, '{"format":"chatsync-state","version":9,"lineage":"L","serial":1,"resources":{}}')`,
     );
     const err = await errorOf(StateStore.open(backend("future")));
     expect(err.code).toBe("STATE_UNSUPPORTED_VERSION");

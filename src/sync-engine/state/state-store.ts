@@ -64,6 +64,8 @@ export class StateStore {
   /** Journal entries written since the last snapshot. */
   private journalLength: number;
   private readonly pendingAddresses = new Set<string>();
+  /** What each address looked like when last journaled: an unchanged address is not written again. */
+  private readonly journaled = new Map<string, string>();
   private metaChanged = false;
   private writing: Promise<void> | undefined;
   private next: Promise<void> | undefined;
@@ -223,6 +225,7 @@ export class StateStore {
       if (!(k in doc)) delete this.doc[k];
     this.storedSerial = doc.serial;
     this.journalLength = 0;
+    this.journaled.clear();
   }
 
   private async flush(): Promise<void> {
@@ -243,13 +246,21 @@ export class StateStore {
           updated_at,
           resources: {},
         };
-        for (const a of addresses) entry.resources[a] = this.doc.resources[a] ?? null;
+        const texts = new Map<string, string>();
+        for (const a of addresses) {
+          const text = JSON.stringify(this.doc.resources[a] ?? null);
+          if (this.journaled.get(a) === text) continue;
+          texts.set(a, text);
+          entry.resources[a] = this.doc.resources[a] ?? null;
+        }
+        if (texts.size === 0 && !meta) return; // nothing changed since it was last stored
         if (meta) {
           entry.generations = this.doc.generations ?? {};
           if (this.doc.account) entry.account = this.doc.account;
         }
         await this.backend.append(entry);
         this.journalLength += 1;
+        for (const [a, text] of texts) this.journaled.set(a, text);
       }
     } catch (err) {
       // Not stored: the next commit must carry these changes again.

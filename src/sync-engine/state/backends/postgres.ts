@@ -6,10 +6,11 @@
  * the lock.
  *
  * Journaling costs one row per change: `append` is a single statement that moves the head
- * serial on (only from `serial - 1`) and inserts the entry into `chatsync_state_journal`.
- * `persist` stores a snapshot in the state row and in `chatsync_state_versions`. Journal rows
- * are kept, so every serial can be read back: the nearest snapshot at or below it plus the
- * journal up to it.
+ * serial on (only from `serial - 1`) and inserts the entry into `chatsync_state_journal`. The
+ * state row stays small (the snapshot lives in `chatsync_state_versions`), so moving the
+ * serial never rewrites the snapshot. `persist` writes a version and points the state row at
+ * it. Journal rows are kept, so every serial can be read back: the nearest snapshot at or
+ * below it plus the journal up to it.
  *
  * URL: postgres://USER[:PASSWORD]@HOST:PORT/DB?name=STATE (other query parameters, e.g.
  * sslmode, go to the driver). The password comes from the URL or PGPASSWORD and never appears
@@ -43,7 +44,6 @@ CREATE TABLE IF NOT EXISTS chatsync_states (
   lineage text NOT NULL,
   serial bigint NOT NULL,
   snapshot_serial bigint NOT NULL,
-  snapshot jsonb NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS chatsync_state_versions (
@@ -151,7 +151,9 @@ export class PostgresStateBackend implements StateBackend {
     const row = await this.query<{ snapshot: unknown; snapshot_serial: string }>(
       db,
       "reading the state",
-      "SELECT snapshot, snapshot_serial FROM chatsync_states WHERE name = $1",
+      `SELECT v.snapshot, s.snapshot_serial FROM chatsync_states s
+       JOIN chatsync_state_versions v ON v.name = s.name AND v.serial = s.snapshot_serial
+       WHERE s.name = $1`,
       [this.target.name],
     );
     const first = row.rows[0];
@@ -173,15 +175,15 @@ export class PostgresStateBackend implements StateBackend {
     const sql =
       expectedSerial === 0
         ? `WITH s AS (
-             INSERT INTO chatsync_states (name, lineage, serial, snapshot_serial, snapshot)
-             SELECT $1, $2, $3, $3, $4::jsonb WHERE $5::bigint = 0
+             INSERT INTO chatsync_states (name, lineage, serial, snapshot_serial)
+             SELECT $1, $2, $3, $3 WHERE $5::bigint = 0
              ON CONFLICT (name) DO NOTHING RETURNING name)
            INSERT INTO chatsync_state_versions (name, serial, snapshot)
            SELECT name, $3, $4::jsonb FROM s
            ON CONFLICT (name, serial) DO UPDATE SET snapshot = EXCLUDED.snapshot`
         : `WITH s AS (
              UPDATE chatsync_states
-             SET lineage = $2, serial = $3, snapshot_serial = $3, snapshot = $4::jsonb, updated_at = now()
+             SET lineage = $2, serial = $3, snapshot_serial = $3, updated_at = now()
              WHERE name = $1 AND serial = $5 RETURNING name)
            INSERT INTO chatsync_state_versions (name, serial, snapshot)
            SELECT name, $3, $4::jsonb FROM s
