@@ -103,8 +103,8 @@ export async function readSavedPlan(paths: string[], cwd: string): Promise<Plan 
 interface UnlockedInput {
   desired?: DesiredState;
   savedPlan?: Plan;
-  /** The default state's path, when no --state / CHATSYNC_STATE / saved plan says where. */
-  defaultState: string;
+  /** The default state's path, when no --state / CHATSYNC_STATE / saved plan says where (it may refuse: see defaultStatePath). */
+  defaultState: () => string;
   chatsyncDir: string;
   stateHints: string[];
   /** A saved plan's own state location. */
@@ -117,11 +117,14 @@ async function readEngineInputUnlocked(
   opts: { cwd: string; color: boolean; allowPlanFile: boolean },
 ): Promise<UnlockedInput> {
   const pick = (files: readonly string[]) => {
-    const state = defaultStatePath(files, opts.cwd);
-    const chatsyncDir = dirname(state);
+    const chatsyncDir = resolve(files[0] ? dirname(files[0]) : opts.cwd, ".chatsync");
     return {
       chatsyncDir,
-      defaultState: flags.emulator ? join(emulatorStateDir(chatsyncDir), "state.json") : state,
+      // Only asked for when no --state says where: a manifest inside cdktf.out has no default.
+      defaultState: () =>
+        flags.emulator
+          ? join(emulatorStateDir(chatsyncDir), "state.json")
+          : defaultStatePath(files, opts.cwd),
     };
   };
   if (opts.allowPlanFile) {
@@ -163,9 +166,12 @@ async function readEngineInputUnlocked(
   // The default state moves with the first PATH; the others' defaults may hold this config's state.
   const hints: string[] = [];
   for (const f of loaded.files.slice(1)) {
-    const other = pick([f]).defaultState;
-    if (other !== where.defaultState && !hints.includes(other) && (await exists(other)))
-      hints.push(other);
+    const other = join(
+      pick([f]).chatsyncDir,
+      flags.emulator ? "emulator/state.json" : "state.json",
+    );
+    const mine = join(where.chatsyncDir, flags.emulator ? "emulator/state.json" : "state.json");
+    if (other !== mine && !hints.includes(other) && (await exists(other))) hints.push(other);
   }
   return {
     desired: flags.emulator
@@ -194,7 +200,7 @@ export async function readEngineInput(
   try {
     lock = backend ? await lockOf(backend) : undefined;
     const read = await readEngineInputUnlocked(paths, flags, opts);
-    backend ??= await openStateBackend(read.planState ?? read.defaultState, opts.cwd);
+    backend ??= await openStateBackend(read.planState ?? read.defaultState(), opts.cwd);
     lock ??= await lockOf(backend);
     const was = lock.tookOver;
     if (was) {

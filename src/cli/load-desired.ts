@@ -42,11 +42,13 @@ export async function loadDesired(
       "a .json manifest must be the only PATH (it is a complete desired state); pass YAML files and folders without it",
     );
   }
-  const [{ loadConfig }, { formatDiagnostic, hasErrors }] = await Promise.all([
-    import("../sync-engine/config/load-config.js"),
-    import("../sync-engine/config/diagnostics.js"),
-  ]);
-  const result = await loadConfig(paths, { cwd: opts.cwd });
+  const [{ loadConfig }, { formatDiagnostic, hasErrors }, { desiredStateCache }] =
+    await Promise.all([
+      import("../sync-engine/config/load-config.js"),
+      import("../sync-engine/config/diagnostics.js"),
+      import("./desired-state-cache.js"),
+    ]);
+  const result = await loadConfig(paths, { cwd: opts.cwd, cache: desiredStateCache });
   const shown = result.diagnostics.map((d) => {
     const sourceText = d.file !== undefined ? result.sources.get(d.file) : undefined;
     return formatDiagnostic(d, {

@@ -3,6 +3,7 @@
  * resolveDocuments. No PATH means `./chatsync.yaml`, else `./chatsync/`. A folder contributes
  * its `*.yaml`/`*.yml` files (not recursive; hidden files skipped), in name order.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { DesiredState } from "../model/desired-state.js";
@@ -199,15 +200,26 @@ async function readSource(file: string, shown: string): Promise<SourceRead> {
   }
 }
 
+/**
+ * Where a loader may keep the desired state of a configuration that loaded without a single
+ * diagnostic, keyed by a hash of every input (see load-cache in the CLI): parsing and checking
+ * ten thousand chats costs seconds, and an unchanged configuration gives the same result.
+ */
+export interface DesiredStateCache {
+  /** `files`: the configuration's files, in load order (the cache may live beside the first). */
+  get(key: string, files: readonly string[]): Promise<DesiredState | undefined>;
+  set(key: string, files: readonly string[], state: DesiredState): Promise<void>;
+}
+
 export async function loadConfig(
   paths: string[],
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; cache?: DesiredStateCache } = {},
 ): Promise<LoadResult> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   const diagnostics: Diagnostic[] = [];
   const files = await expandPaths(paths, cwd, diagnostics);
   const sources = new Map<string, string>();
-  const documents: SourceDocument[] = [];
+  const texts: Array<{ file: string; shown: string; text: string }> = [];
   for (const file of files) {
     const shown = displayName(cwd, file);
     const { text, error, preview } = await readSource(file, shown);
@@ -217,7 +229,16 @@ export async function loadConfig(
       continue;
     }
     sources.set(shown, text as string);
-    const parsed = parseYamlSource(text as string, shown, dirname(file));
+    texts.push({ file, shown, text: text as string });
+  }
+  const key =
+    opts.cache && diagnostics.length === 0 && files.length > 0 ? inputKey(cwd, texts) : undefined;
+  const cached = key ? await opts.cache?.get(key, files) : undefined;
+  if (cached) return { state: cached, diagnostics, files, sources };
+
+  const documents: SourceDocument[] = [];
+  for (const { file, shown, text } of texts) {
+    const parsed = parseYamlSource(text, shown, dirname(file));
     diagnostics.push(...parsed.diagnostics);
     if (parsed.document) documents.push(parsed.document);
   }
@@ -225,10 +246,19 @@ export async function loadConfig(
   diagnostics.push(...resolved.diagnostics);
   diagnostics.sort(compareDiagnostics);
   const failed = hasErrors(diagnostics) || files.length === 0;
+  if (key && diagnostics.length === 0 && resolved.state)
+    await opts.cache?.set(key, files, resolved.state);
   return {
     ...(failed || !resolved.state ? {} : { state: resolved.state }),
     diagnostics,
     files,
     sources,
   };
+}
+
+/** Every input of a load: the folder names are resolved against, each file's path and text. */
+function inputKey(cwd: string, texts: ReadonlyArray<{ file: string; text: string }>): string {
+  const h = createHash("sha256").update(`chatsync-config-v1\0${cwd}\0`);
+  for (const t of texts) h.update(`${t.file}\0${t.text.length}\0${t.text}\0`);
+  return h.digest("hex");
 }
