@@ -6,18 +6,19 @@
 import type { Command } from "commander";
 import {
   addEngineOptions,
+  addRemovalGuardOptions,
   checkReplace,
   checkTargets,
   parsePositiveInt,
+  readRemovalGuard,
   useColor,
   type EngineFlags,
+  type RemovalGuardFlags,
 } from "../engine-options.js";
 
-interface ApplyFlags extends EngineFlags {
+interface ApplyFlags extends EngineFlags, RemovalGuardFlags {
   autoApprove?: boolean;
   parallelism?: string;
-  maxRemovals?: string;
-  allowRemovals?: boolean;
   confirmTimeout?: string;
 }
 
@@ -32,14 +33,10 @@ export function registerApply(program: Command): void {
     .option("--auto-approve", "do not ask for approval (required without a terminal)")
     .option("--parallelism <n>", "addresses applied at once (default 4)")
     .option(
-      "--max-removals <n>",
-      "refuse a plan removing more participants in total, or leaving more chats, than N (default 10), or more than half of any chat's roster",
-    )
-    .option("--allow-removals", "skip the removal guard")
-    .option(
       "--confirm-timeout <seconds>",
       "how long to wait for queued changes to show in a read (default 30)",
     );
+  addRemovalGuardOptions(cmd);
   addEngineOptions(cmd).action(async (paths: string[], flags: ApplyFlags, command: Command) => {
     await runApplyCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
   });
@@ -49,7 +46,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   const targets = checkTargets(flags.target);
   const replace = checkReplace(flags.replace);
   const parallelism = parsePositiveInt("--parallelism", flags.parallelism, 4);
-  const maxRemovals = parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0);
+  const { maxRemovals, allowRemovals } = readRemovalGuard(flags);
   const confirmTimeoutMs = parsePositiveInt("--confirm-timeout", flags.confirmTimeout, 30) * 1000;
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const cwd = process.cwd();
@@ -83,7 +80,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
       replace,
       parallelism,
       maxRemovals,
-      allowRemovals: flags.allowRemovals === true,
+      allowRemovals,
       confirmTimeoutMs,
       progress,
       onPlan: (plan) => {

@@ -6,14 +6,17 @@
 import type { Command } from "commander";
 import {
   addEngineOptions,
+  addRemovalGuardOptions,
   checkReplace,
   checkTargets,
+  readRemovalGuard,
   useColor,
   type EngineFlags,
+  type RemovalGuardFlags,
 } from "../engine-options.js";
 import { CliError } from "../cli-error.js";
 
-interface PlanFlags extends EngineFlags {
+interface PlanFlags extends EngineFlags, RemovalGuardFlags {
   out?: string;
   detailedExitcode?: boolean;
   markdown?: boolean;
@@ -34,6 +37,7 @@ export function registerPlan(program: Command): void {
     .option("--detailed-exitcode", "exit 0 = no changes, 2 = changes, 1 = error")
     .option("--markdown", "render the plan as a pull-request comment")
     .option("--refresh-only", "show drift only; propose no changes");
+  addRemovalGuardOptions(cmd);
   addEngineOptions(cmd).action(async (paths: string[], flags: PlanFlags, command: Command) => {
     await runPlanCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
   });
@@ -44,6 +48,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
     throw new CliError("--json and --markdown exclude each other; pick one output format");
   const targets = checkTargets(flags.target);
   const replace = checkReplace(flags.replace);
+  const removalGuard = readRemovalGuard(flags);
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const cwd = process.cwd();
   const { input, lock } = await readEngineInput(paths, flags, {
@@ -66,6 +71,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
         destroy: flags.destroy === true,
         replace,
         refreshOnly: flags.refreshOnly === true,
+        removalGuard,
       });
     } finally {
       await session.close();

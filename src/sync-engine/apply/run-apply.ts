@@ -102,6 +102,11 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
   try {
     const store = await StateStore.open(opts.statePath);
 
+    const guardOptions = {
+      ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
+      allowRemovals: opts.allowRemovals ?? false,
+    };
+
     // --- get the plan ---
     let plan: Plan;
     if (opts.savedPlan) {
@@ -114,6 +119,7 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
         targets: opts.targets ?? [],
         destroy: opts.destroy ?? false,
         replace: opts.replace ?? [],
+        removalGuard: guardOptions,
         ...(opts.fileExists ? { fileExists: opts.fileExists } : {}),
         ...(opts.now ? { now: opts.now } : {}),
       });
@@ -144,10 +150,7 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
     }
 
     // --- sanity-check the changes ---
-    const guard = checkRemovals(plan, {
-      ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
-      allowRemovals: opts.allowRemovals ?? false,
-    });
+    const guard = checkRemovals(plan, guardOptions);
     if (!guard.ok) throw new RemovalGuardError(guard.violations);
     if (opts.approve && !(await opts.approve(plan))) throw new ApplyNotApprovedError();
 

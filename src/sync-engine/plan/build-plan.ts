@@ -25,6 +25,12 @@ import {
   type ResourceChange,
   type ResourceKind,
 } from "./plan-types.js";
+import {
+  REMOVAL_GUARD_CODE,
+  checkRemovals,
+  describeViolation,
+  type RemovalGuardOptions,
+} from "./removal-guard.js";
 
 export interface PlanOptions {
   /** Limit the plan to these addresses (empty: everything). */
@@ -35,6 +41,8 @@ export interface PlanOptions {
   refreshOnly?: boolean;
   /** Addresses to delete and create anew (webhooks: rotates the signing secret). */
   replace?: readonly string[];
+  /** The limits apply will enforce; the plan warns about what they would refuse. */
+  removalGuard?: RemovalGuardOptions;
 }
 
 export interface PlanInput {
@@ -251,6 +259,16 @@ export function buildPlan(input: PlanInput): Plan {
 
   // --- refresh-only: report, propose nothing ---
   const proposed = opts.refreshOnly ? [] : changes;
+
+  // --- sanity-check the changes: say now what apply's removal guard will refuse ---
+  for (const v of checkRemovals({ changes: proposed }, opts.removalGuard).violations) {
+    warnings.push({
+      ...(v.address ? { address: v.address } : {}),
+      message: describeViolation(v, false),
+      code: REMOVAL_GUARD_CODE,
+      lifted_by: v.lifted_by,
+    });
+  }
   return {
     kind: PLAN_KIND,
     format_version: PLAN_FORMAT_VERSION,

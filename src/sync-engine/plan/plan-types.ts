@@ -128,6 +128,10 @@ export interface Drift {
 export interface PlanMessage {
   address?: Address;
   message: string;
+  /** Set on warnings a machine may act on, e.g. `REMOVAL_GUARD`. */
+  code?: string;
+  /** For `REMOVAL_GUARD`: the exact apply flag(s) that lift it. */
+  lifted_by?: string;
 }
 
 export interface PlanSummary {

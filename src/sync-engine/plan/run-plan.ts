@@ -58,6 +58,7 @@ export async function refreshAndPlan(
       destroy: opts.destroy ?? false,
       refreshOnly: opts.refreshOnly ?? false,
       replace: opts.replace ?? [],
+      ...(opts.removalGuard ? { removalGuard: opts.removalGuard } : {}),
     },
     now: (opts.now ?? (() => new Date()))(),
   });
