@@ -4,7 +4,7 @@
  * identically.
  */
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
 import type { Plan } from "../sync-engine/plan/plan-types.js";
 import { acquireStateLock, type StateLock } from "../sync-engine/state/state-lock.js";
@@ -12,6 +12,8 @@ import { CliError } from "./cli-error.js";
 import { openApiSession, type ApiSession } from "./api-session.js";
 import type { EngineFlags } from "./engine-options.js";
 import { defaultStatePath, isManifestPath, loadDesired } from "./load-desired.js";
+import { missingFolders, removeIfEmpty } from "./new-folders.js";
+import { checkSavedPlanState, savedPlanStatePath } from "./saved-plan.js";
 
 export interface EngineInput {
   desired?: DesiredState;
@@ -75,10 +77,12 @@ async function readEngineInputUnlocked(
         throw new CliError(
           "--target, --destroy and --replace shape a new plan; a saved plan is applied exactly as it was made",
         );
-      return {
-        savedPlan,
-        statePath: flags.state ? resolve(opts.cwd, flags.state) : savedPlan.state.path,
-      };
+      const planFile = resolve(opts.cwd, paths[0] as string);
+      const statePath = flags.state
+        ? resolve(opts.cwd, flags.state)
+        : savedPlanStatePath(savedPlan, planFile);
+      await checkSavedPlanState(savedPlan, planFile, statePath);
+      return { savedPlan, statePath };
     }
   }
   if (flags.app !== undefined) {
@@ -122,11 +126,11 @@ export async function readEngineInput(
   opts: { cwd: string; color: boolean; allowPlanFile: boolean; command: string },
 ): Promise<{ input: EngineInput; lock: StateLock }> {
   let lock = flags.state
-    ? await acquireStateLock(resolve(opts.cwd, flags.state), { command: opts.command })
+    ? await lockLeavingNoEmptyFolders(resolve(opts.cwd, flags.state), opts.command)
     : undefined;
   try {
     const input = await readEngineInputUnlocked(paths, flags, opts);
-    lock ??= await acquireStateLock(input.statePath, { command: opts.command });
+    lock ??= await lockLeavingNoEmptyFolders(input.statePath, opts.command);
     const was = lock.tookOver;
     if (was) {
       process.stderr.write(
@@ -138,6 +142,20 @@ export async function readEngineInput(
     await lock?.release();
     throw err;
   }
+}
+
+/** The state lock; releasing it also removes the folders taking it created, when still empty. */
+async function lockLeavingNoEmptyFolders(statePath: string, command: string): Promise<StateLock> {
+  const created = await missingFolders(dirname(statePath));
+  const lock = await acquireStateLock(statePath, { command });
+  return {
+    path: lock.path,
+    tookOver: lock.tookOver,
+    async release() {
+      await lock.release();
+      await removeIfEmpty(created);
+    },
+  };
 }
 
 /**

@@ -86,7 +86,9 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
       onPlan: (plan) => {
         if (!flags.json) process.stdout.write(engine.renderPlanHuman(plan, { color: colorOut }));
       },
-      approve: async () => (flags.autoApprove ? true : askApproval(process.stdin, process.stderr)),
+      // A saved plan was reviewed when it was made: applying it is the approval (as in Terraform).
+      approve: async () =>
+        flags.autoApprove || input.savedPlan ? true : askApproval(process.stdin, process.stderr),
     });
   } catch (err) {
     if (err instanceof engine.ApplyFailedError && flags.json) {

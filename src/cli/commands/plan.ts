@@ -80,24 +80,31 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
     await lock.release();
   }
 
+  const { planRelativeTo, targetFlags, shellLine } = await import("../saved-plan.js");
+  // Printed for the working directory: a plan piped into a file there applies as it is.
+  const planJson = () => engine.renderPlanJson(planRelativeTo(plan, cwd));
   if (plan.errors.length > 0) {
     // Machine and PR-comment outputs still get their document, so CI can show the errors.
-    if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+    if (flags.json) process.stdout.write(planJson());
     else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
     throw new CliError(
       `the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`,
     );
   }
   if (flags.out) {
-    const [{ default: writeFileAtomic }, { resolve }] = await Promise.all([
+    const [{ default: writeFileAtomic }, { dirname, resolve }] = await Promise.all([
       import("write-file-atomic"),
       import("node:path"),
     ]);
     const out = resolve(cwd, flags.out);
-    await writeFileAtomic(out, engine.renderPlanJson(plan), { mode: 0o600 });
-    process.stderr.write(`Saved the plan to ${out}; apply it with: chatsync apply ${flags.out}\n`);
+    await writeFileAtomic(out, engine.renderPlanJson(planRelativeTo(plan, dirname(out))), {
+      mode: 0o600,
+    });
+    // The hint repeats what chose the account: without --emulator the apply would look for a token.
+    const again = shellLine(["chatsync", "apply", flags.out, ...targetFlags(flags)]);
+    process.stderr.write(`Saved the plan to ${out}; apply it with: ${again}\n`);
   }
-  if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+  if (flags.json) process.stdout.write(planJson());
   else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
   else
     process.stdout.write(engine.renderPlanHuman(plan, { color: useColor(flags, process.stdout) }));

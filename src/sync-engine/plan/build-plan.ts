@@ -280,7 +280,7 @@ export function buildPlan(input: PlanInput): Plan {
       replace: [...(opts.replace ?? [])],
     },
     scope,
-    state: { path: input.statePath, lineage: state.lineage, serial: state.serial },
+    state: { location: input.statePath, lineage: state.lineage, serial: state.serial },
     live_fingerprint: input.liveFingerprint,
     changes: proposed,
     records: opts.refreshOnly ? [] : records,
