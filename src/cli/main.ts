@@ -10,7 +10,8 @@ import { registerPlan } from "./commands/plan.js";
 import { registerApply } from "./commands/apply.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
-import { CliError } from "./cli-error.js";
+import { CliError, jsonErrorDocument } from "./cli-error.js";
+import { PLAN_FORMAT_VERSION } from "../sync-engine/plan/plan-types.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -23,7 +24,8 @@ export function buildProgram(): Command {
     )
     .version(pkg.version, "-v, --version")
     .option("--debug", "print stack traces for errors and a log of API requests (never the token)")
-    .showHelpAfterError()
+    // One line and where to look, not the whole help (inherited by every subcommand).
+    .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerValidate(program);
   registerPlan(program);
@@ -36,9 +38,17 @@ export function buildProgram(): Command {
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const debug = argv.includes("--debug");
+  const options = argv.slice(2, argv.includes("--") ? argv.indexOf("--") : undefined);
+  const json = options.includes("--json");
   try {
     await program.parseAsync(argv);
   } catch (err) {
+    const failed = !(err instanceof CommanderError && err.exitCode === 0);
+    // --json: a program reading stdout gets one document, whatever stopped the command.
+    if (json && failed) {
+      const doc = jsonErrorDocument(err, PLAN_FORMAT_VERSION);
+      if (doc !== undefined) process.stdout.write(doc);
+    }
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed by commander.
       process.exitCode = err.exitCode === 0 ? 0 : 1;

@@ -15,6 +15,7 @@ import {
   type EngineFlags,
   type RemovalGuardFlags,
 } from "../engine-options.js";
+import { markWrittenAsJson } from "../cli-error.js";
 
 interface ApplyFlags extends EngineFlags, RemovalGuardFlags {
   autoApprove?: boolean;
@@ -111,6 +112,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
         `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: refused ? "refused" : "error", error }, null, 2)}\n`,
       );
     }
+    if (flags.json) markWrittenAsJson(err);
     // main prints the message (and, with --debug, this error's own stack).
     throw err;
   } finally {

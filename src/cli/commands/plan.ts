@@ -14,7 +14,7 @@ import {
   type EngineFlags,
   type RemovalGuardFlags,
 } from "../engine-options.js";
-import { CliError } from "../cli-error.js";
+import { CliError, markWrittenAsJson } from "../cli-error.js";
 
 interface PlanFlags extends EngineFlags, RemovalGuardFlags {
   out?: string;
@@ -87,9 +87,12 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
     // Machine and PR-comment outputs still get their document, so CI can show the errors.
     if (flags.json) process.stdout.write(planJson());
     else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
-    throw new CliError(
+    const err = new CliError(
       `the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`,
     );
+    // The plan document (with its errors) is the --json answer.
+    if (flags.json) markWrittenAsJson(err);
+    throw err;
   }
   if (flags.out) {
     const [{ default: writeFileAtomic }, { dirname, resolve }] = await Promise.all([

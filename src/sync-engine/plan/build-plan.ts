@@ -10,6 +10,8 @@ import {
   type Address,
   type DesiredState,
 } from "../model/desired-state.js";
+import { dirname, isAbsolute } from "node:path";
+import { didYouMean } from "../config/did-you-mean.js";
 import type { LiveSnapshot } from "../refresh/live-snapshot.js";
 import type { CreatedChatMatch } from "../refresh/find-created-chat.js";
 import type { ResourceState, StateDocument } from "../state/state-types.js";
@@ -156,7 +158,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const t of targets) {
     if (!addresses.has(t))
       errors.push({
-        message: `--target ${t} matches nothing declared or managed (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)`,
+        message: `--target ${t} matches nothing declared or managed${didYouMean(t, [...addresses].sort())} (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)`,
       });
   }
 
@@ -224,6 +226,7 @@ export function buildPlan(input: PlanInput): Plan {
               : (live.secret_files_present[d.secret_file] ?? false),
           destroying,
           forceReplace: (opts.replace ?? []).includes(address),
+          ...(isAbsolute(input.statePath) ? { stateDir: dirname(input.statePath) } : {}),
         });
         // An adopted subscription is claimed from now on, so a second declaration with the same URL cannot adopt it too.
         const adopted = out.change?.steps.find((s) => s.op === "adopt_webhook");
