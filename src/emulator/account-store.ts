@@ -274,10 +274,8 @@ export class AccountStore {
     lock: DataFileLock | undefined,
   ): AccountStore {
     const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
-    const phoneNumbers =
-      nonEmpty(opts.phoneNumbers) ??
-      loaded?.lines.map((l) => l.phone_number) ??
-      [...DEFAULT_PHONE_NUMBERS];
+    const phoneNumbers = nonEmpty(opts.phoneNumbers) ??
+      loaded?.lines.map((l) => l.phone_number) ?? [...DEFAULT_PHONE_NUMBERS];
     const state = withTokensAndLines(
       loaded ?? emptyState(tokens, phoneNumbers),
       tokens,
