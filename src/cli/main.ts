@@ -4,6 +4,7 @@
  * modules lazily inside the action, so `chatsync --version` stays fast.
  */
 import { Command, CommanderError } from "commander";
+import tab from "@bomb.sh/tab/commander";
 import { readFileSync } from "node:fs";
 import { registerValidate } from "./commands/validate.js";
 import { registerPlan } from "./commands/plan.js";
@@ -32,6 +33,14 @@ export function buildProgram(): Command {
   registerApply(program);
   registerEmulator(program);
   registerDemo(program);
+  // Last: tab reads the finished command tree. `completion bash|zsh|fish|powershell` prints the
+  // script; the script asks `chatsync complete -- <words>` (hidden) for suggestions.
+  tab(program, { completionCommandName: "completion" });
+  program.commands
+    .find((c) => c.name() === "completion")
+    ?.description(
+      "print a shell completion script (bash, zsh, fish or powershell), e.g. `chatsync completion bash > ~/.local/share/bash-completion/completions/chatsync`",
+    );
   return program;
 }
 
