@@ -91,3 +91,32 @@ describe("runnable shell blocks of the documentation", () => {
     }
   });
 });
+
+describe("what the README tells a newcomer", () => {
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const section = (title: string) => {
+    const start = readme.indexOf(`\n## ${title}`);
+    const end = readme.indexOf("\n## ", start + 1);
+    return readme.slice(start, end < 0 ? undefined : end);
+  };
+
+  it("reads in order: Install, quickstart, own YAML, emulator control, CI, CDK", () => {
+    const order = ["Install", "Quickstart", "YAML reference", "Emulator", "CI recipe", "CDK usage"];
+    const at = order.map((t) => readme.indexOf(`\n## ${t}`));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // The emulator's own README (flags, persistence, decisions) is linked, not left to be found.
+    expect(section("Emulator")).toContain("](src/emulator/README.md)");
+  });
+
+  it("the CDK section says how to get the cdktf CLI of the cdktf version chatsync depends on, and which Terraform/OpenTofu", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const [major, minor] = (pkg.dependencies.cdktf ?? "").replace(/^[^\d]*/, "").split(".");
+    const cdk = section("CDK usage");
+    expect(cdk).toContain(`npm install --save-dev cdktf-cli@${major}.${minor}`);
+    expect(cdk).toMatch(/Terraform 1\.\d+ or newer/);
+    expect(cdk).toMatch(/OpenTofu 1\.\d+ or newer/);
+  });
+});
