@@ -130,9 +130,10 @@ export function resolveChat(
 
   if (raw.type !== "direct") return undefined;
   let to: string | undefined;
-  const n = normalizeHandle(typeof raw.to === "string" ? raw.to : "");
-  if (raw.to === undefined) {
-    // Missing or refused by the schema, which said so.
+  // Absent: missing or refused by the schema, which said so.
+  const n = typeof raw.to === "string" ? normalizeHandle(raw.to) : undefined;
+  if (n === undefined) {
+    to = undefined;
   } else if (!n.ok) {
     ctx.error(["chats", key, "to"], `chats.${key}.to: ${n.reason}`);
   } else if (from !== undefined && n.value === from) {
