@@ -21,11 +21,18 @@ const stack = new TerraformStack(app, "chatsync-quickstart");
 declareQuickstartChats(stack, { baseDir: examplesDir });
 
 if (emitManifest(app) === undefined) {
-  new ChatSyncTerraformBridge(stack, "chatsync-bridge", {
+  const bridge = new ChatSyncTerraformBridge(stack, "chatsync-bridge", {
     // This repository runs its own build; an app that depends on chatsync leaves this out
     // and gets "chatsync" from node_modules/.bin.
     // Relative to the project root, where `npm run synth` runs.
     chatsyncEntryPoint: relative(process.cwd(), join(repoRoot, "dist", "cli", "main.js")),
   });
   app.synth();
+  if (process.env.CDKTF_OUTDIR === undefined) {
+    // Run by `npm run synth` rather than the cdktf CLI, which reports on its own: say what was written.
+    const stackDir = relative(process.cwd(), join(app.outdir, "stacks", stack.node.id));
+    process.stdout.write(
+      `Synthesized stack ${stack.node.id}: ${join(stackDir, "cdk.tf.json")} and ${join(stackDir, bridge.manifestFileName)}\n`,
+    );
+  }
 }

@@ -58,6 +58,34 @@ export function addEngineOptions(cmd: Command): Command {
 }
 
 /**
+ * The removal guard's flags, on `apply` (which enforces them) and on `plan` (which warns about
+ * what apply would refuse, so a PR comment shows it before the merge).
+ */
+export function addRemovalGuardOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--max-removals <n>",
+      "most participants removed in total, and most chats left, by one apply (default 10); the rule that no chat loses more than half of its roster is lifted only by --allow-removals",
+    )
+    .option("--allow-removals", "lift the removal guard entirely");
+}
+
+export interface RemovalGuardFlags {
+  maxRemovals?: string;
+  allowRemovals?: boolean;
+}
+
+export function readRemovalGuard(flags: RemovalGuardFlags): {
+  maxRemovals: number;
+  allowRemovals: boolean;
+} {
+  return {
+    maxRemovals: parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0),
+    allowRemovals: flags.allowRemovals === true,
+  };
+}
+
+/**
  * Colour for a terminal (not TERM=dumb), or wherever FORCE_COLOR asks for it (CI logs that
  * render ANSI); never with --no-color or a non-empty NO_COLOR (no-color.org), which win.
  */

@@ -12,7 +12,9 @@ import { CliError } from "./cli-error.js";
 import { openApiSession, type ApiSession } from "./api-session.js";
 import { parseDuration, type EngineFlags } from "./engine-options.js";
 import { defaultStatePath, isManifestPath, loadDesired } from "./load-desired.js";
-import { explicitStateSpec, openStateBackend } from "./state-location.js";
+import { missingFolders, removeIfEmpty } from "./new-folders.js";
+import { checkSavedPlanState, savedPlanStatePath } from "./saved-plan.js";
+import { explicitStateSpec, isPostgresUrl, openStateBackend } from "./state-location.js";
 
 export interface EngineInput {
   desired?: DesiredState;
@@ -134,7 +136,12 @@ async function readEngineInputUnlocked(
         throw new CliError(
           "--target, --destroy and --replace shape a new plan; a saved plan is applied exactly as it was made",
         );
-      return { savedPlan, ...pick([]), stateHints: [], planState: savedPlan.state.path };
+      const planFile = resolve(opts.cwd, paths[0] as string);
+      const planState = savedPlanStatePath(savedPlan, planFile);
+      const spec = explicitStateSpec(flags.state);
+      const statePath = spec ? (isPostgresUrl(spec) ? spec : resolve(opts.cwd, spec)) : planState;
+      await checkSavedPlanState(savedPlan, planFile, statePath);
+      return { savedPlan, ...pick([]), stateHints: [], planState };
     }
   }
   if (flags.app !== undefined) {
@@ -193,7 +200,7 @@ export async function readEngineInput(
   opts: { cwd: string; color: boolean; allowPlanFile: boolean; command: string },
 ): Promise<{ input: EngineInput; lock: HeldLock }> {
   const timeoutMs = parseDuration("--lock-timeout", flags.lockTimeout);
-  const lockOf = (b: StateBackend) => b.lock({ operation: opts.command, timeoutMs });
+  const lockOf = (b: StateBackend) => lockLeavingNoEmptyFolders(b, opts.command, timeoutMs);
   const spec = explicitStateSpec(flags.state);
   let backend = spec ? await openStateBackend(spec, opts.cwd) : undefined;
   let lock: HeldLock | undefined;
@@ -221,6 +228,29 @@ export async function readEngineInput(
     await backend?.close();
     throw err;
   }
+}
+
+/**
+ * The state lock; for a file state, releasing it also removes the folders taking it created
+ * when they are still empty, so a refused run leaves the project as it found it.
+ */
+async function lockLeavingNoEmptyFolders(
+  backend: StateBackend,
+  operation: string,
+  timeoutMs: number,
+): Promise<HeldLock> {
+  const created = backend.kind === "file" ? await missingFolders(dirname(backend.location)) : [];
+  const lock = await backend.lock({ operation, timeoutMs }).catch(async (err: unknown) => {
+    await removeIfEmpty(created);
+    throw err;
+  });
+  return {
+    tookOver: lock.tookOver,
+    async release() {
+      await lock.release();
+      await removeIfEmpty(created);
+    },
+  };
 }
 
 /**

@@ -60,6 +60,8 @@ export async function loadDesired(
     const n = result.diagnostics.filter((d) => d.severity === "error").length;
     throw new CliError(
       `the configuration has ${n} error${n === 1 ? "" : "s"}; nothing was planned:\n${shown.join("\n")}`,
+      1,
+      { code: "INVALID_CONFIG", data: { diagnostics: result.diagnostics } },
     );
   }
   for (const text of shown) opts.warn(`${text}\n`);

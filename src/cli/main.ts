@@ -4,6 +4,7 @@
  * modules lazily inside the action, so `chatsync --version` stays fast.
  */
 import { Command, CommanderError } from "commander";
+import tab from "@bomb.sh/tab/commander";
 import { readFileSync } from "node:fs";
 import { registerValidate } from "./commands/validate.js";
 import { registerPlan } from "./commands/plan.js";
@@ -11,7 +12,8 @@ import { registerApply } from "./commands/apply.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerState } from "./commands/state.js";
-import { CliError } from "./cli-error.js";
+import { CliError, jsonErrorDocument } from "./cli-error.js";
+import { PLAN_FORMAT_VERSION } from "../sync-engine/plan/plan-types.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -24,7 +26,8 @@ export function buildProgram(): Command {
     )
     .version(pkg.version, "-v, --version")
     .option("--debug", "print stack traces for errors and a log of API requests (never the token)")
-    .showHelpAfterError()
+    // One line and where to look, not the whole help (inherited by every subcommand).
+    .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerValidate(program);
   registerPlan(program);
@@ -32,15 +35,31 @@ export function buildProgram(): Command {
   registerEmulator(program);
   registerDemo(program);
   registerState(program);
+  // Last: tab reads the finished command tree. `completion bash|zsh|fish|powershell` prints the
+  // script; the script asks `chatsync complete -- <words>` (hidden) for suggestions.
+  tab(program, { completionCommandName: "completion" });
+  program.commands
+    .find((c) => c.name() === "completion")
+    ?.description(
+      "print a shell completion script (bash, zsh, fish or powershell), e.g. `chatsync completion bash > ~/.local/share/bash-completion/completions/chatsync`",
+    );
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const debug = argv.includes("--debug");
+  const options = argv.slice(2, argv.includes("--") ? argv.indexOf("--") : undefined);
+  const json = options.includes("--json");
   try {
     await program.parseAsync(argv);
   } catch (err) {
+    const failed = !(err instanceof CommanderError && err.exitCode === 0);
+    // --json: a program reading stdout gets one document, whatever stopped the command.
+    if (json && failed) {
+      const doc = jsonErrorDocument(err, PLAN_FORMAT_VERSION);
+      if (doc !== undefined) process.stdout.write(doc);
+    }
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed by commander.
       process.exitCode = err.exitCode === 0 ? 0 : 1;

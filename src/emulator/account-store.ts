@@ -177,11 +177,11 @@ export function generateToken(): string {
   return `emu_${randomBytes(24).toString("base64url")}`;
 }
 
-/** Default lines: in the +1 202 555 01xx fictional range, random so two emulators differ. */
-export function generatePhoneNumbers(count: number): string[] {
-  const base = 100 + Math.floor(Math.random() * 90);
-  return Array.from({ length: count }, (_, i) => `+1202555${String(base + i).padStart(4, "0")}`);
-}
+/**
+ * Default lines (SPEC §7): the ones every example and the README use, in the fictional
+ * +1 202 555 01xx range, so a first `chatsync plan` against a fresh emulator just works.
+ */
+export const DEFAULT_PHONE_NUMBERS: readonly string[] = ["+12025550100", "+12025550101"];
 
 function emptyState(tokens: string[], phoneNumbers: string[]): AccountState {
   return {
@@ -274,10 +274,8 @@ export class AccountStore {
     lock: DataFileLock | undefined,
   ): AccountStore {
     const tokens = nonEmpty(opts.tokens) ?? loaded?.tokens ?? [generateToken()];
-    const phoneNumbers =
-      nonEmpty(opts.phoneNumbers) ??
-      loaded?.lines.map((l) => l.phone_number) ??
-      generatePhoneNumbers(2);
+    const phoneNumbers = nonEmpty(opts.phoneNumbers) ??
+      loaded?.lines.map((l) => l.phone_number) ?? [...DEFAULT_PHONE_NUMBERS];
     const state = withTokensAndLines(
       loaded ?? emptyState(tokens, phoneNumbers),
       tokens,

@@ -45,7 +45,77 @@ type ControlHandler = (req: ApiRequest, t: ControlTargets, traceId: string) => C
 
 const SERVICES: readonly ServiceType[] = ["iMessage", "SMS", "RCS"];
 
+/**
+ * What `GET /__emulator/` answers: the control routes and their bodies, so the URL the start-up
+ * banner prints is a starting point rather than "No control route".
+ */
+export const CONTROL_ROUTES = [
+  {
+    method: "GET",
+    path: "/__emulator/requests",
+    effect: "every API request so far: [{seq, method, path, status}]",
+  },
+  {
+    method: "GET",
+    path: "/__emulator/state",
+    effect: "the whole account: chats with handles, messages, subscriptions, cards",
+  },
+  {
+    method: "POST",
+    path: "/__emulator/reset",
+    effect: "empty account, same tokens and lines; start-up faults and rate limit",
+  },
+  {
+    method: "PUT",
+    path: "/__emulator/faults",
+    effect: "inject failures; {probability:0} turns them off",
+    body: {
+      probability: 0.2,
+      statuses: [500, 503, 429],
+      reset_connection: false,
+      drop_response_after_commit: false,
+      latency_ms: [0, 50],
+    },
+  },
+  {
+    method: "PUT",
+    path: "/__emulator/rate-limit",
+    effect: "token bucket per token; {rps:0} removes it",
+    body: { rps: 20, burst: 20 },
+  },
+  {
+    method: "POST",
+    path: "/__emulator/simulate",
+    effect: "an out-of-band event: mutates the account and sends the matching webhooks",
+    bodies: [
+      { type: "participant.left", chat_id: "CHAT_ID", handle: "+14155550101" },
+      { type: "participant.added", chat_id: "CHAT_ID", handle: "+14155550103" },
+      { type: "group.renamed", chat_id: "CHAT_ID", display_name: "Renamed on a phone" },
+      {
+        type: "location.sharing.started",
+        chat_id: "CHAT_ID",
+        handle: "+14155550101",
+        coordinates: [-122.42, 37.77],
+      },
+      { type: "location.sharing.stopped", chat_id: "CHAT_ID", handle: "+14155550101" },
+      { type: "chat.health", chat_id: "CHAT_ID", status: "OPTED_OUT" },
+    ],
+  },
+  {
+    method: "PUT",
+    path: "/__emulator/handles",
+    effect: "what a recipient supports (default iMessage)",
+    body: { handle: "+14155550101", service: "SMS" },
+  },
+  {
+    method: "GET",
+    path: "/__emulator/vcf/:line.vcf",
+    effect: "the vCard a shared contact card links to",
+  },
+] as const;
+
 export const controlRouter = new Router<ControlHandler>()
+  .add("GET", "/__emulator", () => ({ status: 200, body: { routes: CONTROL_ROUTES } }))
   .add("GET", "/__emulator/requests", (_req, t) => ({ status: 200, body: t.log.entries() }))
   .add("GET", "/__emulator/state", (_req, t) => ({ status: 200, body: snapshot(t) }))
   .add("POST", "/__emulator/reset", (_req, t) => {

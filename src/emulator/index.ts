@@ -18,7 +18,7 @@ export interface EmulatorOptions {
   port?: number;
   /** Bearer tokens accepted. Default: the data file's, else one generated token. */
   tokens?: string[];
-  /** Lines the tokens own. Default: the data file's, else two generated +1202555xxxx numbers. */
+  /** Lines the tokens own. Default: the data file's, else +12025550100 and +12025550101. */
   phoneNumbers?: string[];
   /** Persist the account as JSON: loaded at start, written atomically after every mutation. */
   dataFile?: string;

@@ -39,6 +39,19 @@ describe("chatsync validate", () => {
     expect(r.stderr).toBe("");
   });
 
+  it("reports all eight mistakes of a file in one pass, the caret under the URL in a message", () => {
+    // The file: six were reported, then the bad handle and the URL after a fix.
+    const r = validate(["test/fixtures/invalid/eight-mistakes-one-pass.yaml"], {
+      env: { NO_COLOR: "1" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("8 errors; nothing is valid until they are fixed.");
+    expect(r.stderr).toContain('participants[1]: "+1 415 555" is not a valid phone number');
+    const url = r.stderr.split("\n").findIndex((l) => l.includes("may not contain a URL"));
+    const [source, caret] = r.stderr.split("\n").slice(url + 1, url + 3) as [string, string];
+    expect(source.slice(caret.indexOf("^"))).toMatch(/^https:\/\/wiki\.example\.com/);
+  });
+
   it("validates a folder of files as one state", () => {
     const r = validate(["examples/full"]);
     expect(r.code).toBe(0);

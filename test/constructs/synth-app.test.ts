@@ -28,7 +28,11 @@ describe("the example CDK app", () => {
   it("writes cdktf.out/stacks/<stack>/cdk.tf.json and the manifest without Terraform", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "chatsync-synth-app-"));
     const [, script] = cdktfJson.app.split(" ") as [string, string];
-    await run(process.execPath, [join(repoRoot, script)], { cwd });
+    const { stdout } = await run(process.execPath, [join(repoRoot, script)], { cwd });
+    // `npm run synth` used to print nothing on success.
+    expect(stdout).toBe(
+      "Synthesized stack chatsync-quickstart: cdktf.out/stacks/chatsync-quickstart/cdk.tf.json and cdktf.out/stacks/chatsync-quickstart/chatsync.manifest.json\n",
+    );
     const stackDir = join(cwd, "cdktf.out", "stacks", "chatsync-quickstart");
     expect(existsSync(join(cwd, "cdktf.out", "manifest.json"))).toBe(true);
     const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {

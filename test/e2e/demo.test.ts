@@ -52,6 +52,9 @@ describe("chatsync demo", () => {
   });
 
   it("keeps its state and secrets under .chatsync/demo of the current directory", async () => {
-    expect(await readdir(join(cwd, ".chatsync", "demo"))).toContain("state.json");
+    const demo = join(cwd, ".chatsync", "demo");
+    expect((await readdir(demo)).sort()).toEqual(["quickstart.yaml", "secrets", "state.json"]);
+    // Not .chatsync/demo/.chatsync/secrets/, a second .chatsync nested in the first.
+    expect(await readdir(join(demo, "secrets"))).toEqual(["location-events.whsec"]);
   });
 });

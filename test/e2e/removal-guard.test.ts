@@ -73,6 +73,49 @@ describe("removal guard", () => {
     expect(await ws.emu.control.writesSince(before)).toEqual([]);
   });
 
+  it("plan warns about what apply will refuse, naming the one flag that lifts it, in every output format", async () => {
+    // The input: two of three people removed from a group (one newcomer added). Apply
+    // said "raise --max-removals N or pass --allow-removals", yet --max-removals 50 was refused.
+    await write([person(0), person(1), person(2)]);
+    const grow = await ws.apply(["--auto-approve", "--allow-removals"]);
+    expect(grow.code, describeRun(grow)).toBe(0);
+    await write([person(0), person(3)]);
+    const human = await ws.plan();
+    expect(human.code, describeRun(human)).toBe(0);
+    expect(human.stdout).toContain(
+      "warning: chat.crowd: removes 2 of 3 participants (more than half of the roster); apply refuses this unless --allow-removals",
+    );
+    const json = await ws.plan(["--json"]);
+    expect(JSON.parse(json.stdout).warnings).toContainEqual(
+      expect.objectContaining({
+        address: "chat.crowd",
+        code: "REMOVAL_GUARD",
+        lifted_by: "--allow-removals",
+      }),
+    );
+    const md = await ws.plan(["--markdown"]);
+    expect(md.stdout).toMatch(/#### Warnings[\s\S]*chat\.crowd[\s\S]*unless --allow-removals/);
+
+    const raised = await ws.apply(["--auto-approve", "--max-removals", "50"]);
+    expect(raised.code, describeRun(raised)).toBe(1);
+    expect(raised.stderr).toContain("apply refuses this unless --allow-removals");
+    expect(raised.stderr).not.toContain("raise --max-removals");
+    const allowed = await ws.apply(["--auto-approve", "--allow-removals"]);
+    expect(allowed.code, describeRun(allowed)).toBe(0);
+    // Back to the seven-person roster the next test starts from.
+    await write(PEOPLE.slice(0, 7));
+    expect((await ws.apply(["--auto-approve"])).code).toBe(0);
+    await write([person(0), person(1), person(2)]);
+  });
+
+  it("a plan with more total removals than --max-removals names the exact value that lifts it", async () => {
+    const r = await ws.plan(["--max-removals", "2"]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toContain(
+      "the plan removes 4 participants in total (--max-removals is 2); apply refuses this unless --max-removals 4 or --allow-removals",
+    );
+  });
+
   it("--allow-removals lets the large removal through", async () => {
     const r = await ws.apply(["--auto-approve", "--allow-removals"]);
     expect(r.code, describeRun(r)).toBe(0);

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
@@ -55,16 +55,33 @@ describe.skipIf(!existsSync(bin))("chatsync emulator (binary; run `npm run build
     expect(await cli.exited).toBe(0);
   });
 
-  it("generates a token and two lines by default, and stops on SIGINT", async () => {
+  it("generates a token and owns the examples' two lines by default, and stops on SIGINT", async () => {
     const cli = startCli(["--port", "0", "--rate-limit", "50", "--async-ms", "0"]);
     const line = JSON.parse(await cli.firstLine);
     expect(line.token).toEqual(expect.any(String));
-    expect(line.phone_numbers).toHaveLength(2);
-    for (const p of line.phone_numbers) expect(p).toMatch(/^\+1202555\d{4}$/);
+    // The lines every example sends from: a first plan against it must not fail with
+    // "from +12025550100 is not a line of this account".
+    expect(line.phone_numbers).toEqual(["+12025550100", "+12025550101"]);
+    // The control API URL the banner advertises answers with the list of routes.
+    const origin = new URL(line.base_url).origin;
+    await expect.poll(() => cli.stderr()).toContain(`Control API: ${origin}/__emulator/`);
+    const control = await fetch(`${origin}/__emulator/`);
+    expect(control.status).toBe(200);
+    expect(((await control.json()) as { routes: Array<{ path: string }> }).routes).toContainEqual(
+      expect.objectContaining({ method: "POST", path: "/__emulator/simulate" }),
+    );
     const unauth = await fetch(`${line.base_url}/v3/chats`);
     expect(unauth.status).toBe(401);
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(0);
+  });
+
+  it("--help states the defaults of --token and --phone-number once, in words", async () => {
+    const r = spawnSync(process.execPath, [bin, "emulator", "--help"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const help = r.stdout;
+    expect(help).not.toContain("(default: [])");
+    expect(help.replace(/\s+/g, " ")).toContain("else +12025550100 and +12025550101)");
   });
 
   it("exits 1 with a clear message for a bad flag value", async () => {

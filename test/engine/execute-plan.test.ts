@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Chat, CreateChatRequest } from "../../src/api-wire/types.js";
 import { executePlan, type ExecutorApi } from "../../src/sync-engine/apply/execute-plan.js";
 import { silentProgress } from "../../src/sync-engine/apply/progress-reporter.js";
@@ -699,7 +699,8 @@ describe("executor", () => {
     expect(text).not.toContain("whsec_");
     expect(JSON.parse(text).resources["webhook.h"]).toMatchObject({
       id: "w1",
-      applied: { secret_file: secretFile },
+      // Relative to the state file's folder, so a moved checkout is not a changed setting.
+      applied: { secret_file: relative(dirname(statePath), secretFile) },
     });
   });
 

@@ -40,14 +40,37 @@ describe("removal guard", () => {
   it("refuses removing more than half of a chat's roster", () => {
     const r = checkRemovals(removalPlan([A, B], [A, B, C, D, E]));
     expect(r.ok).toBe(false);
-    expect(r.violations[0]).toMatch(/chat\.eng: removes 3 of 5 participants/);
+    expect(r.violations[0]).toEqual({
+      address: "chat.eng",
+      message: "removes 3 of 5 participants (more than half of the roster)",
+      // No --max-removals value lifts the half-roster rule, so the hint must not offer one.
+      lifted_by: "--allow-removals",
+    });
+    expect(checkRemovals(removalPlan([A, B], [A, B, C, D, E]), { maxRemovals: 50 }).ok).toBe(false);
+  });
+
+  it("is evaluated by the plan itself: a warning naming the flag that lifts it", () => {
+    const p = removalPlan([A, B], [A, B, C, D, E]);
+    expect(p.warnings).toContainEqual({
+      address: "chat.eng",
+      code: "REMOVAL_GUARD",
+      lifted_by: "--allow-removals",
+      message:
+        "removes 3 of 5 participants (more than half of the roster); apply refuses this unless --allow-removals",
+    });
+    // Within the limits: no guard warning.
+    const fine = removalPlan([A, B, C, D], [A, B, C, D, E]);
+    expect(fine.warnings.filter((w) => w.code === "REMOVAL_GUARD")).toEqual([]);
   });
 
   it("refuses more than --max-removals in total, unless --allow-removals", () => {
     const live = many(30);
     const p = removalPlan(live.slice(0, 18), live);
     expect(checkRemovals(p).violations).toEqual([
-      "the plan removes 12 participants in total (limit 10)",
+      {
+        message: "the plan removes 12 participants in total (--max-removals is 10)",
+        lifted_by: "--max-removals 12 or --allow-removals",
+      },
     ]);
     expect(checkRemovals(p, { maxRemovals: 12 }).ok).toBe(true);
     expect(checkRemovals(p, { allowRemovals: true }).ok).toBe(true);
@@ -71,7 +94,10 @@ describe("removal guard", () => {
       liveFingerprint: "fp",
     });
     expect(checkRemovals(p, { maxRemovals: 2 }).violations).toEqual([
-      "the plan leaves 3 chats (limit 2)",
+      {
+        message: "the plan leaves 3 chats (--max-removals is 2)",
+        lifted_by: "--max-removals 3 or --allow-removals",
+      },
     ]);
   });
 });

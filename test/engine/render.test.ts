@@ -209,7 +209,7 @@ describe("JSON renderer", () => {
     const ok = validate(doc);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
-    expect(doc.format_version).toBe("1");
+    expect(doc.format_version).toBe("2");
   });
 
   it("the schema rejects a document that breaks it", () => {

@@ -6,18 +6,20 @@
 import type { Command } from "commander";
 import {
   addEngineOptions,
+  addRemovalGuardOptions,
   checkReplace,
   checkTargets,
   parsePositiveInt,
+  readRemovalGuard,
   useColor,
   type EngineFlags,
+  type RemovalGuardFlags,
 } from "../engine-options.js";
+import { markWrittenAsJson } from "../cli-error.js";
 
-interface ApplyFlags extends EngineFlags {
+interface ApplyFlags extends EngineFlags, RemovalGuardFlags {
   autoApprove?: boolean;
   parallelism?: string;
-  maxRemovals?: string;
-  allowRemovals?: boolean;
   confirmTimeout?: string;
 }
 
@@ -32,14 +34,10 @@ export function registerApply(program: Command): void {
     .option("--auto-approve", "do not ask for approval (required without a terminal)")
     .option("--parallelism <n>", "addresses applied at once (default 4)")
     .option(
-      "--max-removals <n>",
-      "refuse a plan removing more participants in total, or leaving more chats, than N (default 10), or more than half of any chat's roster",
-    )
-    .option("--allow-removals", "skip the removal guard")
-    .option(
       "--confirm-timeout <seconds>",
       "how long to wait for queued changes to show in a read (default 30)",
     );
+  addRemovalGuardOptions(cmd);
   addEngineOptions(cmd).action(async (paths: string[], flags: ApplyFlags, command: Command) => {
     await runApplyCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
   });
@@ -49,7 +47,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   const targets = checkTargets(flags.target);
   const replace = checkReplace(flags.replace);
   const parallelism = parsePositiveInt("--parallelism", flags.parallelism, 4);
-  const maxRemovals = parsePositiveInt("--max-removals", flags.maxRemovals, 10, 0);
+  const { maxRemovals, allowRemovals } = readRemovalGuard(flags);
   const confirmTimeoutMs = parsePositiveInt("--confirm-timeout", flags.confirmTimeout, 30) * 1000;
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const cwd = process.cwd();
@@ -85,13 +83,15 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
       replace,
       parallelism,
       maxRemovals,
-      allowRemovals: flags.allowRemovals === true,
+      allowRemovals,
       confirmTimeoutMs,
       progress,
       onPlan: (plan) => {
         if (!flags.json) process.stdout.write(engine.renderPlanHuman(plan, { color: colorOut }));
       },
-      approve: async () => (flags.autoApprove ? true : askApproval(process.stdin, process.stderr)),
+      // A saved plan was reviewed when it was made: applying it is the approval (as in Terraform).
+      approve: async () =>
+        flags.autoApprove || input.savedPlan ? true : askApproval(process.stdin, process.stderr),
     });
   } catch (err) {
     if (err instanceof engine.ApplyFailedError && flags.json) {
@@ -114,6 +114,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
         `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: refused ? "refused" : "error", error }, null, 2)}\n`,
       );
     }
+    if (flags.json) markWrittenAsJson(err);
     // main prints the message (and, with --debug, this error's own stack).
     throw err;
   } finally {

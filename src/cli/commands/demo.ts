@@ -5,8 +5,9 @@
  * is left to do.
  *
  * Every run starts over: `.chatsync/demo/` under the current directory is wiped, the emulator
- * account starts empty, and the example is copied there so secret files and state land in that
- * gitignored folder instead of next to the example. Running it twice gives the same output.
+ * account starts empty, and the example is copied there so state (`state.json`) and secrets
+ * (`secrets/`) land in that gitignored folder instead of next to the example. Running it twice
+ * gives the same output.
  */
 import type { Command } from "commander";
 import { CliError } from "../cli-error.js";
@@ -38,7 +39,7 @@ export function registerDemo(program: Command): void {
 export async function runDemo(options: DemoOptions = {}): Promise<void> {
   // Everything heavy is imported here, so `chatsync --version` never pays for it.
   const { access, cp, mkdir, rm } = await import("node:fs/promises");
-  const { basename, join, resolve } = await import("node:path");
+  const { basename, dirname, join, resolve } = await import("node:path");
   const { fileURLToPath } = await import("node:url");
   const engine = await import("../../sync-engine/index.js");
   const { LinqClient } = await import("../../sync-engine/client/linq-client.js");
@@ -66,11 +67,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
   const { useColor } = await import("../engine-options.js");
   const color = useColor({ color: true }, process.stdout);
   const say = (text: string) => process.stdout.write(`${text}\n`);
-  const { state: desired } = await loadDesired([config], {
+  const loaded = await loadDesired([config], {
     cwd: dir,
     color,
     warn: (t) => process.stderr.write(t),
   });
+  // The example's default secret_file (.chatsync/secrets/ beside the copied example) would nest
+  // a second .chatsync/ in the demo folder; the demo keeps its secrets in <dir>/secrets/.
+  const nested = join(dir, ".chatsync", "secrets");
+  const desired = {
+    ...loaded.state,
+    webhooks: Object.fromEntries(
+      Object.entries(loaded.state.webhooks).map(([key, w]) => [
+        key,
+        w.secret_file !== undefined && dirname(w.secret_file) === nested
+          ? { ...w, secret_file: join(dir, "secrets", basename(w.secret_file)) }
+          : w,
+      ]),
+    ),
+  };
 
   // The emulator owns exactly the lines the example sends from.
   const emulator = await startEmulator({

@@ -10,8 +10,8 @@ import type { FaultSettings } from "../../emulator/index.js";
 interface EmulatorFlags {
   host: string;
   port: string;
-  token: string[];
-  phoneNumber: string[];
+  token?: string[];
+  phoneNumber?: string[];
   data?: string;
   rateLimit?: string;
   rateLimitBurst?: string;
@@ -22,7 +22,7 @@ interface EmulatorFlags {
   deliverRemoteWebhooks?: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -59,17 +59,16 @@ export function registerEmulator(program: Command): void {
     )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on; 0 picks a free port", "4010")
+    // No commander default: the text says what the default is, and "(default: [])" misled.
     .option(
       "--token <token>",
-      "accepted bearer token (repeatable; default: one generated token)",
+      "accepted bearer token, repeatable (default: the --data file's, else one generated and printed)",
       collect,
-      [],
     )
     .option(
       "--phone-number <e164>",
-      "line the tokens own (repeatable; default: two generated numbers)",
+      "line the tokens own, repeatable (default: the --data file's, else +12025550100 and +12025550101)",
       collect,
-      [],
     )
     .option("--data <file>", "persist the account as JSON in this file")
     .option(
@@ -106,8 +105,8 @@ export function registerEmulator(program: Command): void {
         emulator = await startEmulator({
           host: flags.host,
           port,
-          ...(flags.token.length > 0 ? { tokens: flags.token } : {}),
-          ...(flags.phoneNumber.length > 0 ? { phoneNumbers: flags.phoneNumber } : {}),
+          ...(flags.token ? { tokens: flags.token } : {}),
+          ...(flags.phoneNumber ? { phoneNumbers: flags.phoneNumber } : {}),
           ...(flags.data === undefined ? {} : { dataFile: flags.data }),
           ...(rps === undefined || rps === 0
             ? {}

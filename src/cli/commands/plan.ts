@@ -6,14 +6,17 @@
 import type { Command } from "commander";
 import {
   addEngineOptions,
+  addRemovalGuardOptions,
   checkReplace,
   checkTargets,
+  readRemovalGuard,
   useColor,
   type EngineFlags,
+  type RemovalGuardFlags,
 } from "../engine-options.js";
-import { CliError } from "../cli-error.js";
+import { CliError, markWrittenAsJson } from "../cli-error.js";
 
-interface PlanFlags extends EngineFlags {
+interface PlanFlags extends EngineFlags, RemovalGuardFlags {
   out?: string;
   detailedExitcode?: boolean;
   markdown?: boolean;
@@ -34,6 +37,7 @@ export function registerPlan(program: Command): void {
     .option("--detailed-exitcode", "exit 0 = no changes, 2 = changes, 1 = error")
     .option("--markdown", "render the plan as a pull-request comment")
     .option("--refresh-only", "show drift only; propose no changes");
+  addRemovalGuardOptions(cmd);
   addEngineOptions(cmd).action(async (paths: string[], flags: PlanFlags, command: Command) => {
     await runPlanCommand(paths, { ...flags, debug: command.optsWithGlobals().debug === true });
   });
@@ -44,6 +48,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
     throw new CliError("--json and --markdown exclude each other; pick one output format");
   const targets = checkTargets(flags.target);
   const replace = checkReplace(flags.replace);
+  const removalGuard = readRemovalGuard(flags);
   const { readEngineInput, openSessionFor } = await import("../engine-run.js");
   const cwd = process.cwd();
   const { input, lock } = await readEngineInput(paths, flags, {
@@ -68,6 +73,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
         destroy: flags.destroy === true,
         replace,
         refreshOnly: flags.refreshOnly === true,
+        removalGuard,
       });
     } finally {
       await session.close();
@@ -76,24 +82,34 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
     await lock.release();
   }
 
+  const { planRelativeTo, targetFlags, shellLine } = await import("../saved-plan.js");
+  // Printed for the working directory: a plan piped into a file there applies as it is.
+  const planJson = () => engine.renderPlanJson(planRelativeTo(plan, cwd));
   if (plan.errors.length > 0) {
     // Machine and PR-comment outputs still get their document, so CI can show the errors.
-    if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+    if (flags.json) process.stdout.write(planJson());
     else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
-    throw new CliError(
+    const err = new CliError(
       `the plan has ${plan.errors.length} error(s):\n${plan.errors.map((e) => `  - ${e.message}`).join("\n")}`,
     );
+    // The plan document (with its errors) is the --json answer.
+    if (flags.json) markWrittenAsJson(err);
+    throw err;
   }
   if (flags.out) {
-    const [{ default: writeFileAtomic }, { resolve }] = await Promise.all([
+    const [{ default: writeFileAtomic }, { dirname, resolve }] = await Promise.all([
       import("write-file-atomic"),
       import("node:path"),
     ]);
     const out = resolve(cwd, flags.out);
-    await writeFileAtomic(out, engine.renderPlanJson(plan), { mode: 0o600 });
-    process.stderr.write(`Saved the plan to ${out}; apply it with: chatsync apply ${flags.out}\n`);
+    await writeFileAtomic(out, engine.renderPlanJson(planRelativeTo(plan, dirname(out))), {
+      mode: 0o600,
+    });
+    // The hint repeats what chose the account: without --emulator the apply would look for a token.
+    const again = shellLine(["chatsync", "apply", flags.out, ...targetFlags(flags)]);
+    process.stderr.write(`Saved the plan to ${out}; apply it with: ${again}\n`);
   }
-  if (flags.json) process.stdout.write(engine.renderPlanJson(plan));
+  if (flags.json) process.stdout.write(planJson());
   else if (flags.markdown) process.stdout.write(engine.renderPlanMarkdown(plan));
   else
     process.stdout.write(engine.renderPlanHuman(plan, { color: useColor(flags, process.stdout) }));

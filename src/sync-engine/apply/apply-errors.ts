@@ -1,5 +1,6 @@
 /** Errors of a plan/apply run. Each carries a `code` and says what to do next. */
 import type { PlanMessage } from "../plan/plan-types.js";
+import { describeViolation, type RemovalGuardViolation } from "../plan/removal-guard.js";
 import type { ApplyOutcome } from "./execute-plan.js";
 
 export class PlanHasErrorsError extends Error {
@@ -22,10 +23,11 @@ export class StalePlanError extends Error {
 
 export class RemovalGuardError extends Error {
   readonly code = "REMOVAL_GUARD";
-  constructor(readonly violations: string[]) {
+  constructor(readonly violations: RemovalGuardViolation[]) {
+    // Each violation names its own flag: --max-removals never lifts the half-roster rule.
     super(
-      `Refusing to apply: the plan removes more than the removal guard allows:\n${violations.map((v) => `  - ${v}`).join("\n")}\n` +
-        "Check the configuration; if the removals are intended, raise --max-removals N or pass --allow-removals.",
+      `Refusing to apply: the plan removes more than the removal guard allows:\n${violations.map((v) => `  - ${describeViolation(v)}`).join("\n")}\n` +
+        "Check the configuration; if the removals are intended, rerun with the flag named above.",
     );
     this.name = "RemovalGuardError";
   }

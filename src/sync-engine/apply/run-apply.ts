@@ -144,6 +144,11 @@ export async function runApply(opts: RunApplyOptions): Promise<ApplyResult> {
 }
 
 async function planAndExecute(store: StateStore, opts: RunApplyOptions): Promise<ApplyResult> {
+  const guardOptions = {
+    ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
+    allowRemovals: opts.allowRemovals ?? false,
+  };
+
   // --- get the plan ---
   let plan: Plan;
   let live: LiveSnapshot;
@@ -157,6 +162,7 @@ async function planAndExecute(store: StateStore, opts: RunApplyOptions): Promise
       targets: opts.targets ?? [],
       destroy: opts.destroy ?? false,
       replace: opts.replace ?? [],
+      removalGuard: guardOptions,
       ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
       ...(opts.stateHints ? { stateHints: opts.stateHints } : {}),
       ...(opts.fileExists ? { fileExists: opts.fileExists } : {}),
@@ -191,10 +197,7 @@ async function planAndExecute(store: StateStore, opts: RunApplyOptions): Promise
   }
 
   // --- sanity-check the changes ---
-  const guard = checkRemovals(plan, {
-    ...(opts.maxRemovals !== undefined ? { maxRemovals: opts.maxRemovals } : {}),
-    allowRemovals: opts.allowRemovals ?? false,
-  });
+  const guard = checkRemovals(plan, guardOptions);
   if (!guard.ok) throw new RemovalGuardError(guard.violations);
   if (opts.approve && !(await opts.approve(plan))) throw new ApplyNotApprovedError();
 

@@ -48,8 +48,43 @@ export class DocumentContext {
       : `${this.doc.origin} (${toJsonPointer(path) || "/"})`;
   }
 
+  /**
+   * Where `needle` starts inside the value at `path`, found in the source from the value's
+   * start (so the caret sits under a URL inside a message); the value's start otherwise.
+   */
+  positionWithin(path: DocPath, needle: string): Position | undefined {
+    const start = this.position(path);
+    const text = this.doc.sourceText;
+    if (!start || text === undefined || needle === "") return start;
+    let offset = 0;
+    for (let line = 1; line < start.line; line++) {
+      const next = text.indexOf("\n", offset);
+      if (next < 0) return start;
+      offset = next + 1;
+    }
+    const found = text.indexOf(needle, offset + start.column - 1);
+    if (found < 0) return start;
+    const lineStart = text.lastIndexOf("\n", found - 1) + 1;
+    let line = 1;
+    for (let i = text.indexOf("\n"); i >= 0 && i < found; i = text.indexOf("\n", i + 1)) line++;
+    return { line, column: found - lineStart + 1 };
+  }
+
+  /** An error whose caret points at `needle` inside the value at `path`. */
+  errorWithin(path: DocPath, needle: string, message: string): void {
+    this.push("error", path, message, this.positionWithin(path, needle));
+  }
+
   report(severity: Severity, path: DocPath, message: string, at: Anchor = "value"): void {
-    const pos = this.position(path, at);
+    this.push(severity, path, message, this.position(path, at));
+  }
+
+  private push(
+    severity: Severity,
+    path: DocPath,
+    message: string,
+    pos: Position | undefined,
+  ): void {
     this.sink.push({
       severity,
       message,

@@ -30,6 +30,11 @@ export function normalizeHandleList(
   let ok = true;
   const firstIndex = new Map<string, number>();
   for (const [i, item] of items.entries()) {
+    // A hole is an item the schema already refused (see CheckedDocument.usableFields).
+    if (item === undefined) {
+      ok = false;
+      continue;
+    }
     const path = [...listPath, i];
     const n = rules.normalize(String(item));
     if (!n.ok) {

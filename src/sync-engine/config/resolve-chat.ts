@@ -1,8 +1,10 @@
 /**
  * One `chats:` entry → a DesiredChat, with every rule the API would enforce at creation
- * (linq-api-v3.md §5.1.1, §6, §7) checked first. The entry has already passed the schema.
+ * (linq-api-v3.md §5.1.1, §6, §7) checked first. An entry the schema refused comes here too,
+ * without its refused fields (see CheckedDocument.usableFields), so its handles and messages
+ * are checked in the same pass; a field that is absent is simply not checked.
  */
-import { checkMessageContent, GroupRules } from "../../api-wire/message-rules.js";
+import { checkMessageContent, findUrlInText, GroupRules } from "../../api-wire/message-rules.js";
 import type { DesiredChat, DesiredDirectChat, DesiredGroupChat } from "../model/desired-state.js";
 import type { DocumentContext } from "./document-context.js";
 import { normalizeHandle, normalizePhoneNumber } from "./handle-normalization.js";
@@ -49,10 +51,11 @@ function checkWelcomeMessage(ctx: DocumentContext, key: string, text: string): b
     { firstMessage: true },
   );
   if (!violation) return true;
-  ctx.error(
-    ["chats", key, "welcome_message"],
-    `chats.${key}.welcome_message: ${lowerFirst(violation.message)}; the API would refuse to create the chat (error ${violation.code})`,
-  );
+  const message = `chats.${key}.welcome_message: ${lowerFirst(violation.message)}; the API would refuse to create the chat (error ${violation.code})`;
+  // The caret goes under the URL itself: in a long message, the start of it says little.
+  const url = findUrlInText(text);
+  if (url !== undefined) ctx.errorWithin(["chats", key, "welcome_message"], url, message);
+  else ctx.error(["chats", key, "welcome_message"], message);
   return false;
 }
 
@@ -81,7 +84,7 @@ export function resolveChat(
 ): DesiredChat | undefined {
   const from = resolveFrom(ctx, key, raw, defaults);
   const welcome = raw.welcome_message as string;
-  const welcomeOk = checkWelcomeMessage(ctx, key, welcome);
+  const welcomeOk = typeof welcome === "string" && checkWelcomeMessage(ctx, key, welcome);
   const common = {
     key,
     welcome_message: welcome,
@@ -91,7 +94,9 @@ export function resolveChat(
   };
 
   if (raw.type === "group") {
-    const participants = resolveParticipants(ctx, key, raw.participants as unknown[], from);
+    const participants = Array.isArray(raw.participants)
+      ? resolveParticipants(ctx, key, raw.participants, from)
+      : undefined;
     const onDelete =
       (raw.on_delete as DesiredGroupChat["on_delete"] | undefined) ?? defaults.on_delete;
     if (
@@ -123,10 +128,13 @@ export function resolveChat(
     return chat;
   }
 
-  // Direct chat.
+  if (raw.type !== "direct") return undefined;
   let to: string | undefined;
-  const n = normalizeHandle(String(raw.to));
-  if (!n.ok) {
+  // Absent: missing or refused by the schema, which said so.
+  const n = typeof raw.to === "string" ? normalizeHandle(raw.to) : undefined;
+  if (n === undefined) {
+    to = undefined;
+  } else if (!n.ok) {
     ctx.error(["chats", key, "to"], `chats.${key}.to: ${n.reason}`);
   } else if (from !== undefined && n.value === from) {
     ctx.error(

@@ -69,6 +69,32 @@ class CheckedDocument {
     return this.issues.some((i) => startsWith(i.path, prefix));
   }
 
+  /**
+   * An entry the schema refused, reduced to what can still be checked: fields with an issue
+   * of their own are dropped, list items with one become holes (undefined), so the rules of
+   * the next stage report the other mistakes in the same pass and nothing twice.
+   */
+  usableFields(path: DocPath, raw: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(raw)) {
+      const at = [...path, field];
+      if (Array.isArray(value)) {
+        if (
+          this.issues.some(
+            (i) => i.path.length === at.length && startsWith(i.path, at) && i.at === "key",
+          )
+        )
+          continue;
+        out[field] = value.map((item, n) =>
+          this.hasIssuesUnder([...at, n]) ? undefined : (item as unknown),
+        );
+      } else if (!this.hasIssuesUnder(at)) {
+        out[field] = value;
+      }
+    }
+    return out;
+  }
+
   section(name: Section): Record<string, unknown> | undefined {
     const section = this.value?.[name];
     if (!isRecord(section) || this.issues.some((i) => i.path.length <= 1 && i.path[0] === name))
@@ -211,6 +237,19 @@ function checkSharedContactCards(
   }
 }
 
+/**
+ * One pass (issue 11): an entry the schema refused still gets its handles, URLs and messages
+ * checked where they parse. What the rules build from it is dropped: the file is invalid.
+ */
+function checkRefusedEntry(
+  doc: CheckedDocument,
+  path: DocPath,
+  raw: unknown,
+  rules: (usable: Record<string, unknown>) => unknown,
+): void {
+  if (isRecord(raw)) rules(doc.usableFields(path, raw));
+}
+
 export function resolveDocuments(docs: SourceDocument[]): {
   state?: DesiredState;
   diagnostics: Diagnostic[];
@@ -246,7 +285,12 @@ export function resolveDocuments(docs: SourceDocument[]): {
         continue;
       }
       declared.contact_cards.set(phone, { doc, path });
-      if (doc.hasIssuesUnder(path)) continue;
+      if (doc.hasIssuesUnder(path)) {
+        checkRefusedEntry(doc, path, raw, (usable) =>
+          resolveContactCard(doc.ctx, key, phone, usable),
+        );
+        continue;
+      }
       const card = resolveContactCard(doc.ctx, key, phone, raw as Record<string, unknown>);
       if (card) cards.set(phone, card);
     }
@@ -259,7 +303,19 @@ export function resolveDocuments(docs: SourceDocument[]): {
         continue;
       }
       declared.chats.set(key, { doc, path });
-      if (doc.hasIssuesUnder(path)) continue;
+      if (doc.hasIssuesUnder(path)) {
+        checkRefusedEntry(doc, path, raw, (usable) => {
+          // A line the schema refused is not "missing": say nothing more about it.
+          const refusedFrom = isRecord(raw) && raw.from !== undefined && usable.from === undefined;
+          resolveChat(
+            doc.ctx,
+            key,
+            usable,
+            refusedFrom ? { ...defaults, from: undefined, fromInvalid: true } : defaults,
+          );
+        });
+        continue;
+      }
       const chat = resolveChat(doc.ctx, key, raw as Record<string, unknown>, defaults);
       if (chat) chats.set(key, { chat, at: { doc, path } });
     }
@@ -272,7 +328,10 @@ export function resolveDocuments(docs: SourceDocument[]): {
         continue;
       }
       declared.webhooks.set(key, { doc, path });
-      if (doc.hasIssuesUnder(path)) continue;
+      if (doc.hasIssuesUnder(path)) {
+        checkRefusedEntry(doc, path, raw, (usable) => resolveWebhook(doc.ctx, key, usable));
+        continue;
+      }
       const hook = resolveWebhook(doc.ctx, key, raw as Record<string, unknown>);
       if (hook) webhooks.set(key, { hook, at: { doc, path } });
     }

@@ -1,4 +1,7 @@
-/** One `webhooks:` entry → a DesiredWebhook (linq-api-v3.md §5.7, §9). Schema already passed. */
+/**
+ * One `webhooks:` entry → a DesiredWebhook (linq-api-v3.md §5.7, §9). An entry the schema
+ * refused comes without its refused fields, so what parses is still checked in one pass.
+ */
 import { isAbsolute, join, resolve } from "node:path";
 import type { DesiredWebhook } from "../model/desired-state.js";
 import type { DocumentContext } from "./document-context.js";
@@ -52,8 +55,12 @@ export function resolveWebhook(
   raw: RawWebhook,
 ): DesiredWebhook | undefined {
   const targetUrl = raw.target_url as string;
-  const url = parseDeclaredUrl(ctx, ["webhooks", key, "target_url"], targetUrl);
-  if (url) checkPayloadVersion(ctx, key, url, raw.events as string[]);
+  const url =
+    typeof targetUrl === "string"
+      ? parseDeclaredUrl(ctx, ["webhooks", key, "target_url"], targetUrl)
+      : undefined;
+  const events = Array.isArray(raw.events) ? (raw.events as string[]) : [];
+  if (url) checkPayloadVersion(ctx, key, url, events);
 
   const phones = normalizeHandleList(
     ctx,
@@ -65,7 +72,7 @@ export function resolveWebhook(
   return {
     key,
     target_url: targetUrl,
-    events: [...new Set(raw.events as string[])].sort(),
+    events: [...new Set(events)].sort(),
     phone_numbers: phones,
     active: (raw.active as boolean | undefined) ?? true,
     secret_file: resolveSecretFile(key, raw, ctx.doc.baseDir),

@@ -10,6 +10,8 @@ import {
   type Address,
   type DesiredState,
 } from "../model/desired-state.js";
+import { dirname, isAbsolute } from "node:path";
+import { didYouMean } from "../config/did-you-mean.js";
 import type { LiveSnapshot } from "../refresh/live-snapshot.js";
 import type { CreatedChatMatch } from "../refresh/find-created-chat.js";
 import type { ResourceState, StateDocument } from "../state/state-types.js";
@@ -25,6 +27,12 @@ import {
   type ResourceChange,
   type ResourceKind,
 } from "./plan-types.js";
+import {
+  REMOVAL_GUARD_CODE,
+  checkRemovals,
+  describeViolation,
+  type RemovalGuardOptions,
+} from "./removal-guard.js";
 
 export interface PlanOptions {
   /** Limit the plan to these addresses (empty: everything). */
@@ -35,6 +43,8 @@ export interface PlanOptions {
   refreshOnly?: boolean;
   /** Addresses to delete and create anew (webhooks: rotates the signing secret). */
   replace?: readonly string[];
+  /** The limits apply will enforce; the plan warns about what they would refuse. */
+  removalGuard?: RemovalGuardOptions;
 }
 
 export interface PlanInput {
@@ -148,7 +158,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const t of targets) {
     if (!addresses.has(t))
       errors.push({
-        message: `--target ${t} matches nothing declared or managed (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)`,
+        message: `--target ${t} matches nothing declared or managed${didYouMean(t, [...addresses].sort())} (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)`,
       });
   }
 
@@ -216,6 +226,7 @@ export function buildPlan(input: PlanInput): Plan {
               : (live.secret_files_present[d.secret_file] ?? false),
           destroying,
           forceReplace: (opts.replace ?? []).includes(address),
+          ...(isAbsolute(input.statePath) ? { stateDir: dirname(input.statePath) } : {}),
         });
         // An adopted subscription is claimed from now on, so a second declaration with the same URL cannot adopt it too.
         const adopted = out.change?.steps.find((s) => s.op === "adopt_webhook");
@@ -251,6 +262,16 @@ export function buildPlan(input: PlanInput): Plan {
 
   // --- refresh-only: report, propose nothing ---
   const proposed = opts.refreshOnly ? [] : changes;
+
+  // --- sanity-check the changes: say now what apply's removal guard will refuse ---
+  for (const v of checkRemovals({ changes: proposed }, opts.removalGuard).violations) {
+    warnings.push({
+      ...(v.address ? { address: v.address } : {}),
+      message: describeViolation(v, false),
+      code: REMOVAL_GUARD_CODE,
+      lifted_by: v.lifted_by,
+    });
+  }
   return {
     kind: PLAN_KIND,
     format_version: PLAN_FORMAT_VERSION,
@@ -262,7 +283,7 @@ export function buildPlan(input: PlanInput): Plan {
       replace: [...(opts.replace ?? [])],
     },
     scope,
-    state: { path: input.statePath, lineage: state.lineage, serial: state.serial },
+    state: { location: input.statePath, lineage: state.lineage, serial: state.serial },
     live_fingerprint: input.liveFingerprint,
     changes: proposed,
     records: opts.refreshOnly ? [] : records,

@@ -17,6 +17,7 @@
 import type { WebhookSubscription } from "../../api-wire/types.js";
 import type { Address, DesiredWebhook } from "../model/desired-state.js";
 import type { AppliedWebhook, WebhookResourceState } from "../state/state-types.js";
+import { isAbsolute, relative } from "node:path";
 import type { DiffOutcome } from "./diff-chats.js";
 import type { Drift, PlanMessage, ResourceChange, Step } from "./plan-types.js";
 
@@ -33,6 +34,11 @@ export interface WebhookDiffInput {
   /** `--replace` names this address: delete and create anew (rotates the signing secret). */
   forceReplace?: boolean;
   destroying?: boolean;
+  /**
+   * The state file's folder: the state records secret_file relative to it, so a moved
+   * checkout or a CI runner's other path is not a changed setting. Absent: kept as declared.
+   */
+  stateDir?: string;
 }
 
 const RULE_CREATE =
@@ -40,13 +46,17 @@ const RULE_CREATE =
 const RULE_UPDATE = "§5.7.4 partial update; the secret cannot be changed";
 const RULE_DELETE = "§5.7.5 delete subscription";
 
-function appliedFrom(d: DesiredWebhook): AppliedWebhook {
+function appliedFrom(d: DesiredWebhook, stateDir?: string): AppliedWebhook {
+  const secretFile =
+    d.secret_file !== undefined && stateDir !== undefined && isAbsolute(d.secret_file)
+      ? relative(stateDir, d.secret_file)
+      : d.secret_file;
   return {
     target_url: d.target_url,
     events: [...d.events].sort(),
     phone_numbers: [...d.phone_numbers].sort(),
     active: d.active,
-    ...(d.secret_file !== undefined ? { secret_file: d.secret_file } : {}),
+    ...(secretFile !== undefined ? { secret_file: secretFile } : {}),
   };
 }
 
@@ -147,7 +157,7 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
     return { change, drift: [], warnings, errors };
   }
 
-  const want = appliedFrom(desired);
+  const want = appliedFrom(desired, input.stateDir);
   const secretMissing = desired.secret_file !== undefined && !input.secretFilePresent;
   const adoptable = !byId
     ? input.live.find((s) => s.target_url === desired.target_url && !input.claimed.has(s.id))

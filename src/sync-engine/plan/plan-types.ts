@@ -8,7 +8,7 @@
 import type { Address } from "../model/desired-state.js";
 import type { AppliedChat, AppliedContactCard, AppliedWebhook } from "../state/state-types.js";
 
-export const PLAN_FORMAT_VERSION = "1";
+export const PLAN_FORMAT_VERSION = "2";
 export const PLAN_KIND = "chatsync-plan";
 
 export type ResourceKind = "chat" | "webhook" | "contact_card";
@@ -128,6 +128,10 @@ export interface Drift {
 export interface PlanMessage {
   address?: Address;
   message: string;
+  /** Set on warnings a machine may act on, e.g. `REMOVAL_GUARD`. */
+  code?: string;
+  /** For `REMOVAL_GUARD`: the exact apply flag(s) that lift it. */
+  lifted_by?: string;
 }
 
 export interface PlanSummary {
@@ -147,8 +151,12 @@ export interface Plan {
   options: { refresh_only: boolean; destroy: boolean; targets: string[]; replace?: string[] };
   /** Every address the refresh covered; applying a saved plan refreshes the same scope to compare fingerprints. */
   scope: string[];
-  /** The state the plan was made from; a saved plan is refused when it moved on. */
-  state: { path: string; lineage: string; serial: number };
+  /**
+   * The state the plan was made from; a saved plan is refused when it moved on. `location` is
+   * the state file's path — relative to the plan file's folder in a saved plan, so the plan
+   * finds its state wherever the checkout lives — or a backend URL (never with a password).
+   */
+  state: { location: string; lineage: string; serial: number };
   /** Hash of the refreshed live objects; a saved plan is refused when a new refresh differs. */
   live_fingerprint: string;
   changes: ResourceChange[];

@@ -11,6 +11,7 @@ import {
   summaryLine,
 } from "./describe-step.js";
 import type { Plan } from "./plan-types.js";
+import { planForReviewers } from "./reviewer-text.js";
 
 export interface HumanRenderOptions {
   color: boolean;
@@ -95,7 +96,8 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
 /** GitHub's comment limit is 65,536 characters; stay below it with room for the note. */
 export const MARKDOWN_LIMIT = 65_000;
 
-export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
+export function renderPlanMarkdown(source: Plan, limit = MARKDOWN_LIMIT): string {
+  const plan = planForReviewers(source);
   const head: string[] = [];
   head.push("### chatsync plan", "");
   head.push(
@@ -133,7 +135,7 @@ export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   for (const ch of plan.changes) {
     details.push(`${ACTION_MARKER[ch.action]} ${ch.address} (${ch.action})`);
     for (const s of ch.steps)
-      details.push(`    ${stepMarker(s)} ${describeStep(s)}${s.rule ? `   [${s.rule}]` : ""}`);
+      details.push(`    ${stepMarker(s)} ${describeStep(s)}${s.rule ? ` — ${s.rule}` : ""}`);
   }
   const note =
     "\n\n> Output truncated to fit a pull-request comment. Run `chatsync plan` locally or save it with `--out plan.json` for the full plan.\n";

@@ -128,6 +128,7 @@ export async function refreshAndPlanWithLive(
       destroy: opts.destroy ?? false,
       refreshOnly: opts.refreshOnly ?? false,
       replace: opts.replace ?? [],
+      ...(opts.removalGuard ? { removalGuard: opts.removalGuard } : {}),
     },
     now: (opts.now ?? (() => new Date()))(),
   });
