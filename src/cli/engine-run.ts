@@ -166,6 +166,7 @@ async function readEngineInputUnlocked(
   }
   const loaded = await loadDesired(paths, {
     cwd: opts.cwd,
+    cache: true,
     color: opts.color,
     warn: (t) => process.stderr.write(t),
   });

@@ -18,6 +18,8 @@ export interface LoadDesiredOptions {
   color: boolean;
   /** Where warnings go. */
   warn: (text: string) => void;
+  /** Reuse the desired state of an unchanged clean configuration (plan and apply; see desired-state-cache). */
+  cache?: boolean;
 }
 
 export function isManifestPath(path: string): boolean {
@@ -48,7 +50,10 @@ export async function loadDesired(
       import("../sync-engine/config/diagnostics.js"),
       import("./desired-state-cache.js"),
     ]);
-  const result = await loadConfig(paths, { cwd: opts.cwd, cache: desiredStateCache });
+  const result = await loadConfig(paths, {
+    cwd: opts.cwd,
+    ...(opts.cache ? { cache: desiredStateCache } : {}),
+  });
   const shown = result.diagnostics.map((d) => {
     const sourceText = d.file !== undefined ? result.sources.get(d.file) : undefined;
     return formatDiagnostic(d, {

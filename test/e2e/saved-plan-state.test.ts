@@ -115,7 +115,15 @@ describe("saved plans and their state", () => {
 
     it("copied into another project with its own state: refused naming both lineages", async () => {
       const other = await tempDir();
-      await writeFile(join(other, "chatsync.yaml"), config(1));
+      // Another project's own chat (other people: the same chat would be refused as a duplicate).
+      await writeFile(
+        join(other, "chatsync.yaml"),
+        stringify({
+          version: 1,
+          defaults: { from: LINE_A },
+          chats: { lobby: { type: "direct", to: person(7), welcome_message: "Hi." } },
+        }),
+      );
       const own = await ws.run(["apply", "--endpoint", ws.emu.baseUrl, "--auto-approve"], {
         cwd: other,
       });
