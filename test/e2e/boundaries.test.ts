@@ -4,10 +4,13 @@
  * host is a `.invalid` name, which fails before any connection.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { describeRun } from "../support/cli.js";
 import {
   createWorkspace,
   exists,
+  fileMode,
   LINE_A,
   person,
   type Workspace,
@@ -65,5 +68,39 @@ describe("token and network (items 1–3)", () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stderr).toMatch(/no such route.*\/api\/partner/);
     expect(r.stderr).not.toMatch(/link or URL/);
+  });
+});
+
+describe("secrets on disk (items 6, 8)", () => {
+  it("item 6: a secret_file that is a directory stops the apply before the subscription is made", async () => {
+    ws = await createWorkspace();
+    const folder = join(ws.dir, "secrets-folder");
+    await mkdir(folder);
+    await ws.writeConfig({
+      version: 1,
+      webhooks: {
+        loc: {
+          target_url: "https://hooks.chatsync.invalid/linq",
+          events: ["location.sharing.started"],
+          secret_file: folder,
+        },
+      },
+    });
+    const r = await ws.apply(["--auto-approve"]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toMatch(/is a directory.*Nothing was created/s);
+    const writes = (await ws.emu.control.requests()).filter((q) => q.method !== "GET");
+    expect(writes).toEqual([]);
+    // Nobody has a secret, so the next plan still proposes the create.
+    const next = await ws.plan(["--detailed-exitcode"]);
+    expect(next.code, describeRun(next)).toBe(2);
+  });
+
+  it("item 8: the embedded emulator's account file (tokens, secrets) is mode 0600", async () => {
+    ws = await createWorkspace();
+    await ws.writeConfig(oneGroup);
+    const r = await ws.run(["apply", ws.configPath, "--emulator", "--auto-approve"]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(await fileMode(join(ws.dir, ".chatsync", "emulator.json"))).toBe(0o600);
   });
 });

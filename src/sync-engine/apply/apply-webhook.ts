@@ -24,6 +24,11 @@ export async function applyWebhookChange(
   const run = async (step: Step): Promise<void> => {
     switch (step.op) {
       case "create_webhook": {
+        // The secret comes only with this response: make sure it can be written before asking.
+        if (step.secret_file) {
+          const warning = await ctx.checkSecretTarget(step.secret_file);
+          if (warning) ctx.warnings.push({ address, message: warning });
+        }
         // Journal first: a create has no idempotency key, and if its response is lost the next
         // run must know that the subscription found by URL is ours, with a secret nobody has.
         res.pending_create = { target_url: step.target_url, started_at: ctx.now().toISOString() };

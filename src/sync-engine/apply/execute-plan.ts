@@ -22,6 +22,7 @@ import { applyWebhookChange, type WebhookApplyApi } from "./apply-webhook.js";
 import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
 import { mapBounded } from "../refresh/refresh-live.js";
+import { checkSecretFileTarget } from "./secret-file.js";
 
 export type ExecutorApi = ChatApplyApi & WebhookApplyApi & ContactCardApplyApi;
 
@@ -30,6 +31,8 @@ export interface ExecuteOptions {
   progress: ProgressReporter;
   confirm: ConfirmOptions;
   writeSecret: (path: string, secret: string) => Promise<void>;
+  /** Default: `checkSecretFileTarget` (secret-file.ts). */
+  checkSecretTarget?: (path: string) => Promise<string | undefined>;
   now?: () => Date;
 }
 
@@ -53,6 +56,7 @@ export async function executePlan(
     confirm: opts.confirm,
     warnings: [],
     writeSecret: opts.writeSecret,
+    checkSecretTarget: opts.checkSecretTarget ?? ((path) => checkSecretFileTarget(path)),
     now: opts.now ?? (() => new Date()),
     cardsNotCreated: new Set(),
     claimedChatIds: new Set(),

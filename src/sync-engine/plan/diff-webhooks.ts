@@ -10,7 +10,8 @@
  *   so a silent rotation would break live deliveries on every run. The plan warns instead;
  *   `--replace webhook.<key>` rotates the secret on purpose.
  * - A secret that never reached `secret_file` — the create's response was lost
- *   (`pending_create` in state, the subscription found by URL) or the run died between the
+ *   (`pending_create` in state, the subscription found by URL; replaced even when an older
+ *   secret file exists, since that file holds a stale secret) or the run died between the
  *   create and the write (an id without `secret`) — is known to nobody, so the subscription is
  *   replaced to obtain one. An adopted subscription's secret belongs to whoever made it. Replacement deletes first because the URL must be free.
  */
@@ -179,11 +180,16 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
   const drift = byId ? driftOf(address, st?.applied, have, want) : [];
 
   // The secret can only be obtained by creating anew: do so when asked, or when nobody has it.
+  // A create whose response was lost made a subscription whose secret nobody has, even when an
+  // older secret file is still on disk (it holds the previous subscription's secret, and every
+  // delivery would then fail verification): replace it whether or not the file exists.
+  const lostCreate =
+    desired.secret_file !== undefined &&
+    !byId &&
+    st?.pending_create !== undefined &&
+    st.pending_create.target_url === desired.target_url;
   const lostInFlight =
-    secretMissing &&
-    (byId
-      ? st?.secret === undefined
-      : st?.pending_create !== undefined && st.pending_create.target_url === desired.target_url);
+    lostCreate || (secretMissing && byId !== undefined && st?.secret === undefined);
   if (secretMissing && !lostInFlight && !input.forceReplace) {
     warnings.push({
       address,
