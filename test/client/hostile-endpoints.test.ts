@@ -211,3 +211,35 @@ describe("item 5: a 200 of the wrong shape is a clear error, not a TypeError", (
     expect(err.message).toMatch(/chats\[0\]\.handles must be array/);
   });
 });
+
+describe("item 11: a server's words reach the terminal escaped", () => {
+  it("flattens and escapes a 502 HTML page that tries to clear the screen", async () => {
+    server = await startScriptedServer((_r, res) => {
+      res.writeHead(502, { "content-type": "text/html" });
+      res.end("<html>\u001b]0;pwned\u0007\u001b[2J\n\nFAKE: Apply complete!</html>");
+    });
+    client = new LinqClient({ token: TOKEN, baseUrl: server.baseUrl, maxRetries: 0 });
+    const err = await rejection(client.listPhoneNumbers());
+    expect(err).toBeInstanceOf(LinqApiError);
+    expect(err.message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(err.message).toContain("\\u001B]0;pwned");
+  });
+
+  it("escapes an error envelope's message and trace id", async () => {
+    // Written by hand: node's own header check would refuse the ESC in x-trace-id.
+    server = await startScriptedServer((_r, res) => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          success: false,
+          error: { status: 400, code: 1005, message: "bad\u202e\nthing" },
+          trace_id: "t\u001b[2Jrace",
+        }),
+      );
+    });
+    client = new LinqClient({ token: TOKEN, baseUrl: server.baseUrl });
+    const err = (await rejection(client.listPhoneNumbers())) as LinqApiError;
+    expect(err.apiMessage).toBe("bad\\u202E thing");
+    expect(err.traceId).toBe("t\\u001B[2Jrace");
+  });
+});

@@ -18,7 +18,11 @@ import { isQueuedChange } from "../state/state-types.js";
 import { applyChatChange, type ChatApplyApi } from "./apply-chat.js";
 import type { ApplyContext } from "./apply-context.js";
 import { applyContactCardChange, type ContactCardApplyApi } from "./apply-contact-card.js";
-import { applyWebhookChange, type WebhookApplyApi } from "./apply-webhook.js";
+import {
+  appliedWebhookForState,
+  applyWebhookChange,
+  type WebhookApplyApi,
+} from "./apply-webhook.js";
 import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
 import { mapBounded } from "../refresh/refresh-live.js";
@@ -74,7 +78,8 @@ export async function executePlan(
         // A record is planned only when the live chat already matches: queued changes an
         // interrupted run left in the journal are settled by that.
         res.intents = res.intents.filter((i) => !isQueuedChange(i.purpose));
-      } else if (a.kind === "webhook") store.webhook(r.address).applied = withoutKind(a);
+      } else if (a.kind === "webhook")
+        store.webhook(r.address).applied = appliedWebhookForState(withoutKind(a));
       else store.contactCard(r.address).applied = withoutKind(a);
     }
     await store.commit();

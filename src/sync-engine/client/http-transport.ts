@@ -8,6 +8,7 @@ import { inspect } from "node:util";
 import { Pool, request } from "undici";
 import type { ErrorEnvelope } from "../../api-wire/types.js";
 import { LinqApiError, LinqProtocolError, redactSecret } from "./client-errors.js";
+import { escapeTerminal } from "../output/inert-text.js";
 import { buildRequestHeaders, type AcceptKind } from "./request-headers.js";
 import { failedBeforeSending } from "./retry-policy.js";
 
@@ -198,18 +199,22 @@ export class HttpTransport {
       Number.isFinite(retryAfterMsHeader) && retryAfterMsHeader >= 0
         ? retryAfterMsHeader
         : undefined;
-    const snippet = text.trim().slice(0, 200);
+    // A server's words end up in a terminal: one line, escaped, and short (a 502 page can carry
+    // escape sequences that clear the screen and print a fake "Apply complete!").
+    const oneLine = (s: string) => escapeTerminal(s.replace(/\s+/g, " ").trim());
+    const snippet = oneLine(text).slice(0, 200);
+    const traceId = envelope?.trace_id ?? headerTrace;
     return new LinqApiError({
       method: req.method,
       path: req.path,
       status,
       code: envelope?.error.code ?? 0,
       apiMessage: redactSecret(
-        envelope?.error.message ??
+        (envelope ? oneLine(envelope.error.message) : undefined) ??
           (snippet ? `non-Linq error response: ${snippet}` : "empty error response"),
         this.#token,
       ),
-      traceId: envelope?.trace_id ?? headerTrace,
+      traceId: traceId === undefined ? undefined : oneLine(traceId).slice(0, 100),
       retryAfter,
       retryAfterMs,
       docUrl: envelope?.error.doc_url,

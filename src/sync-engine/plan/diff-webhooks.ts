@@ -18,6 +18,7 @@
 import type { WebhookSubscription } from "../../api-wire/types.js";
 import type { Address, DesiredWebhook } from "../model/desired-state.js";
 import type { AppliedWebhook, WebhookResourceState } from "../state/state-types.js";
+import { redactUrl } from "../output/url-credentials.js";
 import type { DiffOutcome } from "./diff-chats.js";
 import type { Drift, PlanMessage, ResourceChange, Step } from "./plan-types.js";
 
@@ -100,8 +101,10 @@ function driftOf(
 ): Drift[] {
   if (!applied) return [];
   const out: Drift[] = [];
+  // The state keeps target_url with query credentials redacted; compare like with like.
+  const url = (u: string | undefined) => (u === undefined ? undefined : redactUrl(u));
   const fields: Array<[string, unknown, unknown, unknown]> = [
-    ["target_url", live.target_url, applied.target_url, want?.target_url],
+    ["target_url", url(live.target_url), url(applied.target_url), url(want?.target_url)],
     ["events", live.events, applied.events, want?.events],
     ["phone_numbers", live.phone_numbers, applied.phone_numbers, want?.phone_numbers],
     ["active", live.active, applied.active, want?.active],
@@ -187,7 +190,7 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
     desired.secret_file !== undefined &&
     !byId &&
     st?.pending_create !== undefined &&
-    st.pending_create.target_url === desired.target_url;
+    redactUrl(st.pending_create.target_url) === redactUrl(desired.target_url);
   const lostInFlight =
     lostCreate || (secretMissing && byId !== undefined && st?.secret === undefined);
   if (secretMissing && !lostInFlight && !input.forceReplace) {
