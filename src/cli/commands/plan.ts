@@ -88,9 +88,7 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
       import("node:path"),
     ]);
     const out = resolve(cwd, flags.out);
-    await writeFileAtomic(out, engine.renderPlanJson(plan, { keepUrlCredentials: true }), {
-      mode: 0o600,
-    });
+    await writeFileAtomic(out, engine.renderPlanJson(plan), { mode: 0o600 });
     process.stderr.write(`Saved the plan to ${out}; apply it with: chatsync apply ${flags.out}\n`);
   }
   if (flags.json) process.stdout.write(engine.renderPlanJson(plan));

@@ -3,6 +3,7 @@
  * YAML loader (with file positions) and the CDK constructs (with construct paths only).
  */
 import { escapeTerminal } from "../output/inert-text.js";
+import { redactUrlsInText } from "../output/url-credentials.js";
 import pc from "picocolors";
 
 export type Severity = "error" | "warning";
@@ -66,15 +67,18 @@ export function caretSnippet(sourceText: string, line: number, column: number): 
       ? 0
       : Math.max(0, Math.min(column - 1 - MAX_SNIPPET_WIDTH / 2, full.length - MAX_SNIPPET_WIDTH));
   const end = Math.min(full.length, start + MAX_SNIPPET_WIDTH);
-  // Escaped like every value shown (a YAML line may hold ESC or bidi controls); the caret's
-  // padding is computed from the same escaped text, so it still points at the column.
+  // Escaped and URL-redacted like every value shown (a YAML line may hold ESC, bidi controls or
+  // a URL credential); the caret's padding is computed from the same text, so it still points
+  // at the column.
   const text = escapeTerminal(
-    `${start > 0 ? "…" : ""}${full.slice(start, end)}${end < full.length ? "…" : ""}`,
+    redactUrlsInText(
+      `${start > 0 ? "…" : ""}${full.slice(start, end)}${end < full.length ? "…" : ""}`,
+    ),
     { keepTabs: true },
   );
   const gutter = `${line} | `;
   const before = escapeTerminal(
-    (start > 0 ? "…" : "") + full.slice(start, Math.max(start, column - 1)),
+    redactUrlsInText((start > 0 ? "…" : "") + full.slice(start, Math.max(start, column - 1))),
     { keepTabs: true },
   );
   const pad = before.replace(/[^\t]/g, " ");

@@ -19,13 +19,12 @@ export interface HumanRenderOptions {
 }
 
 /**
- * The plan document. Shown output redacts credential-looking URL query values; a plan saved
- * for `apply PLANFILE` (`keepUrlCredentials`, written 0600) keeps them, since apply must send
- * the exact target_url.
+ * The plan document (`--json`, `--out`), with credential-looking URL query values redacted:
+ * a saved plan is an output too. Applying a saved plan that would send such a URL is refused
+ * (run-apply.ts), since the credential is not in it.
  */
-export function renderPlanJson(plan: Plan, opts: { keepUrlCredentials?: boolean } = {}): string {
-  const text = `${JSON.stringify(plan, null, 2)}\n`;
-  return opts.keepUrlCredentials ? text : redactUrlsInText(text);
+export function renderPlanJson(plan: Plan): string {
+  return redactUrlsInText(`${JSON.stringify(plan, null, 2)}\n`);
 }
 
 export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
