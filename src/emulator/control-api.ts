@@ -8,12 +8,8 @@ import type { CapabilityGate } from "./capability-gate.js";
 import type { PairRateLimiter } from "./pair-rate-limit.js";
 import type { ApiRequest } from "./api-context.js";
 import { ApiError, invalidParameter, missingField } from "./api-error.js";
-import {
-  FaultSettingsError,
-  MAX_LATENCY_MS,
-  parseFaultSettings,
-  type FaultInjector,
-} from "./fault-injector.js";
+import { FaultSettingsError, parseFaultSettings, type FaultInjector } from "./fault-injector.js";
+import { delayProblem, rateLimitProblem } from "./setting-ranges.js";
 import { normalizeHandle } from "./handle-format.js";
 import { objectBody } from "./request-fields.js";
 import type { RequestLog } from "./request-log.js";
@@ -49,9 +45,6 @@ export interface ControlResponse {
 type ControlHandler = (req: ApiRequest, t: ControlTargets, traceId: string) => ControlResponse;
 
 const SERVICES: readonly ServiceType[] = ["iMessage", "SMS", "RCS"];
-/** Below one request per 1000 s a Retry-After stops being a useful number. */
-const MIN_RPS = 0.001;
-const MAX_RPS = 1_000_000;
 
 export const controlRouter = new Router<ControlHandler>()
   .add("GET", "/__emulator/requests", (_req, t) => ({ status: 200, body: t.log.entries() }))
@@ -80,24 +73,16 @@ export const controlRouter = new Router<ControlHandler>()
     const rps = body.rps ?? 0;
     const burst = body.burst;
     // Same rigor as the public API: finite, in a range that keeps Retry-After a sane number.
-    if (typeof rps !== "number" || !(rps === 0 || (rps >= MIN_RPS && rps <= MAX_RPS)))
-      throw invalidParameter(
-        `rps must be 0 (no limit) or a number from ${MIN_RPS} to ${MAX_RPS} (got ${JSON.stringify(rps)})`,
-      );
-    if (
-      burst !== undefined &&
-      !(Number.isInteger(burst) && (burst as number) >= 1 && (burst as number) <= MAX_RPS)
-    )
-      throw invalidParameter(
-        `burst must be a whole number from 1 to ${MAX_RPS} (got ${JSON.stringify(burst)})`,
-      );
-    t.limiter.configure({ rps, ...(burst === undefined ? {} : { burst: burst as number }) });
+    const limitProblem = rateLimitProblem(rps, burst);
+    if (limitProblem) throw invalidParameter(limitProblem);
+    t.limiter.configure({
+      rps: rps as number,
+      ...(burst === undefined ? {} : { burst: burst as number }),
+    });
     if (body.capability_interval_ms !== undefined) {
       const ms = body.capability_interval_ms;
-      if (!Number.isInteger(ms) || (ms as number) < 0 || (ms as number) > MAX_LATENCY_MS)
-        throw invalidParameter(
-          `capability_interval_ms must be a whole number from 0 to ${MAX_LATENCY_MS} (got ${JSON.stringify(ms)})`,
-        );
+      const msProblem = delayProblem("capability_interval_ms", ms);
+      if (msProblem) throw invalidParameter(msProblem);
       t.capability.intervalMs = ms as number;
       t.capability.reset();
     }

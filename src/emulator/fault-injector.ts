@@ -3,6 +3,8 @@
  * once: with `probability` it fails in one of the enabled ways, chosen uniformly. Latency
  * applies to every request regardless of the draw.
  */
+import { MAX_DELAY_MS } from "./setting-ranges.js";
+
 export interface FaultSettings {
   probability: number;
   statuses?: number[];
@@ -17,11 +19,8 @@ export type FaultDecision =
   | { kind: "reset_connection" }
   | { kind: "drop_response_after_commit" };
 
-/**
- * Longest injected latency: ten minutes is far beyond any client timeout, and timers past
- * 2^31-1 ms silently fire after 1 ms, which is how `[5e9, 5e9]` once meant "no latency".
- */
-export const MAX_LATENCY_MS = 600_000;
+/** Longest injected latency (setting-ranges.ts): timers past 2^31-1 ms fire after 1 ms. */
+export const MAX_LATENCY_MS = MAX_DELAY_MS;
 
 export class FaultSettingsError extends Error {
   readonly code = "EMULATOR_BAD_FAULTS";

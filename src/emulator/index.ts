@@ -9,6 +9,7 @@ import { AccountStore } from "./account-store.js";
 import { isLoopbackHostName } from "./control-access.js";
 import { FaultSettingsError, parseFaultSettings, type FaultSettings } from "./fault-injector.js";
 import { EmulatorServer } from "./server.js";
+import { delayProblem, rateLimitProblem } from "./setting-ranges.js";
 
 export type { FaultSettings } from "./fault-injector.js";
 
@@ -101,15 +102,14 @@ function validateOptions(opts: EmulatorOptions): void {
   ) {
     throw new EmulatorOptionError(`port must be an integer from 0 to 65535 (got ${opts.port})`);
   }
-  if (opts.asyncMs !== undefined && !(opts.asyncMs >= 0))
-    throw new EmulatorOptionError(`asyncMs must be >= 0 (got ${opts.asyncMs})`);
-  if (opts.rateLimit !== undefined && !(opts.rateLimit.rps >= 0)) {
-    throw new EmulatorOptionError(`rateLimit.rps must be >= 0 (got ${opts.rateLimit.rps})`);
-  }
-  const burst = opts.rateLimit?.burst;
-  if (burst !== undefined && !(burst >= 1)) {
-    throw new EmulatorOptionError(`rateLimit.burst must be >= 1 (got ${burst})`);
-  }
+  const asyncProblem =
+    opts.asyncMs === undefined ? undefined : delayProblem("asyncMs", opts.asyncMs);
+  if (asyncProblem) throw new EmulatorOptionError(asyncProblem);
+  const limitProblem =
+    opts.rateLimit === undefined
+      ? undefined
+      : rateLimitProblem(opts.rateLimit.rps, opts.rateLimit.burst);
+  if (limitProblem) throw new EmulatorOptionError(`rateLimit.${limitProblem}`);
 }
 
 /** Checks start-up faults with the control API's parser, so both accept exactly the same. */

@@ -7,6 +7,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../../src/emulator/index.js";
 import { startCli } from "../support/cli.js";
 import { useEmulator } from "../support/emulator.js";
 import { ALICE, call, createChat, type Json } from "./emulator-http.js";
@@ -158,6 +159,17 @@ describe("item 16: control bodies are validated like the public API", () => {
     });
     expect(res.status).toBe(400);
     expect(((await emu.control.state()) as Json).faults.latency_ms).toBeUndefined();
+  });
+});
+
+describe("item 16: start-up options use the same ranges", () => {
+  it("refuses a delay that a timer would silently shorten to 1 ms, and an absurd rate", async () => {
+    await expect(startEmulator({ port: 0, asyncMs: 5e9 })).rejects.toThrow(
+      /asyncMs must be a whole number of milliseconds from 0 to 600000/,
+    );
+    await expect(startEmulator({ port: 0, rateLimit: { rps: 1e-300 } })).rejects.toThrow(
+      /rateLimit\.rps must be 0 \(no limit\) or a number from 0\.001/,
+    );
   });
 });
 
