@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { sendJson, startScriptedServer } from "../client/scripted-server.js";
 import { describeRun } from "../support/cli.js";
 import {
   createWorkspace,
@@ -68,6 +69,29 @@ describe("token and network (items 1–3)", () => {
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stderr).toMatch(/no such route.*\/api\/partner/);
     expect(r.stderr).not.toMatch(/link or URL/);
+  });
+});
+
+describe("hostile responses (item 5)", () => {
+  it('a server answering 200 {"unexpected":true} gets a named error, not a TypeError', async () => {
+    ws = await createWorkspace();
+    await ws.writeConfig(oneGroup);
+    const odd = await startScriptedServer((_r, res) => sendJson(res, 200, { unexpected: true }));
+    try {
+      const r = await ws.run([
+        "plan",
+        ws.configPath,
+        "--endpoint",
+        odd.baseUrl,
+        "--state",
+        ws.statePath,
+      ]);
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(/returned 200 with an unreadable body: the response lacks \w+/);
+      expect(r.stderr).not.toMatch(/TypeError|Cannot read properties/);
+    } finally {
+      await odd.close();
+    }
   });
 });
 

@@ -359,6 +359,7 @@ export class LinqClient implements LinqApi {
       method: "GET",
       path: apiPath`/v3/chats/${chatId}/messages`,
       query: { limit: params.limit, cursor: params.cursor },
+      shape: "messagePage",
     });
   }
 

@@ -85,6 +85,7 @@ const SHAPES = {
   subscriptions: page("subscriptions", subscription),
   contactCard,
   contactCards: page("contact_cards", contactCard),
+  messagePage: page("messages", { type: "object", required: ["id"], properties: { id: str } }),
 } as const;
 
 export type ResponseShape = keyof typeof SHAPES;
