@@ -107,6 +107,13 @@ describe("checkSecretFileTarget (before the subscription is created)", () => {
     expect(await checkSecretFileTarget(join(project, "a", "b.whsec"), project)).toBeUndefined();
   });
 
+  it("warns for a path that a symlinked folder leads outside the project", async () => {
+    await symlink(outside, join(project, "secrets"));
+    expect(await checkSecretFileTarget(join(project, "secrets", "x.whsec"), project)).toMatch(
+      /outside the project folder/,
+    );
+  });
+
   it("warns for a path outside the project folder", async () => {
     expect(await checkSecretFileTarget(join(outside, "x.whsec"), project)).toMatch(
       /outside the project folder/,

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { link, lstat, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, open, readFile, realpath, rename, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 /** `whsec_` + base64: what the API returns (§9.4) and all chatsync ever writes. */
@@ -41,10 +41,26 @@ export async function checkSecretFileTarget(
 ): Promise<string | undefined> {
   const problem = await targetProblem(path);
   if (problem) throw new SecretFileError(path, problem, false);
-  const rel = relative(resolve(projectDir), resolve(path));
+  // Through real paths, so a symlinked folder (`.chatsync/secrets` → elsewhere) counts as outside.
+  const rel = relative(await realPathSoFar(projectDir), await realPathSoFar(path));
   if (rel.startsWith("..") || isAbsolute(rel))
     return `secret_file ${path} is outside the project folder ${projectDir}; make sure that is where the signing secret should live`;
   return undefined;
+}
+
+/** `path` with its longest existing prefix resolved through symlinks (the rest kept as written). */
+async function realPathSoFar(path: string): Promise<string> {
+  const absolute = resolve(path);
+  let existing = absolute;
+  for (;;) {
+    try {
+      return join(await realpath(existing), relative(existing, absolute));
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return absolute;
+      existing = parent;
+    }
+  }
 }
 
 /** Why `path` must not receive a secret, or undefined when it may. */

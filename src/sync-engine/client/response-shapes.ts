@@ -4,7 +4,7 @@
  * `LinqProtocolError` naming the field, instead of a TypeError deep in the diff. Only what
  * chatsync depends on is required; unknown extra fields are allowed (the API may grow).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { LinqProtocolError } from "./client-errors.js";
 
 const str = { type: "string" } as const;
@@ -90,17 +90,18 @@ const SHAPES = {
 
 export type ResponseShape = keyof typeof SHAPES;
 
-let compiled: Map<ResponseShape, ValidateFunction> | undefined;
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<ResponseShape, ValidateFunction>();
 
 function validatorFor(shape: ResponseShape): ValidateFunction {
-  // Compiled on first use so `chatsync --version` and validate never pay for it.
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    compiled = new Map(
-      (Object.keys(SHAPES) as ResponseShape[]).map((k) => [k, ajv.compile(SHAPES[k])]),
-    );
+  // Compiled on first use, one shape at a time, so a run pays only for the responses it reads.
+  let validate = compiled.get(shape);
+  if (!validate) {
+    ajv ??= new Ajv2020({ allErrors: false, strict: false });
+    validate = ajv.compile(SHAPES[shape]);
+    compiled.set(shape, validate);
   }
-  return compiled.get(shape)!;
+  return validate;
 }
 
 /** Throws `LinqProtocolError` naming the first field of `body` that does not fit `shape`. */
