@@ -5,6 +5,7 @@
  * file imports the emulator, and only lazily.
  */
 import type { LinqClient } from "../sync-engine/client/linq-client.js";
+import { escapeTerminal } from "../sync-engine/output/inert-text.js";
 import { CliError } from "./cli-error.js";
 import { debugRequestHooks } from "./debug-request-log.js";
 
@@ -33,7 +34,9 @@ export interface OpenApiOptions {
 
 export async function openApiSession(opts: OpenApiOptions): Promise<ApiSession> {
   const { LinqClient } = await import("../sync-engine/client/linq-client.js");
-  const hooks = debugRequestHooks(opts.debug === true, opts.log);
+  const hooks = debugRequestHooks(opts.debug === true, (text) =>
+    opts.log(escapeTerminal(text, { keepNewlines: true })),
+  );
 
   if (opts.emulator) {
     if (opts.endpoint)

@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TOKEN_ENV_VARS } from "../sync-engine/client/client-config.js";
 import type { LoadResult } from "../sync-engine/config/load-config.js";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
 import { ManifestError, MANIFEST_OUT_ENV, readManifest } from "../sync-engine/model/manifest.js";
@@ -34,6 +35,22 @@ export interface RunAppOptions {
   output?: NodeJS.WritableStream;
 }
 
+/**
+ * Credentials the app never needs: it only declares the desired state, and anything it runs
+ * (or prints, like `env`) must not see the API token or the state backend's password.
+ */
+export const WITHHELD_ENV_VARS: readonly string[] = [...TOKEN_ENV_VARS, "PGPASSWORD"];
+
+/** `env` without the credentials of WITHHELD_ENV_VARS (and a state URL that embeds a password). */
+export function appEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of WITHHELD_ENV_VARS) delete out[name];
+  const state = out.CHATSYNC_STATE;
+  if (state !== undefined && URL.canParse(state) && new URL(state).password !== "")
+    delete out.CHATSYNC_STATE;
+  return out;
+}
+
 function runShell(
   command: string,
   opts: Required<RunAppOptions>,
@@ -42,7 +59,7 @@ function runShell(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, {
       cwd: opts.cwd,
-      env: { ...opts.env, [MANIFEST_OUT_ENV]: manifestOut },
+      env: { ...appEnvironment(opts.env), [MANIFEST_OUT_ENV]: manifestOut },
       shell: true,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -14,6 +14,8 @@ import { registerDemo } from "./commands/demo.js";
 import { registerState } from "./commands/state.js";
 import { CliError, jsonErrorDocument } from "./cli-error.js";
 import { PLAN_FORMAT_VERSION } from "../sync-engine/plan/plan-types.js";
+import { escapeTerminal } from "../sync-engine/output/inert-text.js";
+import { redactUrlsInText } from "../sync-engine/output/url-credentials.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -65,14 +67,19 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 1;
       return;
     }
+    // Messages quote YAML values, API errors and server bodies: never let them drive the terminal.
     if (err instanceof CliError) {
-      process.stderr.write(`Error: ${err.message}\n`);
+      process.stderr.write(
+        `Error: ${escapeTerminal(redactUrlsInText(err.message), { keepNewlines: true })}\n`,
+      );
       if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
       process.exitCode = err.exitCode;
       return;
     }
     const e = err as Error;
-    process.stderr.write(`Error: ${e?.message ?? String(err)}\n`);
+    process.stderr.write(
+      `Error: ${escapeTerminal(redactUrlsInText(e?.message ?? String(err)), { keepNewlines: true })}\n`,
+    );
     if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = 1;
   }

@@ -340,8 +340,9 @@ export class AccountStore {
   commit(): void {
     if (this.dataFile === undefined) return;
     // Atomic (temp file + rename) but without fsync: crash-safety against a killed process
-    // is what matters here, not power loss, and fsync would dominate every write.
-    writeFileAtomic.sync(this.dataFile, JSON.stringify(this.state), { fsync: false });
+    // is what matters here, not power loss, and fsync would dominate every write. Mode 0600:
+    // the account holds the tokens and every subscription's signing secret.
+    writeFileAtomic.sync(this.dataFile, JSON.stringify(this.state), { fsync: false, mode: 0o600 });
     this.diskStamp = fileStamp(this.dataFile);
   }
 

@@ -25,8 +25,8 @@ export class AttachmentBytes {
       this.memory.set(id, bytes);
       return;
     }
-    mkdirSync(this.folder, { recursive: true });
-    writeFileAtomic.sync(join(this.folder, id), bytes, { fsync: false });
+    mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+    writeFileAtomic.sync(join(this.folder, id), bytes, { fsync: false, mode: 0o600 });
   }
 
   get(id: string): Buffer | undefined {

@@ -9,6 +9,7 @@ import type { PairRateLimiter } from "./pair-rate-limit.js";
 import type { ApiRequest } from "./api-context.js";
 import { ApiError, invalidParameter, missingField } from "./api-error.js";
 import { FaultSettingsError, parseFaultSettings, type FaultInjector } from "./fault-injector.js";
+import { delayProblem, rateLimitProblem } from "./setting-ranges.js";
 import { normalizeHandle } from "./handle-format.js";
 import { objectBody } from "./request-fields.js";
 import type { RequestLog } from "./request-log.js";
@@ -141,16 +142,18 @@ export const controlRouter = new Router<ControlHandler>()
     const body = objectBody(req.body);
     const rps = body.rps ?? 0;
     const burst = body.burst;
-    if (typeof rps !== "number" || rps < 0)
-      throw invalidParameter("rps must be a number >= 0 (0 removes the limit)");
-    if (burst !== undefined && (typeof burst !== "number" || burst < 1))
-      throw invalidParameter("burst must be a number >= 1");
-    t.limiter.configure({ rps, ...(burst === undefined ? {} : { burst: burst as number }) });
+    // Same rigor as the public API: finite, in a range that keeps Retry-After a sane number.
+    const limitProblem = rateLimitProblem(rps, burst);
+    if (limitProblem) throw invalidParameter(limitProblem);
+    t.limiter.configure({
+      rps: rps as number,
+      ...(burst === undefined ? {} : { burst: burst as number }),
+    });
     if (body.capability_interval_ms !== undefined) {
       const ms = body.capability_interval_ms;
-      if (typeof ms !== "number" || ms < 0)
-        throw invalidParameter("capability_interval_ms must be a number >= 0");
-      t.capability.intervalMs = ms;
+      const msProblem = delayProblem("capability_interval_ms", ms);
+      if (msProblem) throw invalidParameter(msProblem);
+      t.capability.intervalMs = ms as number;
       t.capability.reset();
     }
     if (body.pair_limit !== undefined) {

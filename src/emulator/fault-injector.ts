@@ -3,6 +3,8 @@
  * once: with `probability` it fails in one of the enabled ways, chosen uniformly. Latency
  * applies to every request regardless of the draw.
  */
+import { MAX_DELAY_MS } from "./setting-ranges.js";
+
 export interface FaultSettings {
   probability: number;
   statuses?: number[];
@@ -16,6 +18,9 @@ export type FaultDecision =
   | { kind: "status"; status: number }
   | { kind: "reset_connection" }
   | { kind: "drop_response_after_commit" };
+
+/** Longest injected latency (setting-ranges.ts): timers past 2^31-1 ms fire after 1 ms. */
+export const MAX_LATENCY_MS = MAX_DELAY_MS;
 
 export class FaultSettingsError extends Error {
   readonly code = "EMULATOR_BAD_FAULTS";
@@ -33,7 +38,12 @@ export function parseFaultSettings(body: unknown): FaultSettings {
   }
   const b = body as Record<string, unknown>;
   const probability = b.probability ?? 0;
-  if (typeof probability !== "number" || probability < 0 || probability > 1) {
+  if (
+    typeof probability !== "number" ||
+    !Number.isFinite(probability) ||
+    probability < 0 ||
+    probability > 1
+  ) {
     throw new FaultSettingsError("probability must be a number from 0 to 1");
   }
   const settings: FaultSettings = { probability };
@@ -58,10 +68,12 @@ export function parseFaultSettings(body: unknown): FaultSettings {
     if (
       !Array.isArray(l) ||
       l.length !== 2 ||
-      !l.every((n) => typeof n === "number" && n >= 0) ||
+      !l.every((n) => Number.isInteger(n) && n >= 0 && n <= MAX_LATENCY_MS) ||
       l[0] > l[1]
     ) {
-      throw new FaultSettingsError("latency_ms must be [min, max] with 0 <= min <= max");
+      throw new FaultSettingsError(
+        `latency_ms must be [min, max], whole milliseconds with 0 <= min <= max <= ${MAX_LATENCY_MS} (got ${JSON.stringify(l)})`,
+      );
     }
     settings.latency_ms = [l[0] as number, l[1] as number];
   }

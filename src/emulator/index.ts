@@ -6,8 +6,10 @@
 import type { AddressInfo } from "node:net";
 import { E164_PATTERN } from "../api-wire/index.js";
 import { AccountStore } from "./account-store.js";
+import { isLoopbackHostName } from "./control-access.js";
 import { FaultSettingsError, parseFaultSettings, type FaultSettings } from "./fault-injector.js";
 import { EmulatorServer } from "./server.js";
+import { delayProblem, rateLimitProblem } from "./setting-ranges.js";
 
 export type { FaultSettings } from "./fault-injector.js";
 
@@ -66,6 +68,11 @@ export interface RunningEmulator {
   token: string;
   tokens: string[];
   phoneNumbers: string[];
+  /**
+   * True when it listens beyond loopback (`--host 0.0.0.0` or a LAN address): anyone who can
+   * reach this machine can then use the public API with the printed token.
+   */
+  exposed: boolean;
   close(): Promise<void>;
 }
 
@@ -95,15 +102,14 @@ function validateOptions(opts: EmulatorOptions): void {
   ) {
     throw new EmulatorOptionError(`port must be an integer from 0 to 65535 (got ${opts.port})`);
   }
-  if (opts.asyncMs !== undefined && !(opts.asyncMs >= 0))
-    throw new EmulatorOptionError(`asyncMs must be >= 0 (got ${opts.asyncMs})`);
-  if (opts.rateLimit !== undefined && !(opts.rateLimit.rps >= 0)) {
-    throw new EmulatorOptionError(`rateLimit.rps must be >= 0 (got ${opts.rateLimit.rps})`);
-  }
-  const burst = opts.rateLimit?.burst;
-  if (burst !== undefined && !(burst >= 1)) {
-    throw new EmulatorOptionError(`rateLimit.burst must be >= 1 (got ${burst})`);
-  }
+  const asyncProblem =
+    opts.asyncMs === undefined ? undefined : delayProblem("asyncMs", opts.asyncMs);
+  if (asyncProblem) throw new EmulatorOptionError(asyncProblem);
+  const limitProblem =
+    opts.rateLimit === undefined
+      ? undefined
+      : rateLimitProblem(opts.rateLimit.rps, opts.rateLimit.burst);
+  if (limitProblem) throw new EmulatorOptionError(`rateLimit.${limitProblem}`);
 }
 
 /** Checks start-up faults with the control API's parser, so both accept exactly the same. */
@@ -151,7 +157,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     });
   });
   const address = server.http.address() as AddressInfo;
-  const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const hostForUrl = urlHostFor(address);
   const origin = `http://${hostForUrl}:${address.port}`;
   server.origin = origin;
   const tokens = [...store.state.tokens];
@@ -161,6 +167,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     token: tokens[0] as string,
     tokens,
     phoneNumbers: store.state.lines.map((l) => l.phone_number),
+    exposed: !isLoopbackHostName(
+      address.family === "IPv6" ? `[${address.address}]` : address.address,
+    ),
     close: () => server.close(),
   };
+}
+
+/**
+ * The host to put in URLs for a listening address. A wildcard (`0.0.0.0`, `::`) is where the
+ * server listens, not where a client can connect; this machine reaches it on loopback.
+ */
+export function urlHostFor(address: Pick<AddressInfo, "address" | "family">): string {
+  if (address.address === "0.0.0.0") return "127.0.0.1";
+  if (address.address === "::") return "[::1]";
+  return address.family === "IPv6" ? `[${address.address}]` : address.address;
 }

@@ -9,7 +9,7 @@ import type { AccountStore } from "./account-store.js";
 import type { ApiContext, ApiHandler, ApiRequest } from "./api-context.js";
 import { ApiError } from "./api-error.js";
 import { controlRouter, type ControlTargets } from "./control-api.js";
-import { isLoopbackPeer } from "./control-access.js";
+import { controlRequestProblem, isLoopbackPeer } from "./control-access.js";
 import { FaultInjector, type FaultDecision, type FaultSettings } from "./fault-injector.js";
 import {
   codeForInjectedStatus,
@@ -185,7 +185,23 @@ export class EmulatorServer {
           "The emulator control API answers loopback clients only",
         );
       }
-      const body = parseJsonBody(await readBody(req), req.headers["content-type"]);
+      const raw = await readBody(req);
+      const problem = controlRequestProblem({
+        host: req.headers.host,
+        origin: req.headers.origin,
+        "sec-fetch-site": req.headers["sec-fetch-site"],
+        "content-type": req.headers["content-type"],
+        bodyBytes: raw.length,
+      });
+      if (problem !== undefined) {
+        const status = problem.startsWith("A control request") ? 415 : 403;
+        throw new ApiError(
+          status,
+          status === 415 ? ErrorCode.InvalidRequestBody : ErrorCode.AccessDenied,
+          problem,
+        );
+      }
+      const body = parseJsonBody(raw, req.headers["content-type"]);
       const match = controlRouter.match(req.method ?? "GET", url.pathname);
       if (match.kind === "not_found")
         throw new ApiError(

@@ -174,8 +174,15 @@ export class WebhookDispatcher implements EventSink {
         headers: signedHeaders(record, secret, body),
         body,
         signal: controller.signal,
+        // A redirect is never followed: it would carry the signed payload to a host the
+        // loopback-only rule never checked. Standard Webhooks senders count 3xx as a failure.
+        redirect: "manual",
       });
       status = res.status;
+      if (status >= 300 && status < 400)
+        this.log(
+          `webhook ${record.event_type} → ${record.target_url}: answered ${status} (redirect not followed; a webhook target must answer 2xx itself)`,
+        );
       await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
       if (this.closed || generation !== this.generation) return;

@@ -40,13 +40,13 @@ describe("token resolution", () => {
 describe("base URL resolution", () => {
   it("explicit option, then LINQ_API_BASE_URL, then LINQ_API_V3_BASE_URL, then production", () => {
     const env = {
-      LINQ_API_BASE_URL: "http://a.test/api/partner",
-      LINQ_API_V3_BASE_URL: "http://b.test/api/partner",
+      LINQ_API_BASE_URL: "https://a.test/api/partner",
+      LINQ_API_V3_BASE_URL: "https://b.test/api/partner",
     };
-    expect(resolveBaseUrl(env, "http://explicit.test/x/")).toBe("http://explicit.test/x");
-    expect(resolveBaseUrl(env)).toBe("http://a.test/api/partner");
-    expect(resolveBaseUrl({ LINQ_API_V3_BASE_URL: "http://b.test/api/partner/" })).toBe(
-      "http://b.test/api/partner",
+    expect(resolveBaseUrl(env, "https://explicit.test/x/")).toBe("https://explicit.test/x");
+    expect(resolveBaseUrl(env)).toBe("https://a.test/api/partner");
+    expect(resolveBaseUrl({ LINQ_API_V3_BASE_URL: "https://b.test/api/partner/" })).toBe(
+      "https://b.test/api/partner",
     );
     expect(resolveBaseUrl({})).toBe(DEFAULT_BASE_URL);
   });
@@ -59,20 +59,20 @@ describe("base URL resolution", () => {
 
 describe("LinqClient.fromEnv", () => {
   it("uses the env precedence and lets overrides win", async () => {
-    const env = { LINQ_API_V3_API_KEY: "k", LINQ_API_V3_BASE_URL: "http://b.test/api/partner" };
+    const env = { LINQ_API_V3_API_KEY: "k", LINQ_API_V3_BASE_URL: "https://b.test/api/partner" };
     const a = LinqClient.fromEnv(env);
-    const b = LinqClient.fromEnv({ ...env, LINQ_API_BASE_URL: "http://a.test/api/partner" });
-    const c = LinqClient.fromEnv(env, { baseUrl: "http://c.test/api/partner" });
+    const b = LinqClient.fromEnv({ ...env, LINQ_API_BASE_URL: "https://a.test/api/partner" });
+    const c = LinqClient.fromEnv(env, { baseUrl: "https://c.test/api/partner" });
     expect([a.baseUrl, b.baseUrl, c.baseUrl]).toEqual([
-      "http://b.test/api/partner",
-      "http://a.test/api/partner",
-      "http://c.test/api/partner",
+      "https://b.test/api/partner",
+      "https://a.test/api/partner",
+      "https://c.test/api/partner",
     ]);
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
   it("throws a config error without a token", () => {
-    expect(() => LinqClient.fromEnv({ LINQ_API_BASE_URL: "http://a.test" })).toThrow(
+    expect(() => LinqClient.fromEnv({ LINQ_API_BASE_URL: "https://a.test" })).toThrow(
       /LINQ_API_TOKEN/,
     );
   });

@@ -14,6 +14,14 @@ import {
   type ScriptedServer,
 } from "./scripted-server.js";
 
+/** Bodies the client checks (response-shapes.ts) carry the fields the engine reads. */
+const SUBSCRIPTION = {
+  id: "s1",
+  target_url: "https://hooks.example.com/x",
+  subscribed_events: ["location.sharing.started"],
+  is_active: true,
+};
+const chat = (id: string) => ({ id, is_group: true, handles: [] });
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
@@ -219,15 +227,15 @@ describe("endpoints", () => {
       call: () => client.listWebhookSubscriptions(),
       method: "GET",
       url: "/v3/webhook-subscriptions",
-      response: { subscriptions: [{ id: "s1" }] },
-      expected: [{ id: "s1" }],
+      response: { subscriptions: [SUBSCRIPTION] },
+      expected: [SUBSCRIPTION],
     },
     {
       name: "getWebhookSubscription",
       call: () => client.getWebhookSubscription("s1"),
       method: "GET",
       url: "/v3/webhook-subscriptions/s1",
-      response: { id: "s1" },
+      response: SUBSCRIPTION,
     },
     {
       name: "createWebhookSubscription",
@@ -245,7 +253,7 @@ describe("endpoints", () => {
         phone_numbers: ["+12025550100"],
       },
       status: 201,
-      response: { id: "s1", signing_secret: "whsec_abc" },
+      response: { ...SUBSCRIPTION, signing_secret: "whsec_abc" },
     },
     {
       name: "updateWebhookSubscription",
@@ -330,9 +338,9 @@ describe("endpoints", () => {
 describe("pagination", () => {
   it("follows next_cursor across 3 pages and stops on null", async () => {
     const pages: Record<string, { chats: { id: string }[]; next_cursor: string | null }> = {
-      "": { chats: [{ id: "c1" }, { id: "c2" }], next_cursor: "p2" },
-      p2: { chats: [{ id: "c3" }], next_cursor: "p3+/=" },
-      "p3+/=": { chats: [{ id: "c4" }], next_cursor: null },
+      "": { chats: [chat("c1"), chat("c2")], next_cursor: "p2" },
+      p2: { chats: [chat("c3")], next_cursor: "p3+/=" },
+      "p3+/=": { chats: [chat("c4")], next_cursor: null },
     };
     const paged = await startScriptedServer((req, res) => {
       const cursor = new URL(req.url, "http://x").searchParams.get("cursor") ?? "";
@@ -363,7 +371,7 @@ describe("pagination", () => {
   });
 
   it("fails instead of looping when the server repeats a cursor", async () => {
-    reply = { status: 200, body: { chats: [{ id: "c1" }], next_cursor: "same" } };
+    reply = { status: 200, body: { chats: [chat("c1")], next_cursor: "same" } };
     const iterate = async () => {
       for await (const _ of client.listChats()) void _;
     };

@@ -224,10 +224,9 @@ describe("LinqClient retries", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it("retries a POST that could not even connect (nothing was sent)", async () => {
-    const closed = await startScriptedServer(ok);
+  it("retries a POST that could not even connect (nothing was sent) once the endpoint had answered", async () => {
+    const closed = await startScriptedServer((_r, res) => sendJson(res, 200, CHAT));
     const baseUrl = closed.baseUrl;
-    await closed.close();
     const clock = new FakeClock("auto");
     client = new LinqClient({
       token: TOKEN,
@@ -237,6 +236,8 @@ describe("LinqClient retries", () => {
       now: clock.now,
       random: () => 0,
     });
+    await client.getChat(CHAT.id);
+    await closed.close();
     const err = await rejectionOf(client.createChat(CREATE_BODY));
     expect(err).toBeInstanceOf(LinqNetworkError);
     expect((err as LinqNetworkError).code).toBe("ECONNREFUSED");

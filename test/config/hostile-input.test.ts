@@ -235,3 +235,44 @@ describe("default PATH", () => {
     );
   });
 });
+
+describe("credentials and invisible characters in declarations (issue 10, items 11 and 12)", () => {
+  it("refuses a target_url with user:password@, without repeating the password", async () => {
+    writeFileSync(
+      join(dir, "c.yaml"),
+      [
+        "version: 1",
+        "webhooks:",
+        "  hook:",
+        "    target_url: https://user:S3cretPass@hooks.example.com/x?token=abc",
+        "    events: [location.sharing.started]",
+      ].join("\n"),
+    );
+    const r = await loadConfig(["c.yaml"], { cwd: dir });
+    expect(r.state).toBeUndefined();
+    const messages = r.diagnostics.map((d) => d.message).join("\n");
+    expect(messages).toMatch(/webhooks\.hook\.target_url: .* carries a user name or password/);
+    expect(messages).not.toContain("S3cretPass");
+    expect(messages).not.toContain("token=abc");
+  });
+
+  it("refuses an email participant holding an OSC 8 link, shown escaped", async () => {
+    writeFileSync(
+      join(dir, "c.yaml"),
+      [
+        "version: 1",
+        "chats:",
+        "  alice:",
+        "    type: direct",
+        "    from: '+12025550100'",
+        '    to: "\\e]8;;https://attacker.example\\aalice@example.com"',
+        "    welcome_message: Hi",
+      ].join("\n"),
+    );
+    const r = await loadConfig(["c.yaml"], { cwd: dir });
+    expect(r.state).toBeUndefined();
+    const message = r.diagnostics.map((d) => d.message).join("\n");
+    expect(message).toMatch(/invisible or control character U\+001B/);
+    expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  });
+});

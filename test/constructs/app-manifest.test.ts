@@ -190,3 +190,25 @@ describe("chatsync plan --app (the binary)", () => {
     }
   });
 });
+
+describe("the --app child's environment (issue 10 item 9)", () => {
+  it("does not inherit the API token, the SDK key or a PostgreSQL password", async () => {
+    const out = sink();
+    const app = `${node} -e "console.log(JSON.stringify(process.env)); require('fs').writeFileSync(process.env.CHATSYNC_MANIFEST_OUT, JSON.stringify({manifest_version:1,desired:{version:1,chats:{},webhooks:{},contact_cards:{}}}))"`;
+    await desiredStateFromApp(app, {
+      output: out.stream,
+      env: {
+        ...process.env,
+        LINQ_API_TOKEN: "tok_app_must_not_see",
+        LINQ_API_V3_API_KEY: "tok_sdk_must_not_see",
+        PGPASSWORD: "pg-must-not-see",
+        CHATSYNC_STATE: "postgres://ci:pg-url-must-not-see@db.chatsync.invalid/chatsync",
+        KEEP_ME: "visible",
+      },
+    });
+    const seen = out.text();
+    expect(seen).toContain("KEEP_ME");
+    for (const secret of ["tok_app", "tok_sdk", "pg-must-not-see", "pg-url-must-not-see"])
+      expect(seen).not.toContain(secret);
+  });
+});

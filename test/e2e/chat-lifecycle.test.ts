@@ -214,7 +214,7 @@ describe("chat lifecycle", () => {
     const md = await ws.plan(["--markdown", "--detailed-exitcode"]);
     expect(md.code, describeRun(md)).toBe(1);
     expect(md.stdout).toContain("#### ❌ Errors: this plan cannot be applied");
-    expect(md.stdout).toMatch(/- chat\.carol has prevent_destroy/);
+    expect(md.stdout).toMatch(/- `chat\.carol has prevent_destroy/);
     const apply = await ws.apply(["--auto-approve"]);
     expect(apply.code, describeRun(apply)).toBe(1);
     expect(await ws.emu.control.writesSince(before)).toEqual([]);

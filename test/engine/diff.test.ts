@@ -568,20 +568,28 @@ describe("diff: webhooks", () => {
     expect(ops(p, "webhook.loc")).toEqual(["delete_webhook", "create_webhook"]);
   });
 
-  it("replaces the subscription a create with a lost response made (pending_create, found by URL)", () => {
-    const p = plan(
-      desiredState({ webhooks: { loc: wh } }),
-      snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": false } }),
-      stateDoc({
-        "webhook.loc": {
-          kind: "webhook",
-          pending_create: { target_url: liveSub().target_url, started_at: "2026-01-01T00:00:00Z" },
-        },
-      }),
-    );
-    expect(p.changes[0]).toMatchObject({ action: "replace", live_id: "w1" });
-    expect(ops(p, "webhook.loc")).toEqual(["delete_webhook", "create_webhook"]);
-  });
+  // With a file present it holds an older subscription's secret: stale, so still replaced.
+  it.each([false, true])(
+    "replaces the subscription a create with a lost response made (pending_create, found by URL; secret file present: %s)",
+    (present) => {
+      const p = plan(
+        desiredState({ webhooks: { loc: wh } }),
+        snapshot({ webhooks: [liveSub()], secret_files_present: { "/s/loc.whsec": present } }),
+        stateDoc({
+          "webhook.loc": {
+            kind: "webhook",
+            pending_create: {
+              target_url: liveSub().target_url,
+              started_at: "2026-01-01T00:00:00Z",
+            },
+          },
+        }),
+      );
+      expect(p.changes[0]).toMatchObject({ action: "replace", live_id: "w1" });
+      expect(ops(p, "webhook.loc")).toEqual(["delete_webhook", "create_webhook"]);
+      expect(p.warnings).toEqual([]);
+    },
+  );
 
   it("replaces (delete, then create) on --replace, to rotate the signing secret", () => {
     const p = plan(

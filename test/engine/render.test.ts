@@ -141,7 +141,7 @@ describe("markdown renderer", () => {
     expect(p.errors.length).toBeGreaterThan(0);
     const md = renderPlanMarkdown(p);
     expect(md).toContain("#### ❌ Errors: this plan cannot be applied");
-    expect(md).toMatch(/^- chat\.eng has prevent_destroy/m);
+    expect(md).toMatch(/^- `chat\.eng has prevent_destroy/m);
     expect(renderPlanMarkdown(richPlan())).not.toContain("Errors");
   });
 

@@ -3,6 +3,8 @@
  * the state or the live account moved on since). Without --auto-approve a terminal is asked;
  * without a terminal the apply is refused.
  */
+import { escapeTerminal } from "../../sync-engine/output/inert-text.js";
+import { redactUrlsInText } from "../../sync-engine/output/url-credentials.js";
 import type { Command } from "commander";
 import {
   addEngineOptions,
@@ -95,9 +97,11 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
     });
   } catch (err) {
     if (err instanceof engine.ApplyFailedError && flags.json) {
-      process.stdout.write(
-        `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "failed", outcome: err.outcome }, null, 2)}\n`,
-      );
+      writeJson({
+        format_version: engine.PLAN_FORMAT_VERSION,
+        status: "failed",
+        outcome: err.outcome,
+      });
     } else if (flags.json) {
       // Stopped before any write, refused by a check or failed (e.g. the account could not be
       // read): a script reading stdout still gets one JSON document saying so.
@@ -110,9 +114,11 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
         ...(hasCode(err) ? { code: err.code } : {}),
         message: (err as Error)?.message ?? String(err),
       };
-      process.stdout.write(
-        `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: refused ? "refused" : "error", error }, null, 2)}\n`,
-      );
+      writeJson({
+        format_version: engine.PLAN_FORMAT_VERSION,
+        status: refused ? "refused" : "error",
+        error,
+      });
     }
     if (flags.json) markWrittenAsJson(err);
     // main prints the message (and, with --debug, this error's own stack).
@@ -124,11 +130,11 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
 
   const { plan, outcome } = result;
   for (const w of outcome.warnings)
-    process.stderr.write(`warning: ${w.address ? `${w.address}: ` : ""}${w.message}\n`);
-  if (flags.json) {
-    process.stdout.write(
-      `${JSON.stringify({ format_version: engine.PLAN_FORMAT_VERSION, status: "applied", plan, outcome }, null, 2)}\n`,
+    process.stderr.write(
+      `warning: ${escapeTerminal(`${w.address ? `${w.address}: ` : ""}${w.message}`)}\n`,
     );
+  if (flags.json) {
+    writeJson({ format_version: engine.PLAN_FORMAT_VERSION, status: "applied", plan, outcome });
     return;
   }
   if (plan.changes.length === 0) return;
@@ -136,6 +142,11 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   process.stdout.write(
     `\nApply complete! ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.leave} left${s.forget ? `, ${s.forget} forgotten` : ""}${s.delete ? `, ${s.delete} deleted` : ""}.\n`,
   );
+}
+
+/** Machine output on stdout, with URL credentials redacted like every other output. */
+function writeJson(doc: unknown): void {
+  process.stdout.write(redactUrlsInText(`${JSON.stringify(doc, null, 2)}\n`));
 }
 
 function hasCode(err: unknown): err is Error & { code: string } {

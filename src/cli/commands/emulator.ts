@@ -136,6 +136,10 @@ export function registerEmulator(program: Command): void {
         `${JSON.stringify({ base_url: emulator.baseUrl, token: emulator.token, phone_numbers: emulator.phoneNumbers })}\n`,
       );
       // stdout carries only the JSON line (for scripts); the how-to for people goes to stderr.
+      if (emulator.exposed)
+        process.stderr.write(
+          `warning: listening on ${flags.host} exposes this emulator's account — its tokens and webhook signing secrets — to every machine that can reach this one (the control API still answers loopback only). Use --host 127.0.0.1 unless that is what you want.\n`,
+        );
       process.stderr.write(
         `chatsync emulator: listening on ${emulator.origin}. Point chatsync at it with\n` +
           `  export LINQ_API_BASE_URL=${emulator.baseUrl} LINQ_API_TOKEN=${emulator.token}\n` +

@@ -12,6 +12,8 @@ export interface ApplyContext {
   confirm: ConfirmOptions;
   warnings: PlanMessage[];
   writeSecret: (path: string, secret: string) => Promise<void>;
+  /** Throws when a secret could not be written to `path`; returns a warning to show, if any. */
+  checkSecretTarget: (path: string) => Promise<string | undefined>;
   now: () => Date;
   /** Lines whose contact card was to be created in this run and was not: nothing to share yet. */
   cardsNotCreated: Set<string>;

@@ -6,7 +6,17 @@
 import type { WebhookEventType } from "../../api-wire/event-types.js";
 import type { LinqApi } from "../client/linq-api.js";
 import { withoutKind, type ResourceChange, type Step } from "../plan/plan-types.js";
+import type { AppliedWebhook } from "../state/state-types.js";
+import { redactUrl } from "../output/url-credentials.js";
 import { isApiError, runSteps, type ApplyContext } from "./apply-context.js";
+
+/**
+ * What the state keeps of a subscription: the target_url with credential-looking query values
+ * redacted (the state is not a place for secrets; diff-webhooks compares redacted forms).
+ */
+export function appliedWebhookForState(after: AppliedWebhook): AppliedWebhook {
+  return { ...after, target_url: redactUrl(after.target_url) };
+}
 
 export type WebhookApplyApi = Pick<
   LinqApi,
@@ -24,9 +34,17 @@ export async function applyWebhookChange(
   const run = async (step: Step): Promise<void> => {
     switch (step.op) {
       case "create_webhook": {
+        // The secret comes only with this response: make sure it can be written before asking.
+        if (step.secret_file) {
+          const warning = await ctx.checkSecretTarget(step.secret_file);
+          if (warning) ctx.warnings.push({ address, message: warning });
+        }
         // Journal first: a create has no idempotency key, and if its response is lost the next
         // run must know that the subscription found by URL is ours, with a secret nobody has.
-        res.pending_create = { target_url: step.target_url, started_at: ctx.now().toISOString() };
+        res.pending_create = {
+          target_url: redactUrl(step.target_url),
+          started_at: ctx.now().toISOString(),
+        };
         delete res.secret;
         await ctx.store.commit(address);
         const created = await api.createWebhookSubscription({
@@ -76,7 +94,7 @@ export async function applyWebhookChange(
   await runSteps(ctx, address, change.steps, run);
   if (change.after === null) ctx.store.remove(address);
   else if (change.after.kind === "webhook") {
-    res.applied = withoutKind(change.after);
+    res.applied = appliedWebhookForState(withoutKind(change.after));
   }
   await ctx.store.commit(address);
 }

@@ -18,10 +18,15 @@ import { isQueuedChange } from "../state/state-types.js";
 import { applyChatChange, type ChatApplyApi } from "./apply-chat.js";
 import type { ApplyContext } from "./apply-context.js";
 import { applyContactCardChange, type ContactCardApplyApi } from "./apply-contact-card.js";
-import { applyWebhookChange, type WebhookApplyApi } from "./apply-webhook.js";
+import {
+  appliedWebhookForState,
+  applyWebhookChange,
+  type WebhookApplyApi,
+} from "./apply-webhook.js";
 import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
 import { mapBounded } from "../refresh/refresh-live.js";
+import { checkSecretFileTarget } from "./secret-file.js";
 
 export type ExecutorApi = ChatApplyApi & WebhookApplyApi & ContactCardApplyApi;
 
@@ -30,6 +35,8 @@ export interface ExecuteOptions {
   progress: ProgressReporter;
   confirm: ConfirmOptions;
   writeSecret: (path: string, secret: string) => Promise<void>;
+  /** Default: `checkSecretFileTarget` (secret-file.ts). */
+  checkSecretTarget?: (path: string) => Promise<string | undefined>;
   now?: () => Date;
 }
 
@@ -53,6 +60,7 @@ export async function executePlan(
     confirm: opts.confirm,
     warnings: [],
     writeSecret: opts.writeSecret,
+    checkSecretTarget: opts.checkSecretTarget ?? ((path) => checkSecretFileTarget(path)),
     now: opts.now ?? (() => new Date()),
     cardsNotCreated: new Set(),
     claimedChatIds: new Set(),
@@ -70,7 +78,8 @@ export async function executePlan(
         // A record is planned only when the live chat already matches: queued changes an
         // interrupted run left in the journal are settled by that.
         res.intents = res.intents.filter((i) => !isQueuedChange(i.purpose));
-      } else if (a.kind === "webhook") store.webhook(r.address).applied = withoutKind(a);
+      } else if (a.kind === "webhook")
+        store.webhook(r.address).applied = appliedWebhookForState(withoutKind(a));
       else store.contactCard(r.address).applied = withoutKind(a);
     }
     await store.commit(plan.records.map((r) => r.address));

@@ -2,7 +2,12 @@
  * Apply progress on stderr: a live-updating status line on a TTY, plain lines in CI (one per
  * finished step and per finished address) so logs stay readable.
  */
+import { escapeTerminal } from "../output/inert-text.js";
+import { redactUrlsInText } from "../output/url-credentials.js";
 import pc from "picocolors";
+
+/** Addresses, step lines and API errors as shown: escaped, URL credentials redacted. */
+const t = (text: string): string => escapeTerminal(redactUrlsInText(text));
 
 export interface ProgressReporter {
   /** The apply starts `total` addresses. */
@@ -35,13 +40,13 @@ export function plainProgress(out: StreamLike, color = false): ProgressReporter 
     },
     step() {},
     stepDone(address, description) {
-      out.write(`${address}: ${description}: done\n`);
+      out.write(`${t(address)}: ${t(description)}: done\n`);
     },
     addressDone(address, result) {
       out.write(
         result.ok
-          ? `${c.green("✓")} ${address}: complete\n`
-          : `${c.red("✗")} ${address}: failed: ${result.error}\n`,
+          ? `${c.green("✓")} ${t(address)}: complete\n`
+          : `${c.red("✗")} ${t(address)}: failed: ${t(result.error)}\n`,
       );
     },
     end() {},
@@ -61,7 +66,7 @@ export function ttyProgress(out: StreamLike, color = true): ProgressReporter {
     // With --parallelism > 1 the line shows how many addresses are busy, then the latest step
     // (long step texts are cut at the terminal's width, so the count goes first).
     const busy = active.size > 1 ? `${active.size} running, latest ` : "";
-    const line = `[${finished}/${total}] ${addr ? `${busy}${addr}: ${what}` : ""}`;
+    const line = `[${finished}/${total}] ${addr ? `${busy}${t(addr)}: ${t(what)}` : ""}`;
     out.write(`\r\u001b[2K${line.slice(0, width())}`);
   };
   return {
@@ -78,7 +83,7 @@ export function ttyProgress(out: StreamLike, color = true): ProgressReporter {
       finished += 1;
       active.delete(address);
       out.write(
-        `\r\u001b[2K${result.ok ? `${c.green("✓")} ${address}` : `${c.red("✗")} ${address}: ${result.error}`}\n`,
+        `\r\u001b[2K${result.ok ? `${c.green("✓")} ${t(address)}` : `${c.red("✗")} ${t(address)}: ${t(result.error)}`}\n`,
       );
       redraw();
     },

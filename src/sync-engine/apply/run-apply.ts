@@ -2,6 +2,7 @@
  * `chatsync apply` as a function: lock the state, plan (or check a saved plan is still
  * current), sanity-check the changes (errors, removal guard), get approval, execute.
  */
+import { REDACTED } from "../output/url-credentials.js";
 import type { DesiredState } from "../model/desired-state.js";
 import { fingerprintLive } from "../refresh/live-fingerprint.js";
 import { refreshLive, type RefreshApi } from "../refresh/refresh-live.js";
@@ -73,6 +74,21 @@ async function checkSavedPlan(
   api: RefreshApi,
   opts: RunApplyOptions,
 ): Promise<LiveSnapshot> {
+  const redacted = plan.changes.filter((c) =>
+    c.steps.some(
+      (s) =>
+        (s.op === "create_webhook" && s.target_url.includes(REDACTED)) ||
+        (s.op === "update_webhook" && s.changes.target_url?.includes(REDACTED)),
+    ),
+  );
+  if (redacted.length > 0) {
+    throw new PlanHasErrorsError(
+      redacted.map((c) => ({
+        address: c.address,
+        message: `${c.address}: the saved plan sends a target_url whose credential was redacted when the plan was saved (a saved plan never holds one); apply from the configuration instead: chatsync apply PATH`,
+      })),
+    );
+  }
   // A plan made before any state existed carries the lineage that plan run drew; the state this
   // apply creates takes it over, so the plan's idempotency keys are the ones actually used.
   if (

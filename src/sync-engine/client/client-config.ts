@@ -44,10 +44,19 @@ function checkToken(token: string, source: string): string {
       `The Linq API token from ${source} is empty; set LINQ_API_TOKEN.`,
     );
   }
-  if (/[\s\u0000-\u001f\u007f]/.test(token)) {
+  // Only visible ASCII can travel in an Authorization header; anything else (a zero-width
+  // space pasted with the token, a non-Latin-1 letter) makes undici refuse every request.
+  const bad = /[^\x21-\x7e]/.exec(token);
+  if (bad) {
+    const kind = /\s/.test(bad[0])
+      ? "whitespace"
+      : /[\u0000-\u001f\u007f]/.test(bad[0])
+        ? "a control character"
+        : "an invisible or non-ASCII character";
     throw new LinqConfigError(
       "INVALID_TOKEN",
-      `The Linq API token from ${source} contains whitespace or control characters; set it to the bare token.`,
+      `The Linq API token from ${source} contains ${kind} (U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} at position ${bad.index + 1}); ` +
+        "a token is visible ASCII only. Set it again to the bare token, e.g. copied without surrounding spaces.",
     );
   }
   return token;
@@ -84,5 +93,24 @@ export function normalizeBaseUrl(raw: string, source: string): string {
       `The base URL from ${source} must not carry a query, fragment or credentials; use e.g. ${DEFAULT_BASE_URL}.`,
     );
   }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new LinqConfigError(
+      "INSECURE_BASE_URL",
+      `The base URL from ${source} (${url.origin}) uses plain http to a host that is not this machine, ` +
+        "so the API token would cross the network in clear text. Use https://, " +
+        "or http only for an emulator on loopback (127.0.0.1, ::1 or localhost).",
+    );
+  }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/**
+ * True for names that can only reach this machine: `localhost` (and `*.localhost`, RFC 6761),
+ * 127.0.0.0/8 and ::1. `hostname` is as `URL` parses it (IPv6 in brackets, IPv4 normalized).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "[::1]" || host === "::1") return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -65,7 +65,7 @@ export class LinqApiError extends Error {
 
 function formatApiErrorMessage(init: LinqApiErrorInit): string {
   const code = init.code ? ` (${init.code})` : "";
-  const hint = hintForApiError(init.status, init.code);
+  const hint = hintForApiError(init.status, init.code, init.method, init.path);
   const wait = init.retryAfter !== undefined ? ` Retry after ${init.retryAfter} s.` : "";
   const trace = init.traceId ? ` [trace ${init.traceId}]` : "";
   return (
@@ -132,17 +132,25 @@ function formatNetworkErrorMessage(init: LinqNetworkErrorInit): string {
 
 /** A 2xx response whose body could not be understood (wrong content type, broken JSON). */
 export class LinqProtocolError extends Error {
-  readonly code = "INVALID_RESPONSE";
+  /** `INVALID_RESPONSE` (unreadable or wrongly shaped) or `RESPONSE_TOO_LARGE` (over the cap). */
+  readonly code: "INVALID_RESPONSE" | "RESPONSE_TOO_LARGE";
   readonly method: string;
   readonly path: string;
   readonly status: number;
 
-  constructor(init: { method: string; path: string; status: number; detail: string }) {
+  constructor(init: {
+    method: string;
+    path: string;
+    status: number;
+    detail: string;
+    code?: "INVALID_RESPONSE" | "RESPONSE_TOO_LARGE";
+  }) {
     super(
       `${init.method} ${init.path} returned ${init.status} with an unreadable body: ${init.detail}.` +
         " Check that the endpoint is a Linq Partner API v3 server (LINQ_API_BASE_URL / --endpoint).",
     );
     this.name = "LinqProtocolError";
+    this.code = init.code ?? "INVALID_RESPONSE";
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
@@ -150,7 +158,7 @@ export class LinqProtocolError extends Error {
 }
 
 export type LinqConfigErrorCode =
-  "MISSING_TOKEN" | "INVALID_TOKEN" | "INVALID_BASE_URL" | "INVALID_OPTION";
+  "MISSING_TOKEN" | "INVALID_TOKEN" | "INVALID_BASE_URL" | "INSECURE_BASE_URL" | "INVALID_OPTION";
 
 /** The client cannot be built from the given configuration. */
 export class LinqConfigError extends Error {

@@ -10,8 +10,7 @@ const HINT_BY_CODE: Readonly<Record<number, string>> = {
   [ErrorCode.InvalidRequestBody]: "the request body is not valid JSON for this endpoint.",
   [ErrorCode.InvalidMessageContent]:
     "check the message parts (a link part must be alone; no two text parts in a row).",
-  [ErrorCode.InvalidParameterValue]:
-    "a parameter value is invalid (the first message of a new chat may not contain a link or URL).",
+  [ErrorCode.InvalidParameterValue]: "a parameter value is invalid.",
   [ErrorCode.CannotUpdateDM]: "only group chats can be renamed or given an icon.",
   [ErrorCode.RateLimitExceeded]: "rate limited; lower --parallelism or wait before retrying.",
   [ErrorCode.ChatNotFound]: "the chat id is unknown; the state file may be stale (run plan again).",
@@ -38,7 +37,31 @@ const HINT_BY_CODE: Readonly<Record<number, string>> = {
   [ErrorCode.ContactCardSetupFailed]: "contact card setup failed transiently; run apply again.",
 };
 
-export function hintForApiError(status: number, code: number): string | undefined {
+/** Hints that only fit one route: the same code means different things elsewhere. */
+function hintForRoute(
+  status: number,
+  code: number,
+  method: string,
+  path: string,
+): string | undefined {
+  const route = path.split("?", 1)[0]!;
+  // A 404 that names no missing resource: the request reached a server with no such route, so
+  // the base URL (not the id) is what is wrong.
+  if (status === 404 && (code === 0 || code === ErrorCode.InvalidParameterValue))
+    return "the server has no such route; check that the endpoint is the API base ending in /api/partner (LINQ_API_BASE_URL / --endpoint).";
+  if (code === ErrorCode.InvalidParameterValue && method === "POST" && route === "/v3/chats")
+    return "a parameter value is invalid (the first message of a new chat may not contain a link or URL).";
+  return undefined;
+}
+
+export function hintForApiError(
+  status: number,
+  code: number,
+  method = "",
+  path = "",
+): string | undefined {
+  const byRoute = hintForRoute(status, code, method, path);
+  if (byRoute) return byRoute;
   const byCode = HINT_BY_CODE[code];
   if (byCode) return byCode;
   if (status === 401) return HINT_BY_CODE[ErrorCode.Unauthorized];

@@ -8,6 +8,7 @@ import { inspect } from "node:util";
 import { Pool, request } from "undici";
 import type { ErrorEnvelope } from "../../api-wire/types.js";
 import { LinqApiError, LinqProtocolError, redactSecret } from "./client-errors.js";
+import { escapeTerminal } from "../output/inert-text.js";
 import { buildRequestHeaders, type AcceptKind } from "./request-headers.js";
 import { failedBeforeSending } from "./retry-policy.js";
 
@@ -19,7 +20,15 @@ export interface HttpTransportOptions {
   timeoutMs: number;
   /** Most sockets kept open to the origin. */
   maxConnections: number;
+  /** Largest response body read, in bytes; a longer one is refused (default 8 MiB). */
+  maxResponseBytes?: number;
 }
+
+/**
+ * A list page of 100 chats is tens of kB; 8 MiB leaves ample room while keeping a hostile or
+ * broken server from filling memory (a body is a string, and strings past ~512 MB throw).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface HttpRequest {
   method: string;
@@ -52,6 +61,7 @@ export class HttpTransport {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(options: HttpTransportOptions) {
     const base = new URL(options.baseUrl);
@@ -59,6 +69,7 @@ export class HttpTransport {
     this.#origin = base.origin;
     this.#basePath = base.pathname.replace(/\/+$/, "");
     this.#timeoutMs = options.timeoutMs;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#pool = new Pool(base.origin, {
       connections: options.maxConnections,
       pipelining: 1,
@@ -87,11 +98,11 @@ export class HttpTransport {
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });
-      const text = await res.body.text();
       const header = (name: string): string | undefined => {
         const v = res.headers[name];
         return Array.isArray(v) ? v[0] : v;
       };
+      const text = await this.readCappedBody(req, res.statusCode, res.body, header);
       if (res.statusCode >= 200 && res.statusCode < 300) {
         return {
           kind: "success",
@@ -106,6 +117,40 @@ export class HttpTransport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The body as text, streamed and counted, so an oversized answer is refused after at most
+   * `maxResponseBytes` are buffered; the rest is never read. Refusal is final (not retried):
+   * the same request would bring the same body.
+   */
+  private async readCappedBody(
+    req: HttpRequest,
+    status: number,
+    body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+    header: (name: string) => string | undefined,
+  ): Promise<string> {
+    const cap = this.#maxResponseBytes;
+    const tooLarge = (what: string) => {
+      body.destroy();
+      return new LinqProtocolError({
+        method: req.method,
+        path: req.path,
+        status,
+        code: "RESPONSE_TOO_LARGE",
+        detail: `the body is ${what}, more than the ${cap}-byte limit for one response; it was not read. A Linq API response is far smaller, so the endpoint is probably not the Linq API (or is broken)`,
+      });
+    };
+    const declared = Number(header("content-length"));
+    if (Number.isFinite(declared) && declared > cap) throw tooLarge(`${declared} bytes`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > cap) throw tooLarge("longer");
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString("utf8");
   }
 
   async close(): Promise<void> {
@@ -154,18 +199,22 @@ export class HttpTransport {
       Number.isFinite(retryAfterMsHeader) && retryAfterMsHeader >= 0
         ? retryAfterMsHeader
         : undefined;
-    const snippet = text.trim().slice(0, 200);
+    // A server's words end up in a terminal: one line, escaped, and short (a 502 page can carry
+    // escape sequences that clear the screen and print a fake "Apply complete!").
+    const oneLine = (s: string) => escapeTerminal(s.replace(/\s+/g, " ").trim());
+    const snippet = oneLine(text).slice(0, 200);
+    const traceId = envelope?.trace_id ?? headerTrace;
     return new LinqApiError({
       method: req.method,
       path: req.path,
       status,
       code: envelope?.error.code ?? 0,
       apiMessage: redactSecret(
-        envelope?.error.message ??
+        (envelope ? oneLine(envelope.error.message) : undefined) ??
           (snippet ? `non-Linq error response: ${snippet}` : "empty error response"),
         this.#token,
       ),
-      traceId: envelope?.trace_id ?? headerTrace,
+      traceId: traceId === undefined ? undefined : oneLine(traceId).slice(0, 100),
       retryAfter,
       retryAfterMs,
       docUrl: envelope?.error.doc_url,

@@ -47,6 +47,7 @@ import { paginate } from "./pagination.js";
 import { RateLimiter, type RateLimitOptions } from "./rate-limiter.js";
 import type { AcceptKind } from "./request-headers.js";
 import { apiPath, buildQuery, type QueryParams } from "./request-url.js";
+import { checkResponseShape, type ResponseShape } from "./response-shapes.js";
 import { isIdempotentRequest, RetryPolicy, type AttemptFailure } from "./retry-policy.js";
 
 /** One finished attempt, for `--debug` logs and request counting. Never headers or bodies. */
@@ -85,6 +86,8 @@ export interface LinqClientOptions {
   timeoutMs?: number;
   /** Most open connections to the API origin. Default 10. */
   maxConnections?: number;
+  /** Largest response body accepted, bytes (default 8 MiB); a longer one fails at once. */
+  maxResponseBytes?: number;
   /** Retries after the first attempt. Default 5. */
   maxRetries?: number;
   /** First backoff step, ms. Default 1 000. */
@@ -124,6 +127,8 @@ interface CallSpec {
    * report instead of the error — `undefined` keeps the error.
    */
   doneByEarlierAttempt?: (error: LinqApiError) => Promise<{ result: unknown } | undefined>;
+  /** What a 2xx body must look like before anyone reads it (response-shapes.ts). */
+  shape?: ResponseShape;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -139,6 +144,8 @@ export class LinqClient implements LinqApi {
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   #closed = false;
+  /** Whether any response has arrived yet: a refused first connection means a wrong endpoint. */
+  #answered = false;
 
   constructor(options: LinqClientOptions) {
     const token = resolveToken({}, options.token);
@@ -165,6 +172,9 @@ export class LinqClient implements LinqApi {
       token,
       timeoutMs,
       maxConnections,
+      ...(options.maxResponseBytes !== undefined
+        ? { maxResponseBytes: positiveInteger(options.maxResponseBytes, "maxResponseBytes") }
+        : {}),
     });
     this.#onRequest = options.onRequest;
     this.#onRetry = options.onRetry;
@@ -197,6 +207,7 @@ export class LinqClient implements LinqApi {
     const res = await this.call<ListPhoneNumbersResponse>({
       method: "GET",
       path: "/v3/phone_numbers",
+      shape: "phoneNumbers",
     });
     return res.phone_numbers;
   }
@@ -208,6 +219,7 @@ export class LinqClient implements LinqApi {
       method: "GET",
       path: "/v3/chats",
       query: { from: params.from, to: params.to, limit: params.limit, cursor: params.cursor },
+      shape: "chatPage",
     });
   }
 
@@ -220,7 +232,7 @@ export class LinqClient implements LinqApi {
   }
 
   getChat(chatId: string): Promise<Chat> {
-    return this.call<Chat>({ method: "GET", path: apiPath`/v3/chats/${chatId}` });
+    return this.call<Chat>({ method: "GET", path: apiPath`/v3/chats/${chatId}`, shape: "chat" });
   }
 
   /** Retried on failure only when `body.message.idempotency_key` is set (and `replayUncertain` is not false). */
@@ -232,6 +244,7 @@ export class LinqClient implements LinqApi {
       method: "POST",
       path: "/v3/chats",
       body,
+      shape: "createdChat",
       ...(options.replayUncertain === false ? { idempotent: false } : {}),
     });
   }
@@ -346,6 +359,7 @@ export class LinqClient implements LinqApi {
       method: "GET",
       path: apiPath`/v3/chats/${chatId}/messages`,
       query: { limit: params.limit, cursor: params.cursor },
+      shape: "messagePage",
     });
   }
 
@@ -381,6 +395,7 @@ export class LinqClient implements LinqApi {
     const res = await this.call<ListWebhookSubscriptionsResponse>({
       method: "GET",
       path: "/v3/webhook-subscriptions",
+      shape: "subscriptions",
     });
     return res.subscriptions;
   }
@@ -389,6 +404,7 @@ export class LinqClient implements LinqApi {
     return this.call<WebhookSubscription>({
       method: "GET",
       path: apiPath`/v3/webhook-subscriptions/${id}`,
+      shape: "subscription",
     });
   }
 
@@ -400,6 +416,7 @@ export class LinqClient implements LinqApi {
       method: "POST",
       path: "/v3/webhook-subscriptions",
       body,
+      shape: "createdSubscription",
     });
   }
 
@@ -438,6 +455,7 @@ export class LinqClient implements LinqApi {
       method: "GET",
       path: "/v3/contact_card",
       query: { phone_number: phoneNumber },
+      shape: "contactCards",
     });
     return res.contact_cards;
   }
@@ -512,6 +530,13 @@ export class LinqClient implements LinqApi {
           attempt,
           durationMs,
         });
+        if (spec.shape !== undefined)
+          checkResponseShape(spec.shape, outcome.body, {
+            method: spec.method,
+            path,
+            status: outcome.status,
+          });
+        this.#answered = true;
         return outcome.body as T;
       }
 
@@ -519,6 +544,7 @@ export class LinqClient implements LinqApi {
       let error: LinqApiError | LinqNetworkError;
       if (outcome.kind === "api-error") {
         error = outcome.error;
+        this.#answered = true;
         // Any answer but 429 means the server took the request at this pace.
         if (error.status === 429) this.#limiter.recordRateLimited(started);
         else this.#limiter.recordAccepted(started);
@@ -537,11 +563,16 @@ export class LinqClient implements LinqApi {
           error,
         });
       } else {
+        // Nothing listening before anything ever answered: a wrong or stopped endpoint, which
+        // five backoff retries would not fix; say so at once.
+        const nothingListens = outcome.code === "ECONNREFUSED" && !this.#answered;
         error = new LinqNetworkError({
           method: spec.method,
           path,
           code: outcome.code,
-          detail: outcome.detail,
+          detail: nothingListens
+            ? `nothing listens at ${this.#origin()} (connection refused)`
+            : outcome.detail,
           maybeCommitted: outcome.sentBeforeFailure && !isRead,
           attempts: attempt,
           cause: outcome.cause,
@@ -552,6 +583,7 @@ export class LinqClient implements LinqApi {
           sentBeforeFailure: outcome.sentBeforeFailure,
         };
         this.emitRequest({ method: spec.method, path, attempt, durationMs, error });
+        if (nothingListens) throw error;
       }
 
       if (earlierMayHaveCommitted && error instanceof LinqApiError && spec.doneByEarlierAttempt) {
@@ -584,6 +616,10 @@ export class LinqClient implements LinqApi {
         await this.#clock.sleep(decision.delayMs);
       }
     }
+  }
+
+  #origin(): string {
+    return new URL(this.baseUrl).origin;
   }
 
   private emitRequest(event: RequestEvent): void {

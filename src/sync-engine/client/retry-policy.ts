@@ -12,7 +12,8 @@
  *    `maybeCommitted` for network failures) and must read back first.
  *  - Connection failures that happen before any byte was sent (refused, DNS, connect
  *    timeout) are safe for every method: the server never saw the request.
- * What is never retried: 409 codes in FINAL_CONFLICT_CODES and every other 4xx. Decision
+ * What is never retried: failures that would repeat identically (`isFinalNetworkCode`: an
+ * invalid header value, an oversized response), 409 codes in FINAL_CONFLICT_CODES and every other 4xx. Decision
  * (issue 2): 409/2009 "chat still being created" is not retried here either; the engine's
  * read-back handles it, and retrying a create on 2009 could not make it finish sooner.
  */
@@ -62,9 +63,32 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * Codes meaning the request could not even be formed (a header value undici refuses, a body
+ * that cannot be serialized, a response too large to accept): sending it again fails the same
+ * way, so retrying only burns time.
+ */
+const FINAL_NETWORK_CODES: ReadonlySet<string> = new Set([
+  "UND_ERR_INVALID_ARG",
+  "UND_ERR_NOT_SUPPORTED",
+  "ERR_INVALID_ARG_TYPE",
+  "ERR_INVALID_ARG_VALUE",
+  "ERR_INVALID_CHAR",
+  "ERR_INVALID_HTTP_TOKEN",
+  "ERR_STRING_TOO_LONG",
+  "RESPONSE_TOO_LARGE",
+]);
+
 /** True when a network error code proves the request never left this machine. */
 export function failedBeforeSending(code: string): boolean {
-  return NOT_SENT_CODES.has(code);
+  return (
+    NOT_SENT_CODES.has(code) || (FINAL_NETWORK_CODES.has(code) && code !== "RESPONSE_TOO_LARGE")
+  );
+}
+
+/** True when a failure without response would fail identically on every retry. */
+export function isFinalNetworkCode(code: string): boolean {
+  return FINAL_NETWORK_CODES.has(code);
 }
 
 /**
@@ -141,6 +165,8 @@ export class RetryPolicy {
 
   private eligibility(failure: AttemptFailure, idempotent: boolean): "ok" | string {
     if (failure.kind === "network") {
+      if (isFinalNetworkCode(failure.code))
+        return `not retried: ${failure.code} would fail the same way again`;
       if (idempotent || !failure.sentBeforeFailure) return "ok";
       return "not retried: a write without idempotency key may already have been carried out";
     }

@@ -2,6 +2,8 @@
  * Diagnostics: what validation reports, and how it is shown to a person. One shape for the
  * YAML loader (with file positions) and the CDK constructs (with construct paths only).
  */
+import { escapeTerminal } from "../output/inert-text.js";
+import { redactUrlsInText } from "../output/url-credentials.js";
 import pc from "picocolors";
 
 export type Severity = "error" | "warning";
@@ -65,9 +67,20 @@ export function caretSnippet(sourceText: string, line: number, column: number): 
       ? 0
       : Math.max(0, Math.min(column - 1 - MAX_SNIPPET_WIDTH / 2, full.length - MAX_SNIPPET_WIDTH));
   const end = Math.min(full.length, start + MAX_SNIPPET_WIDTH);
-  const text = `${start > 0 ? "…" : ""}${full.slice(start, end)}${end < full.length ? "…" : ""}`;
+  // Escaped and URL-redacted like every value shown (a YAML line may hold ESC, bidi controls or
+  // a URL credential); the caret's padding is computed from the same text, so it still points
+  // at the column.
+  const text = escapeTerminal(
+    redactUrlsInText(
+      `${start > 0 ? "…" : ""}${full.slice(start, end)}${end < full.length ? "…" : ""}`,
+    ),
+    { keepTabs: true },
+  );
   const gutter = `${line} | `;
-  const before = (start > 0 ? "…" : "") + full.slice(start, Math.max(start, column - 1));
+  const before = escapeTerminal(
+    redactUrlsInText((start > 0 ? "…" : "") + full.slice(start, Math.max(start, column - 1))),
+    { keepTabs: true },
+  );
   const pad = before.replace(/[^\t]/g, " ");
   return `${gutter}${text}\n${" ".repeat(gutter.length - 2)}| ${pad}^`;
 }
@@ -83,7 +96,7 @@ export function formatDiagnostic(
   const c = pc.createColors(opts.color ?? false);
   const label = d.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
   const where = locationOf(d);
-  let out = `${where === undefined ? "" : `${c.bold(where)}: `}${label}: ${d.message}`;
+  let out = `${where === undefined ? "" : `${c.bold(escapeTerminal(where))}: `}${label}: ${escapeTerminal(d.message, { keepNewlines: true })}`;
   if (opts.sourceText !== undefined && d.line !== undefined) {
     const snippet = caretSnippet(opts.sourceText, d.line, d.column ?? 1);
     if (snippet !== undefined) {

@@ -130,15 +130,43 @@ export function normalizePhoneNumber(input: string): Normalized {
  */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
+/** Control, format (bidi, soft hyphen, zero-width) and separator characters: never in an address. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** Scripts whose letters look like Latin ones; mixing them in one address is the homoglyph trick. */
+const LOOKALIKE_SCRIPTS = ["Latin", "Cyrillic", "Greek", "Armenian", "Cherokee"] as const;
+
+function scriptsOf(text: string): string[] {
+  return LOOKALIKE_SCRIPTS.filter((script) => new RegExp(`\\p{Script=${script}}`, "u").test(text));
+}
+
 export function normalizeEmail(input: string): Normalized {
   const text = plainText(input);
+  const invisible = INVISIBLE.exec(text);
+  if (invisible) {
+    const code = invisible[0].codePointAt(0)!;
+    return {
+      ok: false,
+      reason: `${showValue(input)} is not a valid email address: it contains the invisible or control character U+${code.toString(16).toUpperCase().padStart(4, "0")}; retype the address`,
+    };
+  }
   if (!EMAIL.test(text)) {
     return {
       ok: false,
       reason: `${showValue(input)} is not a valid email address (expected name@example.com)`,
     };
   }
-  return { ok: true, value: text.toLowerCase() };
+  const value = text.toLowerCase();
+  const scripts = [value.split("@")[0]!, value.split("@")[1]!].map(scriptsOf);
+  const mixed = scripts.find((s) => s.length > 1);
+  if (mixed) {
+    return {
+      ok: true,
+      value,
+      warning: `${showValue(input)} mixes ${mixed.join(" and ")} letters, which can look identical (a homoglyph); check that it is the address you mean`,
+    };
+  }
+  return { ok: true, value };
 }
 
 /** A participant handle: an email when it contains "@", a phone number otherwise. */

@@ -3,6 +3,8 @@
  * and the apply progress output. Secrets never appear: a webhook's signing secret is shown as
  * `(sensitive)`.
  */
+import { escapeTerminal, quoteInert } from "../output/inert-text.js";
+import { redactUrlsInText } from "../output/url-credentials.js";
 import type { ChangeAction, Drift, PlanSummary, Step } from "./plan-types.js";
 
 export const ACTION_MARKER: Record<ChangeAction, string> = {
@@ -14,7 +16,7 @@ export const ACTION_MARKER: Record<ChangeAction, string> = {
   delete: "-",
 };
 
-const q = (v: unknown): string => JSON.stringify(v ?? null);
+const q = quoteInert;
 
 export function stepMarker(step: Step): string {
   switch (step.op) {
@@ -37,7 +39,15 @@ export function stepMarker(step: Step): string {
   }
 }
 
+/**
+ * One line for a step. Handles, URLs and ids come from YAML or the API, so the whole line is
+ * escaped for the terminal, with URL credentials redacted (renderers add Markdown quoting).
+ */
 export function describeStep(step: Step): string {
+  return escapeTerminal(redactUrlsInText(describeStepRaw(step)));
+}
+
+function describeStepRaw(step: Step): string {
   switch (step.op) {
     case "create_chat":
       return `create ${step.is_group ? "group" : "direct"} chat from ${step.from} with ${step.to.join(", ")}, first message ${q(step.welcome_message)} (generation ${step.generation})`;
@@ -74,7 +84,7 @@ export function describeStep(step: Step): string {
     case "adopt_webhook":
       return `adopt existing subscription ${step.webhook_id}`;
     case "create_contact_card":
-      return `create contact card for ${step.phone_number}: ${[step.first_name, step.last_name].filter(Boolean).join(" ")}${step.image_url ? ` (image ${step.image_url})` : ""}`;
+      return `create contact card for ${step.phone_number}: first_name = ${q(step.first_name)}${step.last_name ? `, last_name = ${q(step.last_name)}` : ""}${step.image_url ? `, image_url = ${q(step.image_url)}` : ""}`;
     case "update_contact_card":
       return `update contact card of ${step.phone_number}: ${Object.entries(step.changes)
         .map(([k, v]) => `${k} = ${q(v)}`)
@@ -86,7 +96,11 @@ export function describeStep(step: Step): string {
 
 export function describeDrift(d: Drift): string {
   const declared = "declared" in d ? `, declared: ${q(d.declared)}` : "";
-  return `${d.field}: live: ${q(d.live)}${declared} (last applied: ${q(d.last_applied)})`;
+  return escapeTerminal(
+    redactUrlsInText(
+      `${d.field}: live: ${q(d.live)}${declared} (last applied: ${q(d.last_applied)})`,
+    ),
+  );
 }
 
 export function summaryLine(s: PlanSummary): string {

@@ -10,7 +10,8 @@
  *   so a silent rotation would break live deliveries on every run. The plan warns instead;
  *   `--replace webhook.<key>` rotates the secret on purpose.
  * - A secret that never reached `secret_file` — the create's response was lost
- *   (`pending_create` in state, the subscription found by URL) or the run died between the
+ *   (`pending_create` in state, the subscription found by URL; replaced even when an older
+ *   secret file exists, since that file holds a stale secret) or the run died between the
  *   create and the write (an id without `secret`) — is known to nobody, so the subscription is
  *   replaced to obtain one. An adopted subscription's secret belongs to whoever made it. Replacement deletes first because the URL must be free.
  */
@@ -18,6 +19,7 @@ import type { WebhookSubscription } from "../../api-wire/types.js";
 import type { Address, DesiredWebhook } from "../model/desired-state.js";
 import type { AppliedWebhook, WebhookResourceState } from "../state/state-types.js";
 import { isAbsolute, relative } from "node:path";
+import { redactUrl } from "../output/url-credentials.js";
 import type { DiffOutcome } from "./diff-chats.js";
 import type { Drift, PlanMessage, ResourceChange, Step } from "./plan-types.js";
 
@@ -109,8 +111,10 @@ function driftOf(
 ): Drift[] {
   if (!applied) return [];
   const out: Drift[] = [];
+  // The state keeps target_url with query credentials redacted; compare like with like.
+  const url = (u: string | undefined) => (u === undefined ? undefined : redactUrl(u));
   const fields: Array<[string, unknown, unknown, unknown]> = [
-    ["target_url", live.target_url, applied.target_url, want?.target_url],
+    ["target_url", url(live.target_url), url(applied.target_url), url(want?.target_url)],
     ["events", live.events, applied.events, want?.events],
     ["phone_numbers", live.phone_numbers, applied.phone_numbers, want?.phone_numbers],
     ["active", live.active, applied.active, want?.active],
@@ -189,11 +193,16 @@ export function diffWebhook(input: WebhookDiffInput): DiffOutcome {
   const drift = byId ? driftOf(address, st?.applied, have, want) : [];
 
   // The secret can only be obtained by creating anew: do so when asked, or when nobody has it.
+  // A create whose response was lost made a subscription whose secret nobody has, even when an
+  // older secret file is still on disk (it holds the previous subscription's secret, and every
+  // delivery would then fail verification): replace it whether or not the file exists.
+  const lostCreate =
+    desired.secret_file !== undefined &&
+    !byId &&
+    st?.pending_create !== undefined &&
+    redactUrl(st.pending_create.target_url) === redactUrl(desired.target_url);
   const lostInFlight =
-    secretMissing &&
-    (byId
-      ? st?.secret === undefined
-      : st?.pending_create !== undefined && st.pending_create.target_url === desired.target_url);
+    lostCreate || (secretMissing && byId !== undefined && st?.secret === undefined);
   if (secretMissing && !lostInFlight && !input.forceReplace) {
     warnings.push({
       address,

@@ -3,6 +3,8 @@
  * the JSON document (`--json`, `--out`) described by schemas/plan.schema.json.
  */
 import pc from "picocolors";
+import { escapeTerminal as t, markdownCode } from "../output/inert-text.js";
+import { redactUrlsInText } from "../output/url-credentials.js";
 import {
   ACTION_MARKER,
   describeDrift,
@@ -17,8 +19,13 @@ export interface HumanRenderOptions {
   color: boolean;
 }
 
+/**
+ * The plan document (`--json`, `--out`), with credential-looking URL query values redacted:
+ * a saved plan is an output too. Applying a saved plan that would send such a URL is refused
+ * (run-apply.ts), since the credential is not in it.
+ */
 export function renderPlanJson(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  return redactUrlsInText(`${JSON.stringify(plan, null, 2)}\n`);
 }
 
 export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
@@ -45,14 +52,14 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
     for (const ch of plan.changes) {
       const m = ACTION_MARKER[ch.action];
       lines.push(
-        `  ${paint(m, m)} ${c.bold(ch.address)} ${paint(m, `(${ch.action})`)} ${c.dim(`— ${ch.reason}`)}`,
+        `  ${paint(m, m)} ${c.bold(t(ch.address))} ${paint(m, `(${ch.action})`)} ${c.dim(`— ${t(ch.reason)}`)}`,
       );
       for (const d of driftBy.get(ch.address) ?? [])
         lines.push(`      ${c.yellow("!")} drift ${describeDrift(d)}`);
       for (const s of ch.steps) {
         const sm = stepMarker(s);
         // The change line already says why; repeat a step's reason only when it adds something.
-        const why = s.reason === ch.reason ? "" : ` ${c.dim(`— ${s.reason}`)}`;
+        const why = s.reason === ch.reason ? "" : ` ${c.dim(`— ${t(s.reason)}`)}`;
         lines.push(`      ${paint(sm, sm)} ${describeStep(s)}${why}`);
       }
       lines.push("");
@@ -64,13 +71,15 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
   if (shownDrift.length > 0) {
     lines.push("Drift (changes made outside chatsync):");
     for (const d of shownDrift)
-      lines.push(`  ${c.yellow("~")} ${c.bold(d.address)} ${describeDrift(d)}`);
+      lines.push(`  ${c.yellow("~")} ${c.bold(t(d.address))} ${describeDrift(d)}`);
     lines.push("");
   }
   if (plan.warnings.length > 0) {
     lines.push(c.yellow("Warnings:"));
     for (const w of plan.warnings)
-      lines.push(`  ${c.yellow("warning:")} ${w.address ? `${w.address}: ` : ""}${w.message}`);
+      lines.push(
+        `  ${c.yellow("warning:")} ${w.address ? `${t(w.address)}: ` : ""}${t(w.message)}`,
+      );
     lines.push("");
   }
   if (plan.options.refresh_only) {
@@ -82,7 +91,7 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
   } else {
     lines.push(c.bold(summaryLine(plan.summary)));
     if (plan.records.length > 0) {
-      const which = plan.records.map((r) => r.address).join(", ");
+      const which = t(plan.records.map((r) => r.address).join(", "));
       lines.push(
         c.dim(
           `Settings of ${which} changed without needing an API call; apply records them in state.`,
@@ -90,7 +99,7 @@ export function renderPlanHuman(plan: Plan, opts: HumanRenderOptions): string {
       );
     }
   }
-  return `${lines.join("\n")}\n`;
+  return redactUrlsInText(`${lines.join("\n")}\n`);
 }
 
 /** GitHub's comment limit is 65,536 characters; stay below it with room for the note. */
@@ -107,14 +116,14 @@ export function renderPlanMarkdown(source: Plan, limit = MARKDOWN_LIMIT): string
   // A plan with errors cannot be applied; a PR comment must say why before anything else.
   if (plan.errors.length > 0) {
     head.push(`#### ❌ Errors: this plan cannot be applied`, "");
-    for (const e of plan.errors) head.push(`- ${escapeCell(e.message)}`);
+    for (const e of plan.errors) head.push(`- ${markdownCode(e.message)}`);
     head.push("");
   }
   if (plan.changes.length > 0) {
     head.push("| | Address | Action | Why |", "|---|---|---|---|");
     for (const ch of plan.changes) {
       head.push(
-        `| \`${ACTION_MARKER[ch.action]}\` | \`${ch.address}\` | ${ch.action} | ${escapeCell(ch.reason)} |`,
+        `| \`${ACTION_MARKER[ch.action]}\` | ${cell(ch.address)} | ${ch.action} | ${cell(ch.reason)} |`,
       );
     }
     head.push("");
@@ -122,18 +131,21 @@ export function renderPlanMarkdown(source: Plan, limit = MARKDOWN_LIMIT): string
   const tail: string[] = [];
   if (plan.drift.length > 0) {
     tail.push("#### Drift (changes made outside chatsync)", "");
-    for (const d of plan.drift) tail.push(`- \`${d.address}\` ${escapeCell(describeDrift(d))}`);
+    for (const d of plan.drift)
+      tail.push(`- ${markdownCode(d.address)} ${markdownCode(describeDrift(d))}`);
     tail.push("");
   }
   if (plan.warnings.length > 0) {
     tail.push("#### Warnings", "");
     for (const w of plan.warnings)
-      tail.push(`- ⚠️ ${w.address ? `\`${w.address}\`: ` : ""}${escapeCell(w.message)}`);
+      tail.push(
+        `- ⚠️ ${w.address ? `${markdownCode(w.address)}: ` : ""}${markdownCode(w.message)}`,
+      );
     tail.push("");
   }
   const details: string[] = [];
   for (const ch of plan.changes) {
-    details.push(`${ACTION_MARKER[ch.action]} ${ch.address} (${ch.action})`);
+    details.push(`${ACTION_MARKER[ch.action]} ${t(ch.address)} (${ch.action})`);
     for (const s of ch.steps)
       details.push(`    ${stepMarker(s)} ${describeStep(s)}${s.rule ? ` — ${s.rule}` : ""}`);
   }
@@ -173,9 +185,13 @@ export function renderPlanMarkdown(source: Plan, limit = MARKDOWN_LIMIT): string
     }
     body += note;
   }
-  return body;
+  return redactUrlsInText(body);
 }
 
-function escapeCell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+/**
+ * Every value in the comment is a code span (inert-text.ts): a display name such as
+ * `<img …> [Approve](…) @octocat` must render as text, not as an image, a link or a mention.
+ */
+function cell(text: string): string {
+  return markdownCode(text, { inTable: true });
 }

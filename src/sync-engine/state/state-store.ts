@@ -13,6 +13,7 @@ import {
   type StateJournalEntry,
   type StoredState,
 } from "./state-backend.js";
+import { StateSchemaError, validateStateDocument } from "./state-schema.js";
 import {
   STATE_FORMAT,
   STATE_VERSION,
@@ -84,7 +85,17 @@ export class StateStore {
   static async open(backend: StateBackend): Promise<StateStore> {
     const stored = await backend.read();
     if (!stored) return new StateStore(backend, newStateDocument(), undefined, []);
-    return new StateStore(backend, replayJournal(stored, backend.location), stored, stored.notes);
+    const doc = replayJournal(stored, backend.location);
+    // The whole document, journal included, against the state schema: a damaged or hand-edited
+    // state is a clear error naming the field, never a TypeError later.
+    try {
+      validateStateDocument(doc, backend.location);
+    } catch (err) {
+      if (err instanceof StateSchemaError)
+        throw new StateError("STATE_UNREADABLE", err.message, { cause: err });
+      throw err;
+    }
+    return new StateStore(backend, doc, stored, stored.notes);
   }
 
   /** A path or a URL without password, for messages. */
