@@ -124,7 +124,7 @@ function newChatSteps(d: DesiredChat, generation: number, to: string[], reason: 
   return steps;
 }
 
-function liveSummary(chat: Chat, view: ChatView): Record<string, unknown> {
+export function liveSummary(chat: Chat, view: ChatView): Record<string, unknown> {
   return {
     id: chat.id,
     is_group: chat.is_group,
