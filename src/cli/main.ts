@@ -10,6 +10,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerApply } from "./commands/apply.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerImport } from "./commands/import.js";
 import { CliError } from "./cli-error.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerEmulator(program);
   registerDemo(program);
+  registerImport(program);
   return program;
 }
 

@@ -114,7 +114,7 @@ async function checkSavedPlan(
 }
 
 /** Records (or updates) whose account this state is, with the run's first write. */
-function recordAccount(
+export function recordAccount(
   store: StateStore,
   live: LiveSnapshot,
   endpoint: string | undefined,
