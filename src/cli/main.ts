@@ -11,6 +11,7 @@ import { registerApply } from "./commands/apply.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerImport } from "./commands/import.js";
+import { registerExport } from "./commands/export.js";
 import { CliError } from "./cli-error.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerEmulator(program);
   registerDemo(program);
   registerImport(program);
+  registerExport(program);
   return program;
 }
 

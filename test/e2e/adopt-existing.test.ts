@@ -4,9 +4,18 @@
  * "no write" is counted in the emulator's request log.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describeRun } from "../support/cli.js";
+import { apiPath } from "../support/emulator-control.js";
 import type { Chat } from "../../src/api-wire/types.js";
-import { LINE_A, createWorkspace, person, type Workspace } from "../support/e2e-workspace.js";
+import {
+  LINE_A,
+  LINE_B,
+  createWorkspace,
+  person,
+  type Workspace,
+} from "../support/e2e-workspace.js";
 
 /** A chat made directly through the API, the way a team made its groups before chatsync. */
 async function createOutOfBand(
@@ -176,5 +185,102 @@ describe("adopting existing chats", () => {
     expect(plan.code, describeRun(plan)).toBe(0);
     expect(plan.stdout).toContain(`imports: [{ to: chat.pair, id: ${chat.id} }]`);
     expect(plan.stdout).toContain(`chatsync import chat.pair ${chat.id}`);
+  });
+});
+
+describe("chatsync export", () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    ws = await createWorkspace();
+  });
+  afterEach(async () => {
+    await ws?.close();
+  });
+
+  it("export → validate → plan (imports only) → apply (0 writes) → No changes; a second export is identical", async () => {
+    const book = await createOutOfBand(ws, [person(0), person(1), person(2)], {
+      name: "Book Club",
+    });
+    await createOutOfBand(ws, ["alice@example.com"]);
+    const { chat: other } = (await ws.emu.control.apiWrite("POST", "/v3/chats", {
+      from: LINE_B,
+      to: [person(3), person(4)],
+      message: { parts: [{ type: "text", value: "Line B group" }] },
+    })) as { chat: Chat };
+    await ws.emu.control.apiWrite("POST", "/v3/webhook-subscriptions", {
+      target_url: "https://hooks.example.com/linq",
+      subscribed_events: ["message.received", "participant.added"],
+    });
+    await ws.emu.control.apiWrite("POST", "/v3/contact_card", {
+      phone_number: LINE_A,
+      first_name: "Acme",
+      last_name: "Support",
+    });
+
+    const endpoint = ["--endpoint", ws.emu.baseUrl];
+    const before = await ws.emu.control.lastSeq();
+    const exported = await ws.run(["export", ...endpoint, "--out", "adopted/"]);
+    expect(exported.code, describeRun(exported)).toBe(0);
+    const file = join(ws.dir, "adopted", "chatsync.yaml");
+    const text = await readFile(file, "utf8");
+    expect(text).toContain(`# chat ${book.id}, created `);
+    expect(text).toContain(`{ to: chat.book-club, id: ${book.id} }`);
+    expect(text).toContain(`{ to: contact_card.${LINE_A}, id: "${LINE_A}" }`);
+    expect(text).not.toMatch(/whsec_/);
+    // One list pass per line (pages of 100), not one request per chat.
+    const reads = await ws.emu.control.requestsSince(before);
+    expect(reads.filter((r) => apiPath(r) === "/v3/chats").length).toBe(2);
+    expect(reads.filter((r) => /^\/v3\/chats\/./.test(apiPath(r)))).toEqual([]);
+
+    const validated = await ws.run(["validate", file]);
+    expect(validated.code, describeRun(validated)).toBe(0);
+
+    const common = [...endpoint, "--state", ws.statePath, "--no-color"];
+    const plan = await ws.run(["plan", file, ...common, "--json"]);
+    expect(plan.code, describeRun(plan)).toBe(0);
+    const doc = JSON.parse(plan.stdout) as { changes: Array<{ address: string; action: string }> };
+    expect(doc.changes.map((c) => c.action)).toEqual(doc.changes.map(() => "import"));
+    expect(doc.changes.map((c) => c.address).sort()).toEqual(
+      [
+        "chat.alice-example-com",
+        "chat.book-club",
+        `chat.${person(3).slice(1)}-${person(4).slice(1)}`,
+        `contact_card.${LINE_A}`,
+        "webhook.hooks-example-com-linq",
+      ].sort(),
+    );
+    expect(text).toContain(`# chat ${other.id}, created `);
+
+    const mid = await ws.emu.control.lastSeq();
+    const apply = await ws.run(["apply", file, ...common, "--auto-approve"]);
+    expect(apply.code, describeRun(apply)).toBe(0);
+    expect(await ws.emu.control.writesSince(mid)).toEqual([]);
+    const after = await ws.run(["plan", file, ...common, "--detailed-exitcode"]);
+    expect(after.code, describeRun(after)).toBe(0);
+    expect(after.stdout).toContain("No changes.");
+
+    const again = await ws.run(["export", ...endpoint]);
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(again.stdout).toBe(text);
+    expect(await ws.emu.control.writesSince(before)).toEqual([]);
+  });
+
+  it("--line narrows the chats; an unknown line or an existing --out file is refused and nothing is written", async () => {
+    await createOutOfBand(ws, [person(0), person(1)], { name: "Line A Room" });
+    const endpoint = ["--endpoint", ws.emu.baseUrl];
+    const onlyB = await ws.run(["export", ...endpoint, "--line", LINE_B]);
+    expect(onlyB.code, describeRun(onlyB)).toBe(0);
+    expect(onlyB.stdout).not.toContain("line-a-room");
+
+    const unknown = await ws.run(["export", ...endpoint, "--line", "+12025550199"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("--line +12025550199 is not a line of this account");
+
+    const existing = join(ws.dir, "mine.yaml");
+    await writeFile(existing, "version: 1\n");
+    const refused = await ws.run(["export", ...endpoint, "--out", existing]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("already exists; export never overwrites a file");
+    expect(await readFile(existing, "utf8")).toBe("version: 1\n");
   });
 });

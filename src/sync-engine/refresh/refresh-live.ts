@@ -135,11 +135,10 @@ async function refreshLineChats(
   return found;
 }
 
-/** Every chat of `line` that the state does not manage (one list pass). */
-async function listUnmanagedChats(
+/** Every chat of `line`, in one list pass (pages of 100); shared with `chatsync export`. */
+export async function listLineChats(
   api: Pick<LinqApi, "listChatsPage">,
   line: string,
-  managed: ReadonlySet<string>,
 ): Promise<Chat[]> {
   const out: Chat[] = [];
   const seen = new Set<string>();
@@ -150,12 +149,22 @@ async function listUnmanagedChats(
       limit: PAGE_SIZE,
       ...(cursor ? { cursor } : {}),
     });
-    for (const c of page.chats) if (!managed.has(c.id)) out.push(c);
+    out.push(...page.chats);
+    // A cursor seen before would loop forever; the list is complete as far as it goes.
     const next = page.next_cursor;
     if (!next || seen.has(next)) return out;
     seen.add(next);
     cursor = next;
   }
+}
+
+/** Every chat of `line` that the state does not manage (one list pass). */
+async function listUnmanagedChats(
+  api: Pick<LinqApi, "listChatsPage">,
+  line: string,
+  managed: ReadonlySet<string>,
+): Promise<Chat[]> {
+  return (await listLineChats(api, line)).filter((c) => !managed.has(c.id));
 }
 
 export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise<LiveSnapshot> {
