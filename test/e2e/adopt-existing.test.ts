@@ -167,6 +167,33 @@ describe("adopting existing chats", () => {
     expect(after.code, describeRun(after)).toBe(0);
   });
 
+  it("a saved plan carries the import and the move; applying it writes nothing", async () => {
+    const people = [person(0), person(1), person(2)];
+    await ws.writeConfig(groupConfig("old-key", people, { welcome_message: "Welcome!" }));
+    expect((await ws.apply(["--auto-approve"])).code).toBe(0);
+    const other = await createOutOfBand(ws, [person(3), person(4)]);
+    await ws.writeConfig({
+      version: 1,
+      defaults: { from: LINE_A },
+      chats: {
+        "new-key": { type: "group", participants: people, welcome_message: "Welcome!" },
+        adopted: { type: "group", participants: [person(3), person(4)] },
+      },
+      imports: [{ to: "chat.adopted", id: other.id }],
+      moved: [{ from: "chat.old-key", to: "chat.new-key" }],
+    });
+    const planFile = join(ws.dir, "adopt.plan.json");
+    const saved = await ws.plan(["--out", planFile]);
+    expect(saved.code, describeRun(saved)).toBe(0);
+    const before = await ws.emu.control.lastSeq();
+    const applied = await ws.applyPlan(planFile, ["--auto-approve"]);
+    expect(applied.code, describeRun(applied)).toBe(0);
+    expect(applied.stdout).toContain("1 imported, 1 moved");
+    expect(await ws.emu.control.writesSince(before)).toEqual([]);
+    const after = await ws.plan(["--detailed-exitcode"]);
+    expect(after.code, describeRun(after)).toBe(0);
+  });
+
   it("a new declaration equal to an unmanaged chat gets the imports: suggestion", async () => {
     // A state that already exists (the new-state case is a refusal, tested elsewhere).
     await ws.writeConfig(groupConfig("first", [person(4), person(5)], { welcome_message: "Hi" }));
