@@ -252,3 +252,21 @@ describe("moved", () => {
     });
   });
 });
+
+describe("an imported chat without welcome_message", () => {
+  it("that must later be replaced: the plan says the declaration now needs one", () => {
+    const team = group("team", [A, B]);
+    delete team.welcome_message;
+    const st = managedChat("c-1", team);
+    // Our line left the live chat: only a new chat can reach the declaration.
+    const p = plan(
+      desiredState({ chats: chats(team) }),
+      snapshot({ chats: { "c-1": liveChat("c-1", [A, B], { meStatus: "left" }) } }),
+      stateDoc({ "chat.team": st }),
+    );
+    expect(p.errors.map((e) => e.message).join()).toContain(
+      "chat.team must be replaced by a new chat (your line is no longer a member",
+    );
+    expect(p.errors.map((e) => e.message).join()).toContain("has no welcome_message: add one");
+  });
+});

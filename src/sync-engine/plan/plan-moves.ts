@@ -80,6 +80,8 @@ export function withStateOnlyStep(
 ): DiffOutcome {
   if (out.change) {
     out.change.steps.unshift(step);
+    // The change line (and the markdown table) says both what is recorded and what follows.
+    out.change.reason = `${step.reason}; then: ${out.change.reason}`;
     return out;
   }
   const { record, ...rest } = out;
