@@ -116,8 +116,17 @@ async function readEngineInputUnlocked(
   flags: EngineFlags,
   opts: { cwd: string; color: boolean; allowPlanFile: boolean },
 ): Promise<UnlockedInput> {
+  const defaultFor = (files: readonly string[]): string => {
+    try {
+      return defaultStatePath(files, opts.cwd);
+    } catch (err) {
+      // Refused beside a manifest in cdktf.out; with --state the default is not used.
+      if (explicitStateSpec(flags.state) === undefined) throw err;
+      return defaultStatePath([], opts.cwd);
+    }
+  };
   const pick = (files: readonly string[]) => {
-    const state = defaultStatePath(files, opts.cwd);
+    const state = defaultFor(files);
     const chatsyncDir = dirname(state);
     return {
       chatsyncDir,
