@@ -109,6 +109,11 @@ export function resolveMoves(
       if (from === to) return at("to", `${to} is the same address as from; remove this entry`);
       if (kindOf(from) !== kindOf(to))
         return at("to", `${from} cannot move to ${to}: a move keeps the kind of object`);
+      if (kindOf(to) === "contact_card")
+        return at(
+          "from",
+          `${from} cannot move: a contact card's address is its line, and a card cannot change line`,
+        );
       const dupFrom = byFrom.get(from);
       if (dupFrom)
         return at(
