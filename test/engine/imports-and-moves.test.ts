@@ -1,5 +1,12 @@
 /** imports: and moved: in the pure plan (SPEC §5a): what is planned, and what is refused. */
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { executePlan, type ExecutorApi } from "../../src/sync-engine/apply/execute-plan.js";
+import { silentProgress } from "../../src/sync-engine/apply/progress-reporter.js";
+import { FileStateBackend } from "../../src/sync-engine/state/backends/file.js";
+import { StateStore } from "../../src/sync-engine/state/state-store.js";
 import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
 import { renderPlanHuman, renderPlanMarkdown } from "../../src/sync-engine/plan/render-plan.js";
 import type { DesiredState } from "../../src/sync-engine/model/desired-state.js";
@@ -268,5 +275,72 @@ describe("an imported chat without welcome_message", () => {
       "chat.team must be replaced by a new chat (your line is no longer a member",
     );
     expect(p.errors.map((e) => e.message).join()).toContain("has no welcome_message: add one");
+  });
+});
+
+describe("executor: moves and imports are state-only", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "chatsync-adopt-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("records the move and the import through the state store, journaled, with no API call", async () => {
+    const statePath = join(dir, "state.json");
+    const oldBook = group("book-club", [A, B]);
+    const seed = await StateStore.open(new FileStateBackend(statePath));
+    Object.assign(seed.chat("chat.book-club"), managedChat("c-1", oldBook));
+    await seed.commit("chat.book-club");
+
+    const store = await StateStore.open(new FileStateBackend(statePath));
+    const team = group("team", [B, C]);
+    delete team.welcome_message;
+    const desired = desiredState({
+      chats: chats(group("bookclub", [A, B]), team),
+      imports: [{ to: "chat.team", id: "c-2" }],
+      moved: [{ from: "chat.book-club", to: "chat.bookclub" }],
+    });
+    const live = snapshot({
+      chats: { "c-1": liveChat("c-1", [A, B]), "c-2": liveChat("c-2", [B, C]) },
+    });
+    const p = buildPlan({ desired, live, state: store.doc, statePath, liveFingerprint: "f" });
+    expect(p.errors).toEqual([]);
+    const calls: string[] = [];
+    // Any API call at all fails the test: these steps must not reach the API.
+    const api = new Proxy({} as ExecutorApi, {
+      get: (_t, name) => () => {
+        calls.push(String(name));
+        throw new Error(`unexpected API call ${String(name)}`);
+      },
+    });
+    const outcome = await executePlan(api, p, store, {
+      parallelism: 2,
+      progress: silentProgress,
+      confirm: { timeoutMs: 1_000, sleep: async () => undefined, now: () => 0 },
+      writeSecret: async () => undefined,
+    });
+    expect(calls).toEqual([]);
+    expect(outcome.failed).toEqual([]);
+
+    // What a later run reads back (journal replayed): both addresses re-keyed and recorded.
+    const reread = await StateStore.open(new FileStateBackend(statePath));
+    expect(reread.resource("chat.book-club")).toBeUndefined();
+    expect(reread.resource("chat.bookclub")).toMatchObject({ id: "c-1", generation: 1 });
+    expect(reread.resource("chat.team")).toMatchObject({
+      id: "c-2",
+      from: LINE,
+      applied: { participants: [B, C] },
+    });
+    const again = buildPlan({
+      desired,
+      live,
+      state: reread.doc,
+      statePath,
+      liveFingerprint: "f",
+    });
+    expect(again.changes).toEqual([]);
+    expect(again.warnings).toEqual([]);
   });
 });
