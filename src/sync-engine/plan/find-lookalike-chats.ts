@@ -3,7 +3,9 @@
  * same people (a group's active participants other than your line; a direct chat's
  * recipient), and — for a group that declares one — the same name. Creating such a
  * declaration would give the same people a second chat and a second welcome message, so the
- * plan names the live one instead (a new state refuses; see run-plan). Pure.
+ * plan names the live one instead (a new state refuses, an existing one warns with the
+ * imports: entry; see run-plan). A managed chat that looks like a new one is most likely a
+ * renamed key (warnLikelyRenames). Pure.
  */
 import type { Chat } from "../../api-wire/types.js";
 import type { DesiredChat } from "../model/desired-state.js";
