@@ -41,7 +41,10 @@ function groupConfig(key: string, people: string[], extra: Record<string, unknow
   };
 }
 
-describe("adopting existing chats", () => {
+// Each test is a sequence of CLI runs; on a busy CI machine one run can take seconds.
+const SCENE = { timeout: 180_000 };
+
+describe("adopting existing chats", SCENE, () => {
   let ws: Workspace;
   beforeEach(async () => {
     ws = await createWorkspace();
@@ -215,7 +218,7 @@ describe("adopting existing chats", () => {
   });
 });
 
-describe("chatsync export", () => {
+describe("chatsync export", SCENE, () => {
   let ws: Workspace;
   beforeEach(async () => {
     ws = await createWorkspace();
