@@ -12,6 +12,8 @@ import { registerApply } from "./commands/apply.js";
 import { registerEmulator } from "./commands/emulator.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerState } from "./commands/state.js";
+import { registerImport } from "./commands/import.js";
+import { registerExport } from "./commands/export.js";
 import { CliError, jsonErrorDocument } from "./cli-error.js";
 import { PLAN_FORMAT_VERSION } from "../sync-engine/plan/plan-types.js";
 import { escapeTerminal } from "../sync-engine/output/inert-text.js";
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerApply(program);
   registerEmulator(program);
   registerDemo(program);
+  registerImport(program);
+  registerExport(program);
   registerState(program);
   // Last: tab reads the finished command tree. `completion bash|zsh|fish|powershell` prints the
   // script; the script asks `chatsync complete -- <words>` (hidden) for suggestions.

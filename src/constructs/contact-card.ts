@@ -3,9 +3,14 @@ import type { Construct } from "constructs";
 import type { Address } from "../sync-engine/model/desired-state.js";
 import { contactCardAddress } from "../sync-engine/model/desired-state.js";
 import { validateAtConstruction } from "./construction-check.js";
-import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
+import {
+  definedFields,
+  ManagedObject,
+  type DocumentFragment,
+  type AdoptionProps,
+} from "./managed-object.js";
 
-export interface ContactCardProps {
+export interface ContactCardProps extends AdoptionProps {
   /** The line (a phone number the API token owns); the card's key. */
   readonly phoneNumber: string;
   /** First name shown to recipients. */
@@ -26,7 +31,7 @@ export class ContactCard extends ManagedObject {
   private readonly props: ContactCardProps;
 
   constructor(scope: Construct, id: string, props: ContactCardProps) {
-    super(scope, id);
+    super(scope, id, props);
     this.props = { ...props };
     validateAtConstruction(this);
   }

@@ -3,9 +3,14 @@ import type { Construct } from "constructs";
 import type { Address, OnDelete } from "../sync-engine/model/desired-state.js";
 import { chatAddress } from "../sync-engine/model/desired-state.js";
 import { validateAtConstruction } from "./construction-check.js";
-import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
+import {
+  definedFields,
+  ManagedObject,
+  type DocumentFragment,
+  type AdoptionProps,
+} from "./managed-object.js";
 
-export interface DirectChatProps {
+export interface DirectChatProps extends AdoptionProps {
   /**
    * Logical key (address `chat.<key>`). Lower-case letters, digits, `-` and `_`.
    * @default - the construct id
@@ -18,8 +23,11 @@ export interface DirectChatProps {
   readonly from?: string;
   /** The other person: a phone number in international format or an iMessage email. */
   readonly to: string;
-  /** Text of the first message, sent when the chat is created. Must not contain a URL. */
-  readonly welcomeMessage: string;
+  /**
+   * Text of the first message, sent when the chat is created. Must not contain a URL.
+   * @default - none: required to create the chat; an imported chat (`importId`) needs none
+   */
+  readonly welcomeMessage?: string;
   /**
    * Share the sending line's contact card into the chat once.
    * @default - the enclosing `ChatSync`'s `shareContactCard`, else false
@@ -48,7 +56,7 @@ export class DirectChat extends ManagedObject {
   private readonly props: DirectChatProps;
 
   constructor(scope: Construct, id: string, props: DirectChatProps) {
-    super(scope, id);
+    super(scope, id, props);
     this.props = { ...props };
     this.key = props.key ?? id;
     validateAtConstruction(this);

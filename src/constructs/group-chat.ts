@@ -3,7 +3,12 @@ import type { Construct } from "constructs";
 import type { Address, OnDelete, RosterPolicy } from "../sync-engine/model/desired-state.js";
 import { chatAddress } from "../sync-engine/model/desired-state.js";
 import { validateAtConstruction } from "./construction-check.js";
-import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
+import {
+  definedFields,
+  ManagedObject,
+  type DocumentFragment,
+  type AdoptionProps,
+} from "./managed-object.js";
 import {
   expandParticipants,
   participantEntries,
@@ -11,7 +16,7 @@ import {
   type ParticipantsInput,
 } from "./team.js";
 
-export interface GroupChatProps {
+export interface GroupChatProps extends AdoptionProps {
   /**
    * Logical key: ties this declaration to the live chat through the state file (address
    * `chat.<key>`). Lower-case letters, digits, `-` and `_`. Renaming it means a new chat.
@@ -50,8 +55,11 @@ export interface GroupChatProps {
    * @default - the enclosing `ChatSync`'s `readdLeft`, else false
    */
   readonly readdLeft?: boolean;
-  /** Text of the first message, sent when the chat is created. Must not contain a URL. */
-  readonly welcomeMessage: string;
+  /**
+   * Text of the first message, sent when the chat is created. Must not contain a URL.
+   * @default - none: required to create the chat; an imported chat (`importId`) needs none
+   */
+  readonly welcomeMessage?: string;
   /**
    * Share the sending line's contact card into the chat once.
    * @default - the enclosing `ChatSync`'s `shareContactCard`, else false
@@ -75,7 +83,7 @@ export class GroupChat extends ManagedObject {
   private readonly entries: ParticipantEntry[];
 
   constructor(scope: Construct, id: string, props: GroupChatProps) {
-    super(scope, id);
+    super(scope, id, props);
     this.props = { ...props };
     this.key = props.key ?? id;
     this.entries = participantEntries(props.participants);

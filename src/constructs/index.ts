@@ -22,7 +22,12 @@ export {
 } from "./team.js";
 export { Handle, InvalidHandleError } from "./handle.js";
 export { WebhookEvents } from "./webhook-events.js";
-export { ManagedObject, type DocumentFragment, type DocumentSection } from "./managed-object.js";
+export {
+  ManagedObject,
+  type AdoptionProps,
+  type DocumentFragment,
+  type DocumentSection,
+} from "./managed-object.js";
 export {
   synthesizeDesiredState,
   findManagedObjects,

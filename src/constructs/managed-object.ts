@@ -19,6 +19,23 @@ export interface DocumentFragment {
   value: Record<string, unknown>;
 }
 
+/** Adopting what already exists (SPEC §5a), as props of every managed-object construct. */
+export interface AdoptionProps {
+  /**
+   * The live object to manage instead of creating one, like an `imports:` entry: a chat id, a
+   * webhook subscription id, or for a contact card its line. Recorded with no API call; once
+   * recorded it is a no-op and may stay.
+   * @default - none: the object is created if the state does not manage it yet
+   */
+  readonly importId?: string;
+  /**
+   * Earlier keys of this object, like `moved:` entries: the state entry of each old address
+   * becomes this one with no API call, so renaming a key does not create a second chat.
+   * @default []
+   */
+  readonly movedFrom?: readonly string[];
+}
+
 // A symbol from the global registry, not `instanceof`: two copies of this library in one app
 // (nested node_modules) must still recognise each other's constructs.
 const MANAGED_OBJECT = Symbol.for("chatsync.ManagedObject");
@@ -29,9 +46,13 @@ export abstract class ManagedObject extends Construct {
     return typeof x === "object" && x !== null && MANAGED_OBJECT in x;
   }
 
-  constructor(scope: Construct, id: string) {
+  /** What this object adopts: see AdoptionProps. */
+  readonly adoption: AdoptionProps;
+
+  constructor(scope: Construct, id: string, adoption: AdoptionProps = {}) {
     super(scope, id);
     Object.defineProperty(this, MANAGED_OBJECT, { value: true });
+    this.adoption = { ...adoption };
   }
 
   /** The address as declared, e.g. `chat.eng-oncall` (before phone-number normalization). */

@@ -21,7 +21,7 @@ import {
   webhookAddress,
 } from "../sync-engine/model/desired-state.js";
 import { ChatSync } from "./chat-sync.js";
-import { ManagedObject } from "./managed-object.js";
+import { ManagedObject, type AdoptionProps, type DocumentFragment } from "./managed-object.js";
 import { unresolvedTokenErrors } from "./unresolved-tokens.js";
 import { ChatSyncValidationError } from "./validation-error.js";
 
@@ -64,11 +64,33 @@ export function defaultsDocument(container: ChatSync): SourceDocument | undefine
   return { value: { version: 1, defaults }, origin: container.node.path };
 }
 
+const ADDRESS_KIND = { chats: "chat", webhooks: "webhook", contact_cards: "contact_card" } as const;
+
+/** The object's `imports:` and `moved:` entries (AdoptionProps), in the YAML format. */
+function adoptionEntries(obj: ManagedObject, fragment: DocumentFragment): Record<string, unknown> {
+  const kind = ADDRESS_KIND[fragment.section];
+  // Addresses name a card by its E.164 line, however the prop spells it.
+  const n = kind === "contact_card" ? normalizePhoneNumber(fragment.key) : undefined;
+  const to = `${kind}.${n?.ok ? n.value : fragment.key}`;
+  // A managed object from another (older) copy of this library has no adoption props.
+  const { importId, movedFrom = [] } = (obj.adoption as AdoptionProps | undefined) ?? {};
+  return {
+    ...(importId !== undefined ? { imports: [{ to, id: importId }] } : {}),
+    ...(movedFrom.length > 0
+      ? { moved: movedFrom.map((old) => ({ from: `${kind}.${old}`, to })) }
+      : {}),
+  };
+}
+
 /** A one-object document whose origin is the construct path. */
 export function objectDocument(obj: ManagedObject): SourceDocument {
   const fragment = obj.toDocumentFragment();
   return {
-    value: { version: 1, [fragment.section]: { [fragment.key]: fragment.value } },
+    value: {
+      version: 1,
+      [fragment.section]: { [fragment.key]: fragment.value },
+      ...adoptionEntries(obj, fragment),
+    },
     origin: obj.node.path,
     baseDir: ChatSync.of(obj)?.props.baseDir ?? process.cwd(),
   };

@@ -6,10 +6,15 @@ import type { Construct } from "constructs";
 import type { Address } from "../sync-engine/model/desired-state.js";
 import { webhookAddress } from "../sync-engine/model/desired-state.js";
 import { validateAtConstruction } from "./construction-check.js";
-import { definedFields, ManagedObject, type DocumentFragment } from "./managed-object.js";
+import {
+  definedFields,
+  ManagedObject,
+  type DocumentFragment,
+  type AdoptionProps,
+} from "./managed-object.js";
 import { WebhookEvents } from "./webhook-events.js";
 
-export interface WebhookSubscriptionProps {
+export interface WebhookSubscriptionProps extends AdoptionProps {
   /**
    * Logical key (address `webhook.<key>`). Lower-case letters, digits, `-` and `_`.
    * @default - the construct id
@@ -42,7 +47,7 @@ export class WebhookSubscription extends ManagedObject {
   private readonly props: WebhookSubscriptionProps;
 
   constructor(scope: Construct, id: string, props: WebhookSubscriptionProps) {
-    super(scope, id);
+    super(scope, id, props);
     this.props = { ...props };
     this.key = props.key ?? id;
     validateAtConstruction(this);

@@ -56,3 +56,4 @@ export { StateError, StateConflictError, type StateBackend } from "./state/state
 export { acquireStateLock, StateLockedError } from "./state/state-lock.js";
 export { deriveIdempotencyKey } from "./state/idempotency-key.js";
 export type { StateDocument } from "./state/state-types.js";
+export { runImport, type RunImportOptions, type ImportResult } from "./apply/run-import.js";

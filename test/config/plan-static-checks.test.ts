@@ -23,7 +23,7 @@ const RULES = [
   "direct-display-name", // §6: name and icon on groups only
   "group-location-request", // §6: location requests in 1:1 chats only
   "welcome-message-url", // §5.1.1/§7.3: no URL in a chat's first message
-  "missing-welcome-message", // §5.1.1: a chat is created by its first message
+  "import-twice", // §5a: one import per address, one address per live id
   "webhook-http-url", // §5.7.1: HTTPS only
   "webhook-url-too-long", // §7.3: at most 2048 characters
   "webhook-duplicate-url", // §5.7.1: each target_url once per account

@@ -34,24 +34,28 @@ describe("account binding: the three duplication paths are refused with zero wri
     await other?.close();
   });
 
-  it("apply on the account, then --emulator in the same folder, then the account again: no second chat", async () => {
-    await ws.writeConfig(roomsConfig(2));
-    const first = await ws.apply(["--auto-approve"]);
-    expect(first.code, describeRun(first)).toBe(0);
-    const stateBefore = await readFile(ws.statePath, "utf8");
+  it(
+    "apply on the account, then --emulator in the same folder, then the account again: no second chat",
+    { timeout: 120_000 },
+    async () => {
+      await ws.writeConfig(roomsConfig(2));
+      const first = await ws.apply(["--auto-approve"]);
+      expect(first.code, describeRun(first)).toBe(0);
+      const stateBefore = await readFile(ws.statePath, "utf8");
 
-    // The embedded emulator, in the same folder, with the default state: its own state.
-    const emu = await ws.run(["apply", ws.configPath, "--emulator", "--auto-approve"]);
-    expect(emu.code, describeRun(emu)).toBe(0);
-    expect(await exists(join(ws.dir, ".chatsync", "emulator", "state.json"))).toBe(true);
-    expect(await readFile(ws.statePath, "utf8")).toBe(stateBefore);
+      // The embedded emulator, in the same folder, with the default state: its own state.
+      const emu = await ws.run(["apply", ws.configPath, "--emulator", "--auto-approve"]);
+      expect(emu.code, describeRun(emu)).toBe(0);
+      expect(await exists(join(ws.dir, ".chatsync", "emulator", "state.json"))).toBe(true);
+      expect(await readFile(ws.statePath, "utf8")).toBe(stateBefore);
 
-    const before = await ws.emu.control.lastSeq();
-    const again = await ws.apply(["--auto-approve"]);
-    expect(again.code, describeRun(again)).toBe(0);
-    expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    expect(await ws.emu.control.listChats()).toHaveLength(2);
-  });
+      const before = await ws.emu.control.lastSeq();
+      const again = await ws.apply(["--auto-approve"]);
+      expect(again.code, describeRun(again)).toBe(0);
+      expect(await ws.emu.control.writesSince(before)).toEqual([]);
+      expect(await ws.emu.control.listChats()).toHaveLength(2);
+    },
+  );
 
   it("--emulator pointed at the live account's state is refused (an emulator is never that account)", async () => {
     const r = await ws.run(["plan", ws.configPath, "--emulator", "--state", ws.statePath]);
@@ -81,52 +85,56 @@ describe("account binding: the three duplication paths are refused with zero wri
     expect(r.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
   });
 
-  it("apply a/x.yaml b/y.yaml, then plan b/y.yaml a/x.yaml: the new default state is refused and the old one named", async () => {
-    await ws.emu.control.reset();
-    const a = join(ws.dir, "a");
-    const b = join(ws.dir, "b");
-    await mkdir(a, { recursive: true });
-    await mkdir(b, { recursive: true });
-    await writeFile(
-      join(a, "x.yaml"),
-      stringify({
-        version: 1,
-        defaults: { from: LINE_A },
-        chats: {
-          xa: { type: "group", participants: [person(0), person(1)], welcome_message: "X." },
-        },
-      }),
-    );
-    await writeFile(
-      join(b, "y.yaml"),
-      stringify({
-        version: 1,
-        defaults: { from: LINE_A },
-        chats: { yb: { type: "direct", to: person(2), welcome_message: "Y." } },
-      }),
-    );
-    const env = { LINQ_API_TOKEN: ws.emu.token };
-    const common = ["--endpoint", ws.emu.baseUrl];
-    const applied = await runCli(["apply", "a/x.yaml", "b/y.yaml", ...common, "--auto-approve"], {
-      cwd: ws.dir,
-      env,
-    });
-    expect(applied.code, describeRun(applied)).toBe(0);
-    const before = await ws.emu.control.lastSeq();
-    for (const cmd of ["plan", "apply"]) {
-      const r = await runCli(
-        [cmd, "b/y.yaml", "a/x.yaml", ...common, ...(cmd === "apply" ? ["--auto-approve"] : [])],
-        { cwd: ws.dir, env },
+  it(
+    "apply a/x.yaml b/y.yaml, then plan b/y.yaml a/x.yaml: the new default state is refused and the old one named",
+    { timeout: 120_000 },
+    async () => {
+      await ws.emu.control.reset();
+      const a = join(ws.dir, "a");
+      const b = join(ws.dir, "b");
+      await mkdir(a, { recursive: true });
+      await mkdir(b, { recursive: true });
+      await writeFile(
+        join(a, "x.yaml"),
+        stringify({
+          version: 1,
+          defaults: { from: LINE_A },
+          chats: {
+            xa: { type: "group", participants: [person(0), person(1)], welcome_message: "X." },
+          },
+        }),
       );
-      expect(r.code, describeRun(r)).toBe(1);
-      expect(r.stdout + r.stderr).toContain(
-        "is new, but the account already has chats like the declared ones",
+      await writeFile(
+        join(b, "y.yaml"),
+        stringify({
+          version: 1,
+          defaults: { from: LINE_A },
+          chats: { yb: { type: "direct", to: person(2), welcome_message: "Y." } },
+        }),
       );
-      expect(r.stdout + r.stderr).toContain(join(a, ".chatsync", "state.json"));
-    }
-    expect(await ws.emu.control.writesSince(before)).toEqual([]);
-    expect(await exists(join(b, ".chatsync", "state.json"))).toBe(false);
-  });
+      const env = { LINQ_API_TOKEN: ws.emu.token };
+      const common = ["--endpoint", ws.emu.baseUrl];
+      const applied = await runCli(["apply", "a/x.yaml", "b/y.yaml", ...common, "--auto-approve"], {
+        cwd: ws.dir,
+        env,
+      });
+      expect(applied.code, describeRun(applied)).toBe(0);
+      const before = await ws.emu.control.lastSeq();
+      for (const cmd of ["plan", "apply"]) {
+        const r = await runCli(
+          [cmd, "b/y.yaml", "a/x.yaml", ...common, ...(cmd === "apply" ? ["--auto-approve"] : [])],
+          { cwd: ws.dir, env },
+        );
+        expect(r.code, describeRun(r)).toBe(1);
+        expect(r.stdout + r.stderr).toContain(
+          "is new, but the account already has chats like the declared ones",
+        );
+        expect(r.stdout + r.stderr).toContain(join(a, ".chatsync", "state.json"));
+      }
+      expect(await ws.emu.control.writesSince(before)).toEqual([]);
+      expect(await exists(join(b, ".chatsync", "state.json"))).toBe(false);
+    },
+  );
 });
 
 describe("a PostgreSQL state shared by two working folders", () => {
@@ -234,116 +242,124 @@ describe("a PostgreSQL state shared by two working folders", () => {
     },
   );
 
-  it("state list/show/mv/rm/pull/push round-trip, each edit bumping the serial", async () => {
-    const state = ["--state", ws.statePath];
-    const list = await ws.run(["state", "list", ...state]);
-    expect(list.code, describeRun(list)).toBe(0);
-    const rows = list.stdout.trim().split("\n");
-    expect(rows).toHaveLength(6);
-    expect(rows[0]).toMatch(/^chat\.room-0\t[0-9a-f-]{36}$/);
+  it(
+    "state list/show/mv/rm/pull/push round-trip, each edit bumping the serial",
+    { timeout: 180_000 },
+    async () => {
+      const state = ["--state", ws.statePath];
+      const list = await ws.run(["state", "list", ...state]);
+      expect(list.code, describeRun(list)).toBe(0);
+      const rows = list.stdout.trim().split("\n");
+      expect(rows).toHaveLength(6);
+      expect(rows[0]).toMatch(/^chat\.room-0\t[0-9a-f-]{36}$/);
 
-    const show = await ws.run(["state", "show", "chat.room-1", ...state]);
-    expect(JSON.parse(show.stdout)).toMatchObject({
-      address: "chat.room-1",
-      kind: "chat",
-      generation: 1,
-    });
+      const show = await ws.run(["state", "show", "chat.room-1", ...state]);
+      expect(JSON.parse(show.stdout)).toMatchObject({
+        address: "chat.room-1",
+        kind: "chat",
+        generation: 1,
+      });
 
-    const pulled = await ws.run(["state", "pull", ...state]);
-    const doc = JSON.parse(pulled.stdout) as { serial: number; lineage: string };
-    const mv = await ws.run(["state", "mv", "chat.room-1", "chat.lobby", ...state]);
-    expect(mv.code, describeRun(mv)).toBe(0);
-    const rm1 = await ws.run(["state", "rm", "chat.room-2", ...state]);
-    expect(rm1.code, describeRun(rm1)).toBe(0);
-    const after = JSON.parse((await ws.run(["state", "pull", ...state])).stdout) as {
-      serial: number;
-      resources: Record<string, unknown>;
-    };
-    expect(after.serial).toBe(doc.serial + 2);
-    expect(Object.keys(after.resources)).toContain("chat.lobby");
-    expect(Object.keys(after.resources)).not.toContain("chat.room-1");
-    expect(Object.keys(after.resources)).not.toContain("chat.room-2");
-    // Every serial is kept: the one before the edits reads back as it was.
-    const old = await ws.run(["state", "pull", "--serial", String(doc.serial), ...state]);
-    expect(JSON.parse(old.stdout)).toEqual(doc);
+      const pulled = await ws.run(["state", "pull", ...state]);
+      const doc = JSON.parse(pulled.stdout) as { serial: number; lineage: string };
+      const mv = await ws.run(["state", "mv", "chat.room-1", "chat.lobby", ...state]);
+      expect(mv.code, describeRun(mv)).toBe(0);
+      const rm1 = await ws.run(["state", "rm", "chat.room-2", ...state]);
+      expect(rm1.code, describeRun(rm1)).toBe(0);
+      const after = JSON.parse((await ws.run(["state", "pull", ...state])).stdout) as {
+        serial: number;
+        resources: Record<string, unknown>;
+      };
+      expect(after.serial).toBe(doc.serial + 2);
+      expect(Object.keys(after.resources)).toContain("chat.lobby");
+      expect(Object.keys(after.resources)).not.toContain("chat.room-1");
+      expect(Object.keys(after.resources)).not.toContain("chat.room-2");
+      // Every serial is kept: the one before the edits reads back as it was.
+      const old = await ws.run(["state", "pull", "--serial", String(doc.serial), ...state]);
+      expect(JSON.parse(old.stdout)).toEqual(doc);
 
-    // push: the old version back in (same lineage, but older: needs --force), then to a new name.
-    const file = join(ws.dir, "pulled.json");
-    await writeFile(file, old.stdout);
-    const refused = await ws.run(["state", "push", file, ...state]);
-    expect(refused.code, describeRun(refused)).toBe(1);
-    expect(refused.stderr).toContain("older than serial");
-    const forced = await ws.run(["state", "push", file, "--force", ...state]);
-    expect(forced.code, describeRun(forced)).toBe(0);
-    const plan = await ws.plan(["--detailed-exitcode"]);
-    expect(plan.code, describeRun(plan)).toBe(0);
+      // push: the old version back in (same lineage, but older: needs --force), then to a new name.
+      const file = join(ws.dir, "pulled.json");
+      await writeFile(file, old.stdout);
+      const refused = await ws.run(["state", "push", file, ...state]);
+      expect(refused.code, describeRun(refused)).toBe(1);
+      expect(refused.stderr).toContain("older than serial");
+      const forced = await ws.run(["state", "push", file, "--force", ...state]);
+      expect(forced.code, describeRun(forced)).toBe(0);
+      const plan = await ws.plan(["--detailed-exitcode"]);
+      expect(plan.code, describeRun(plan)).toBe(0);
 
-    // A file state moves into PostgreSQL with push; another lineage is refused without --force.
-    const foreign = join(ws.dir, "foreign.json");
-    await writeFile(
-      foreign,
-      JSON.stringify({ ...JSON.parse(old.stdout), lineage: "another-lineage" }),
-    );
-    const lineage = await ws.run(["state", "push", foreign, ...state]);
-    expect(lineage.code, describeRun(lineage)).toBe(1);
-    expect(lineage.stderr).toContain("different states");
-    const moved = await ws.run(["state", "push", file, "--state", db.stateUrl("team-b")]);
-    expect(moved.code, describeRun(moved)).toBe(0);
-    const planB = await ws.run([
-      "plan",
-      ws.configPath,
-      "--endpoint",
-      ws.emu.baseUrl,
-      "--state",
-      db.stateUrl("team-b"),
-      "--detailed-exitcode",
-    ]);
-    expect(planB.code, describeRun(planB)).toBe(0);
-    for (const bad of [
-      ["state", "show", "chat.nope", ...state],
-      ["state", "rm", "nonsense", ...state],
-    ]) {
-      const r = await ws.run(bad);
-      expect(r.code, describeRun(r)).toBe(1);
-      expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
-    }
-  });
-
-  it("a password in the URL never shows in any output, plan file or state", async () => {
-    const withPassword = db.stateUrl("team-a", true);
-    const out = join(ws.dir, "plan.json");
-    const r = await ws.run([
-      "plan",
-      ws.configPath,
-      "--endpoint",
-      ws.emu.baseUrl,
-      "--state",
-      withPassword,
-      "--out",
-      out,
-    ]);
-    expect(r.code, describeRun(r)).toBe(0);
-    const wrong = await ws.run(
-      [
-        "state",
-        "list",
+      // A file state moves into PostgreSQL with push; another lineage is refused without --force.
+      const foreign = join(ws.dir, "foreign.json");
+      await writeFile(
+        foreign,
+        JSON.stringify({ ...JSON.parse(old.stdout), lineage: "another-lineage" }),
+      );
+      const lineage = await ws.run(["state", "push", foreign, ...state]);
+      expect(lineage.code, describeRun(lineage)).toBe(1);
+      expect(lineage.stderr).toContain("different states");
+      const moved = await ws.run(["state", "push", file, "--state", db.stateUrl("team-b")]);
+      expect(moved.code, describeRun(moved)).toBe(0);
+      const planB = await ws.run([
+        "plan",
+        ws.configPath,
+        "--endpoint",
+        ws.emu.baseUrl,
         "--state",
-        withPassword.replace(encodeURIComponent(db.password), "N0tThePassw0rd"),
-      ],
-      {
-        env: { PGPASSWORD: undefined },
-      },
-    );
-    expect(wrong.code, describeRun(wrong)).toBe(1);
-    expect(wrong.stderr).toContain("refused user");
-    expect(wrong.stderr).not.toContain("N0tThePassw0rd");
-    expect(await findLeaks(ws, [db.password, encodeURIComponent(db.password)])).toEqual([]);
-    for (const r2 of runsB) expect(r2.stdout + r2.stderr).not.toContain(db.password);
-    const rows = await db.query<{ snapshot: unknown }>(
-      "SELECT snapshot FROM chatsync_state_versions",
-    );
-    expect(JSON.stringify(rows)).not.toContain(db.password);
-  });
+        db.stateUrl("team-b"),
+        "--detailed-exitcode",
+      ]);
+      expect(planB.code, describeRun(planB)).toBe(0);
+      for (const bad of [
+        ["state", "show", "chat.nope", ...state],
+        ["state", "rm", "nonsense", ...state],
+      ]) {
+        const r = await ws.run(bad);
+        expect(r.code, describeRun(r)).toBe(1);
+        expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+      }
+    },
+  );
+
+  it(
+    "a password in the URL never shows in any output, plan file or state",
+    { timeout: 120_000 },
+    async () => {
+      const withPassword = db.stateUrl("team-a", true);
+      const out = join(ws.dir, "plan.json");
+      const r = await ws.run([
+        "plan",
+        ws.configPath,
+        "--endpoint",
+        ws.emu.baseUrl,
+        "--state",
+        withPassword,
+        "--out",
+        out,
+      ]);
+      expect(r.code, describeRun(r)).toBe(0);
+      const wrong = await ws.run(
+        [
+          "state",
+          "list",
+          "--state",
+          withPassword.replace(encodeURIComponent(db.password), "N0tThePassw0rd"),
+        ],
+        {
+          env: { PGPASSWORD: undefined },
+        },
+      );
+      expect(wrong.code, describeRun(wrong)).toBe(1);
+      expect(wrong.stderr).toContain("refused user");
+      expect(wrong.stderr).not.toContain("N0tThePassw0rd");
+      expect(await findLeaks(ws, [db.password, encodeURIComponent(db.password)])).toEqual([]);
+      for (const r2 of runsB) expect(r2.stdout + r2.stderr).not.toContain(db.password);
+      const rows = await db.query<{ snapshot: unknown }>(
+        "SELECT snapshot FROM chatsync_state_versions",
+      );
+      expect(JSON.stringify(rows)).not.toContain(db.password);
+    },
+  );
 
   it("an unreachable database is one message, exit 1, no stack trace", async () => {
     const r = await ws.run([

@@ -159,3 +159,32 @@ describe("refresh", () => {
     expect(fingerprintLive(await refresh(fakeApi(chats).api, state))).not.toBe(a);
   });
 });
+
+describe("refresh of imported chats", () => {
+  const input = (importChatIds: string[], listLines: string[]) => ({
+    state: stateDoc(),
+    addresses: new Set(["chat.x"]),
+    secretFiles: [],
+    fileExists: async () => false,
+    listLines,
+    importChatIds,
+  });
+
+  it("takes an imported chat from the line listing it makes anyway: no request by id", async () => {
+    const { api, calls } = fakeApi([liveChat("c-1", [A, B]), liveChat("c-2", [A])]);
+    const live = await refreshLive(api, input(["c-1"], [LINE]));
+    expect(live.chats["c-1"]?.id).toBe("c-1");
+    expect(calls.filter((c) => c.startsWith("GET /v3/chats/"))).toEqual([]);
+  });
+
+  it("reads an imported chat by id when no listing shows it; a missing one is null", async () => {
+    const { api, calls } = fakeApi([liveChat("c-1", [A, B])]);
+    const live = await refreshLive(api, input(["c-1", "gone"], []));
+    expect(live.chats["c-1"]?.id).toBe("c-1");
+    expect(live.chats.gone).toBeNull();
+    expect(calls.filter((c) => c.startsWith("GET /v3/chats/"))).toEqual([
+      "GET /v3/chats/c-1",
+      "GET /v3/chats/gone",
+    ]);
+  });
+});

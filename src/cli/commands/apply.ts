@@ -140,7 +140,7 @@ async function runApplyCommand(paths: string[], flags: ApplyFlags): Promise<void
   if (plan.changes.length === 0) return;
   const s = plan.summary;
   process.stdout.write(
-    `\nApply complete! ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.leave} left${s.forget ? `, ${s.forget} forgotten` : ""}${s.delete ? `, ${s.delete} deleted` : ""}.\n`,
+    `\nApply complete! ${s.create} created, ${s.update} updated, ${s.replace} replaced, ${s.leave} left${s.forget ? `, ${s.forget} forgotten` : ""}${s.delete ? `, ${s.delete} deleted` : ""}${s.import ? `, ${s.import} imported` : ""}${s.move ? `, ${s.move} moved` : ""}.\n`,
   );
 }
 

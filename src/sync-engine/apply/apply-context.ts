@@ -1,7 +1,7 @@
 /** What every per-kind apply function shares: the state it journals to, progress, clocks, and the warnings it collects. */
 import type { Address } from "../model/desired-state.js";
 import { describeStep } from "../plan/describe-step.js";
-import type { PlanMessage, Step } from "../plan/plan-types.js";
+import { isStateOnly, type PlanMessage, type Step } from "../plan/plan-types.js";
 import type { StateStore } from "../state/state-store.js";
 import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
@@ -41,6 +41,8 @@ export async function runSteps(
   run: (step: Step) => Promise<void>,
 ): Promise<void> {
   for (const step of steps) {
+    // Moves and imports were recorded before any API call (record-state-only).
+    if (isStateOnly(step)) continue;
     const what = describeStep(step);
     ctx.progress.step(address, what);
     try {

@@ -27,6 +27,7 @@ import type { ConfirmOptions } from "./confirm-chat.js";
 import type { ProgressReporter } from "./progress-reporter.js";
 import { mapBounded } from "../refresh/refresh-live.js";
 import { checkSecretFileTarget } from "./secret-file.js";
+import { recordStateOnlySteps } from "./record-state-only.js";
 
 export type ExecutorApi = ChatApplyApi & WebhookApplyApi & ContactCardApplyApi;
 
@@ -68,6 +69,9 @@ export async function executePlan(
   };
   const outcome: ApplyOutcome = { succeeded: [], failed: [], warnings: ctx.warnings };
 
+  // Moves and imports: state only, before the records and the API calls that may build on them.
+  const recorded = await recordStateOnlySteps(plan, store, ctx.claimedChatIds);
+
   // Settings that need no API call.
   if (plan.records.length > 0) {
     for (const r of plan.records) {
@@ -87,6 +91,11 @@ export async function executePlan(
 
   opts.progress.begin(plan.changes.length);
   const applyOne = async (change: ResourceChange): Promise<void> => {
+    if (recorded.has(change)) {
+      outcome.succeeded.push(change.address);
+      opts.progress.addressDone(change.address, { ok: true });
+      return;
+    }
     try {
       if (change.kind === "chat") await applyChatChange(api, change, ctx);
       else if (change.kind === "webhook") await applyWebhookChange(api, change, ctx);

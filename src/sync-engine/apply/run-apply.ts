@@ -16,6 +16,7 @@ import {
 import type { LiveSnapshot } from "../refresh/live-snapshot.js";
 import { accountRecord, checkAccountBinding } from "../state/account-binding.js";
 import { checkRemovals } from "../plan/removal-guard.js";
+import { movedState } from "../plan/plan-moves.js";
 import type { Plan } from "../plan/plan-types.js";
 import { StateStore } from "../state/state-store.js";
 import {
@@ -108,11 +109,18 @@ async function checkSavedPlan(
       `the state changed since the plan was made (serial ${plan.state.serial} → ${store.serial})`,
     );
   }
+  // The plan's own moves and imports shaped what its refresh read; read the same again.
+  const steps = plan.changes.flatMap((c) => c.steps);
+  const { state } = movedState(
+    store.doc,
+    steps.flatMap((s) => (s.op === "move_address" ? [{ from: s.from, to: s.to }] : [])),
+  );
   const live = await refreshLive(api, {
-    state: store.doc,
+    state,
     addresses: new Set(plan.scope),
     secretFiles: [],
     fileExists: opts.fileExists ?? fileExists,
+    importChatIds: steps.flatMap((s) => (s.op === "import_chat" ? [s.chat_id] : [])),
   });
   checkStateAccount(store, live, opts.endpoint);
   if (fingerprintLive(live) !== plan.live_fingerprint) {
@@ -122,7 +130,7 @@ async function checkSavedPlan(
 }
 
 /** Records (or updates) whose account this state is, with the run's first write. */
-function recordAccount(
+export function recordAccount(
   store: StateStore,
   live: LiveSnapshot,
   endpoint: string | undefined,

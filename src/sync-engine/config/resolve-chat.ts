@@ -83,11 +83,14 @@ export function resolveChat(
   defaults: ResolvedDefaults,
 ): DesiredChat | undefined {
   const from = resolveFrom(ctx, key, raw, defaults);
-  const welcome = raw.welcome_message as string;
-  const welcomeOk = typeof welcome === "string" && checkWelcomeMessage(ctx, key, welcome);
+  const welcome = raw.welcome_message as string | undefined;
+  // Optional: an imported chat exists already (see checkWelcomeMessages).
+  const welcomeOk =
+    welcome === undefined ||
+    (typeof welcome === "string" && checkWelcomeMessage(ctx, key, welcome));
   const common = {
     key,
-    welcome_message: welcome,
+    ...(welcome !== undefined ? { welcome_message: welcome } : {}),
     share_contact_card:
       (raw.share_contact_card as boolean | undefined) ?? defaults.share_contact_card,
     prevent_destroy: (raw.prevent_destroy as boolean | undefined) ?? defaults.prevent_destroy,

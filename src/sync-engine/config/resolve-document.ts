@@ -20,6 +20,7 @@ import { BUILT_IN_DEFAULTS, resolveDefaults, type ResolvedDefaults } from "./res
 import { resolveChat } from "./resolve-chat.js";
 import { resolveWebhook } from "./resolve-webhook.js";
 import { normalizeContactCardKey, resolveContactCard } from "./resolve-contact-card.js";
+import { resolveImports, resolveMoves, type ListSource } from "./resolve-imports-and-moves.js";
 import { canonicalJson } from "../model/canonical.js";
 import type {
   DesiredChat,
@@ -93,6 +94,13 @@ class CheckedDocument {
       }
     }
     return out;
+  }
+
+  /** A top-level list (`imports`, `moved`) that passed the schema, or nothing. */
+  list(name: "imports" | "moved"): ListSource | undefined {
+    const list = this.value?.[name];
+    if (!Array.isArray(list) || this.hasIssuesUnder([name])) return undefined;
+    return { ctx: this.ctx, entries: list };
   }
 
   section(name: Section): Record<string, unknown> | undefined {
@@ -250,6 +258,26 @@ function checkRefusedEntry(
   if (isRecord(raw)) rules(doc.usableFields(path, raw));
 }
 
+/**
+ * A chat is created together with its first message, so a declaration without one can only
+ * manage a chat that already exists. Not an error: a chat recorded earlier (an import since
+ * removed from the file, `chatsync import`) is in the state, which validate does not read; the
+ * plan refuses a create that has no welcome_message.
+ */
+function checkWelcomeMessages(
+  chats: Map<string, { chat: DesiredChat; at: Declared }>,
+  imported: ReadonlySet<string>,
+): void {
+  for (const [key, { chat, at }] of chats) {
+    if (chat.welcome_message !== undefined || imported.has(`chat.${key}`)) continue;
+    at.doc.ctx.warning(
+      at.path,
+      `chat "${key}" has no welcome_message: the API creates a chat only by sending its first message, so one is required to create it; if the chat already exists, import it instead (imports: - { to: chat.${key}, id: <chat id> }, or chatsync import chat.${key} <chat id>)`,
+      "key",
+    );
+  }
+}
+
 export function resolveDocuments(docs: SourceDocument[]): {
   state?: DesiredState;
   diagnostics: Diagnostic[];
@@ -337,9 +365,23 @@ export function resolveDocuments(docs: SourceDocument[]): {
     }
   }
 
+  const addresses = new Set<string>([
+    ...[...declared.chats.keys()].map((k) => `chat.${k}`),
+    ...[...declared.webhooks.keys()].map((k) => `webhook.${k}`),
+    ...[...declared.contact_cards.keys()].map((p) => `contact_card.${p}`),
+  ]);
+  const lists = (name: "imports" | "moved") =>
+    checked.flatMap((d) => {
+      const l = d.list(name);
+      return l ? [l] : [];
+    });
+  const imports = resolveImports(lists("imports"), addresses);
+  const moved = resolveMoves(lists("moved"), addresses);
+
   checkWebhookTargets(webhooks);
   checkDirectChatPairs(chats);
   checkSharedContactCards(chats, cards);
+  checkWelcomeMessages(chats, new Set(imports.map((i) => i.to)));
 
   diagnostics.sort(compareDiagnostics);
   if (hasErrors(diagnostics)) return { diagnostics };
@@ -348,6 +390,8 @@ export function resolveDocuments(docs: SourceDocument[]): {
     chats: sortedRecord(new Map([...chats].map(([k, v]) => [k, v.chat]))),
     webhooks: sortedRecord(new Map([...webhooks].map(([k, v]) => [k, v.hook]))),
     contact_cards: sortedRecord(cards),
+    ...(imports.length > 0 ? { imports } : {}),
+    ...(moved.length > 0 ? { moved } : {}),
   };
   return { state, diagnostics };
 }

@@ -383,7 +383,11 @@ function issueFor(err: ErrorObject, root: unknown): SchemaIssue | undefined {
       return {
         path,
         at: "value",
-        message: `${where} must match ${String(params.pattern)}, got ${kindOf(value)}`,
+        // The schema's own sentence for the pattern, when it has one, instead of the regex.
+        message:
+          typeof parentSchema.patternErrorMessage === "string"
+            ? `${where}: ${parentSchema.patternErrorMessage} Got ${kindOf(value)}`
+            : `${where} must match ${String(params.pattern)}, got ${kindOf(value)}`,
       };
     case "format":
       return {

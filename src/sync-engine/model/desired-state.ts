@@ -69,11 +69,30 @@ export interface DesiredContactCard {
   image_url?: string;
 }
 
+/**
+ * An existing live object to record under a declared address (SPEC §5a `imports:`): a chat id,
+ * a webhook subscription id, or for `contact_card.<line>` the line itself.
+ */
+export interface DesiredImport {
+  to: Address;
+  id: string;
+}
+
+/** A state address re-keyed without touching the account (SPEC §5a `moved:`). */
+export interface DesiredMove {
+  from: Address;
+  to: Address;
+}
+
 export interface DesiredState {
   version: 1;
   chats: Record<string, DesiredChat>;
   webhooks: Record<string, DesiredWebhook>;
   contact_cards: Record<string, DesiredContactCard>;
+  /** Sorted by `to`; absent when empty, so a manifest without imports keeps its bytes. */
+  imports?: DesiredImport[];
+  /** Sorted by `from`; absent when empty. */
+  moved?: DesiredMove[];
 }
 
 export type Address = `chat.${string}` | `webhook.${string}` | `contact_card.${string}`;

@@ -77,6 +77,9 @@ function toDocument(
     }
     doc[section] = out;
   }
+  // Same shape in the model and the format; the schema checks them.
+  for (const list of ["imports", "moved"] as const)
+    if (desired[list] !== undefined) doc[list] = desired[list];
   return doc;
 }
 

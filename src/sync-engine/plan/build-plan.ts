@@ -18,6 +18,14 @@ import type { ResourceState, StateDocument } from "../state/state-types.js";
 import { diffChat, type DiffOutcome } from "./diff-chats.js";
 import { diffContactCard } from "./diff-contact-cards.js";
 import { diffWebhook } from "./diff-webhooks.js";
+import { warnLikelyRenames } from "./find-lookalike-chats.js";
+import {
+  afterImport,
+  planChatImport,
+  planContactCardImport,
+  planWebhookImport,
+} from "./plan-imports.js";
+import { movedState, moveStep, withStateOnlyStep } from "./plan-moves.js";
 import {
   PLAN_FORMAT_VERSION,
   PLAN_KIND,
@@ -25,6 +33,7 @@ import {
   type Plan,
   type PlanMessage,
   type ResourceChange,
+  type AppliedSpec,
   type ResourceKind,
 } from "./plan-types.js";
 import {
@@ -130,9 +139,25 @@ export function planScope(
   return [...all].filter((a) => wanted.size === 0 || wanted.has(a)).sort(compareAddresses);
 }
 
+/** Live id → the address whose state holds it (retired chats included). */
+function ownersOf(state: StateDocument): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [address, r] of Object.entries(state.resources)) {
+    if (r.kind === "contact_card") continue;
+    if (r.id) owners.set(`${r.kind} ${r.id}`, address);
+    if (r.kind === "chat") for (const old of r.retired ?? []) owners.set(`chat ${old.id}`, address);
+  }
+  return owners;
+}
+
 export function buildPlan(input: PlanInput): Plan {
-  const { desired, live, state } = input;
+  const { desired, live } = input;
   const opts = input.options ?? {};
+  // --- the state as it will be once the moved: entries are recorded ---
+  const moves = movedState(input.state, opts.destroy ? [] : (desired.moved ?? []));
+  const state = moves.state;
+  const imports = new Map(opts.destroy ? [] : (desired.imports ?? []).map((i) => [i.to, i.id]));
+  const owners = ownersOf(state);
   const targets = new Set(opts.targets ?? []);
   const scope = planScope(desired, state, opts.targets, opts.destroy === true);
   const inScopeSet = new Set(scope);
@@ -153,8 +178,8 @@ export function buildPlan(input: PlanInput): Plan {
     ...declaredCards.keys(),
     ...Object.keys(state.resources),
   ]);
-  const errors: PlanMessage[] = [];
-  const warnings: PlanMessage[] = [];
+  const errors: PlanMessage[] = [...moves.errors];
+  const warnings: PlanMessage[] = [...moves.warnings];
   for (const t of targets) {
     if (!addresses.has(t))
       errors.push({
@@ -198,22 +223,60 @@ export function buildPlan(input: PlanInput): Plan {
     let out: DiffOutcome | undefined;
     switch (kindOf(address)) {
       case "chat": {
-        const st = res?.kind === "chat" ? res : undefined;
+        let st = res?.kind === "chat" ? res : undefined;
+        const d = declaredChats.get(address as Address);
+        const id = imports.get(address as Address);
+        const usedGeneration = state.generations?.[address] ?? 0;
+        const imported =
+          d && id !== undefined
+            ? planChatImport({
+                address: address as Address,
+                id,
+                desired: d,
+                state: st,
+                live: live.chats[id],
+                managedBy: owners.get(`chat ${id}`),
+                usedGeneration,
+              })
+            : undefined;
+        if (imported?.kind === "error") {
+          errors.push(imported.error);
+          continue;
+        }
+        if (imported?.kind === "import") st = imported.state;
         out = diffChat({
           address: address as Address,
-          desired: declaredChats.get(address as Address),
+          desired: d,
           state: st,
           live: st?.id ? (live.chats[st.id] ?? null) : undefined,
           liveById: live.chats,
           destroying,
-          usedGeneration: state.generations?.[address] ?? 0,
+          usedGeneration,
           ...(adoptions.has(address) ? { interrupted: adoptions.get(address) ?? null } : {}),
         });
+        out = afterImport(out, imported, address as Address, "chat");
         break;
       }
       case "webhook": {
-        const st = res?.kind === "webhook" ? res : undefined;
+        let st = res?.kind === "webhook" ? res : undefined;
         const d = declaredWebhooks.get(address as Address);
+        const id = imports.get(address as Address);
+        const imported =
+          d && id !== undefined
+            ? planWebhookImport({
+                address: address as Address,
+                id,
+                desired: d,
+                state: st,
+                live: live.webhooks,
+                managedBy: owners.get(`webhook ${id}`),
+              })
+            : undefined;
+        if (imported?.kind === "error") {
+          errors.push(imported.error);
+          continue;
+        }
+        if (imported?.kind === "import") st = imported.state;
         out = diffWebhook({
           address: address as Address,
           desired: d,
@@ -231,20 +294,37 @@ export function buildPlan(input: PlanInput): Plan {
         // An adopted subscription is claimed from now on, so a second declaration with the same URL cannot adopt it too.
         const adopted = out.change?.steps.find((s) => s.op === "adopt_webhook");
         if (adopted?.op === "adopt_webhook") claimedWebhookIds.add(adopted.webhook_id);
+        out = afterImport(out, imported, address as Address, "webhook");
         break;
       }
       case "contact_card": {
-        const st = res?.kind === "contact_card" ? res : undefined;
+        let st = res?.kind === "contact_card" ? res : undefined;
         const d = declaredCards.get(address as Address);
         const phone =
           d?.phone_number ?? st?.applied?.phone_number ?? address.slice("contact_card.".length);
+        const liveCard = live.contact_cards.find((c) => c.phone_number === phone);
+        const imported =
+          d && imports.has(address as Address)
+            ? planContactCardImport({
+                address: address as Address,
+                desired: d,
+                state: st,
+                live: liveCard,
+              })
+            : undefined;
+        if (imported?.kind === "error") {
+          errors.push(imported.error);
+          continue;
+        }
+        if (imported?.kind === "import") st = imported.state;
         out = diffContactCard({
           address: address as Address,
           desired: d,
           state: st,
-          live: live.contact_cards.find((c) => c.phone_number === phone),
+          live: liveCard,
           destroying,
         });
+        out = afterImport(out, imported, address as Address, "contact_card");
         break;
       }
       default:
@@ -253,12 +333,26 @@ export function buildPlan(input: PlanInput): Plan {
         });
     }
     if (!out) continue;
+    const move = moves.moved.get(address);
+    if (move) {
+      const applied = res?.applied;
+      out = withStateOnlyStep(out, moveStep(move), {
+        address: address as Address,
+        kind: kindOf(address) ?? "chat",
+        action: "move",
+        before: null,
+        ...(res && "id" in res && res.id ? { liveId: res.id } : {}),
+        after: applied ? ({ kind: res.kind, ...applied } as AppliedSpec) : null,
+      });
+    }
     if (out.change) changes.push(out.change);
     if (out.record) records.push(out.record);
     drift.push(...out.drift);
     warnings.push(...out.warnings);
     errors.push(...out.errors);
   }
+
+  warnings.push(...warnLikelyRenames(changes, state, live.chats, declaredChats));
 
   // --- refresh-only: report, propose nothing ---
   const proposed = opts.refreshOnly ? [] : changes;

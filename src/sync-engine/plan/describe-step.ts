@@ -14,6 +14,8 @@ export const ACTION_MARKER: Record<ChangeAction, string> = {
   leave: "-",
   forget: "-",
   delete: "-",
+  import: "<=",
+  move: "→",
 };
 
 const q = quoteInert;
@@ -28,6 +30,12 @@ export function stepMarker(step: Step): string {
     case "create_webhook":
     case "create_contact_card":
       return "+";
+    case "import_chat":
+    case "import_webhook":
+    case "import_contact_card":
+      return "<=";
+    case "move_address":
+      return "→";
     case "remove_participant":
     case "leave_chat":
     case "forget_chat":
@@ -91,6 +99,14 @@ function describeStepRaw(step: Step): string {
         .join(", ")}`;
     case "forget_contact_card":
       return "forget the contact card (the API cannot delete it)";
+    case "import_chat":
+      return `import existing chat ${step.chat_id} on ${step.from} (no API call)`;
+    case "import_webhook":
+      return `import existing subscription ${step.webhook_id} (no API call; its signing secret stays with whoever made it)`;
+    case "import_contact_card":
+      return `import the existing contact card of ${step.phone_number} (no API call)`;
+    case "move_address":
+      return `move ${step.from} → ${step.to} in the state (no API call)`;
   }
 }
 
@@ -104,11 +120,16 @@ export function describeDrift(d: Drift): string {
 }
 
 export function summaryLine(s: PlanSummary): string {
-  const total = s.create + s.update + s.replace + s.leave + s.forget + s.delete;
+  const total = s.create + s.update + s.replace + s.leave + s.forget + s.delete + s.import + s.move;
   if (total === 0) return "No changes. The account matches the configuration.";
+  // State-only work first, and only when there is some, so familiar summaries keep their words.
+  const stateOnly = [
+    s.import ? `${s.import} to import` : "",
+    s.move ? `${s.move} to move` : "",
+  ].filter(Boolean);
   const extra = [
     s.forget ? `${s.forget} to forget` : "",
     s.delete ? `${s.delete} to delete` : "",
   ].filter(Boolean);
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.leave} to leave${extra.length ? `, ${extra.join(", ")}` : ""}.`;
+  return `Plan: ${stateOnly.map((x) => `${x}, `).join("")}${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.leave} to leave${extra.length ? `, ${extra.join(", ")}` : ""}.`;
 }

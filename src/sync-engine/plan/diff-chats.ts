@@ -124,7 +124,7 @@ function newChatSteps(d: DesiredChat, generation: number, to: string[], reason: 
   return steps;
 }
 
-function liveSummary(chat: Chat, view: ChatView): Record<string, unknown> {
+export function liveSummary(chat: Chat, view: ChatView): Record<string, unknown> {
   return {
     id: chat.id,
     is_group: chat.is_group,
@@ -334,13 +334,15 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
   const { address, desired: d, state: st, live, liveById } = input;
   const warnings: PlanMessage[] = [];
   const errors: PlanMessage[] = [];
-  const needsWelcome = () => {
-    if (!d.welcome_message) {
-      errors.push({
-        address,
-        message: `${address} needs welcome_message to be created: the API creates a chat only together with its first message (§5.1.1)`,
-      });
-    }
+  const needsWelcome = (replacing?: string) => {
+    if (d.welcome_message) return;
+    errors.push({
+      address,
+      // An imported chat needed none until now: say why a new chat is due.
+      message: replacing
+        ? `${address} must be replaced by a new chat (${replacing}), and the declaration has no welcome_message: add one — the API creates a chat only together with its first message (§5.1.1)`
+        : `${address} needs welcome_message to be created: the API creates a chat only together with its first message (§5.1.1)`,
+    });
   };
 
   // Not created yet (or an interrupted create to resume).
@@ -467,7 +469,7 @@ function diffDeclaredChat(input: ChatDiffInput & { desired: DesiredChat }): Diff
       });
       return { drift, warnings, errors };
     }
-    needsWelcome();
+    needsWelcome(replaceWhy);
     const exclude = d.type === "group" && !d.readd_left ? view.left : new Set<string>();
     const to = recipientsOf(d, exclude);
     if (d.type === "group" && to.length < 2) {

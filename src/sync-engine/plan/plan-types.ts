@@ -13,8 +13,12 @@ export const PLAN_KIND = "chatsync-plan";
 
 export type ResourceKind = "chat" | "webhook" | "contact_card";
 
-/** What happens to one address. `forget` drops it from state without touching the live object. */
-export type ChangeAction = "create" | "update" | "replace" | "leave" | "forget" | "delete";
+/**
+ * What happens to one address. `forget` drops it from state without touching the live object;
+ * `import` records an existing live object and `move` re-keys the state, both with no API call.
+ */
+export type ChangeAction =
+  "create" | "update" | "replace" | "leave" | "forget" | "delete" | "import" | "move";
 
 interface StepBase {
   /** Why this step is needed, in words a reviewer understands. */
@@ -90,9 +94,27 @@ export type Step =
       phone_number: string;
       changes: { first_name?: string; last_name?: string; image_url?: string };
     })
-  | (StepBase & { op: "forget_contact_card" });
+  | (StepBase & { op: "forget_contact_card" })
+  /** `imports:`: record an existing live object under the address. No API write. */
+  | (StepBase & { op: "import_chat"; chat_id: string; from: string })
+  | (StepBase & { op: "import_webhook"; webhook_id: string })
+  | (StepBase & { op: "import_contact_card"; phone_number: string })
+  /** `moved:`: the state entry of `from` becomes this address. No API write. */
+  | (StepBase & { op: "move_address"; from: Address; to: Address });
 
 export type StepOp = Step["op"];
+
+/** Steps that change only the state; the executor records them before any API call. */
+export const STATE_ONLY_OPS: ReadonlySet<StepOp> = new Set<StepOp>([
+  "import_chat",
+  "import_webhook",
+  "import_contact_card",
+  "move_address",
+]);
+
+export function isStateOnly(step: Step): boolean {
+  return STATE_ONLY_OPS.has(step.op);
+}
 
 /** The declared spec recorded as last-applied once the change is confirmed. */
 export type AppliedSpec =
@@ -141,6 +163,10 @@ export interface PlanSummary {
   leave: number;
   forget: number;
   delete: number;
+  /** Addresses that import a live object (alone or before an update). */
+  import: number;
+  /** Addresses re-keyed by `moved:` (alone or before other changes). */
+  move: number;
 }
 
 export interface Plan {
@@ -181,7 +207,21 @@ export function hasChanges(plan: Plan): boolean {
 }
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {
-  const s: PlanSummary = { create: 0, update: 0, replace: 0, leave: 0, forget: 0, delete: 0 };
-  for (const c of changes) s[c.action] += 1;
+  const s: PlanSummary = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    leave: 0,
+    forget: 0,
+    delete: 0,
+    import: 0,
+    move: 0,
+  };
+  for (const c of changes) {
+    // An import or a move comes with the change that follows it; count both.
+    if (c.steps.some((st) => st.op.startsWith("import_"))) s.import += 1;
+    if (c.steps.some((st) => st.op === "move_address")) s.move += 1;
+    if (c.action !== "import" && c.action !== "move") s[c.action] += 1;
+  }
   return s;
 }

@@ -3,7 +3,8 @@
  * belongs to it, diff. Writes nothing — neither to the API nor to the state.
  */
 import { access } from "node:fs/promises";
-import type { DesiredState } from "../model/desired-state.js";
+import type { Chat } from "../../api-wire/types.js";
+import type { Address, DesiredChat, DesiredState } from "../model/desired-state.js";
 import { fingerprintLive } from "../refresh/live-fingerprint.js";
 import { refreshLive, type RefreshApi } from "../refresh/refresh-live.js";
 import type { LiveSnapshot } from "../refresh/live-snapshot.js";
@@ -11,8 +12,10 @@ import { checkAccountBinding } from "../state/account-binding.js";
 import { StateError, type StateBackend } from "../state/state-backend.js";
 import { FileStateBackend } from "../state/backends/file.js";
 import { StateStore } from "../state/state-store.js";
+import type { StateDocument } from "../state/state-types.js";
 import { buildPlan, planScope, type PlanOptions } from "./build-plan.js";
 import { findLookalikeChats } from "./find-lookalike-chats.js";
+import { movedState } from "./plan-moves.js";
 import type { Plan, PlanMessage } from "./plan-types.js";
 
 /** Where the state is: a backend, or (for the file backend) its path. */
@@ -76,20 +79,20 @@ export function checkStateAccount(
   return verdict.warning ? [{ message: verdict.warning }] : [];
 }
 
-/** Lines where a declared chat in scope has no live id yet: a create may be planned there. */
-function linesWithPossibleCreates(
+/** Declared chats in scope with no live id yet: a create (or an import) may be planned. */
+function chatsWithoutId(
   desired: DesiredState,
-  store: StateStore,
+  state: StateDocument,
   scope: readonly string[],
-): string[] {
-  const lines = new Set<string>();
+): Array<{ address: string; desired: DesiredChat }> {
+  const out: Array<{ address: string; desired: DesiredChat }> = [];
   for (const address of scope) {
     if (!address.startsWith("chat.")) continue;
     const d = desired.chats[address.slice("chat.".length)];
-    const r = store.resource(address);
-    if (d && !(r?.kind === "chat" && r.id)) lines.add(d.from);
+    const r = state.resources[address];
+    if (d && !(r?.kind === "chat" && r.id)) out.push({ address, desired: d });
   }
-  return [...lines];
+  return out;
 }
 
 /** Refresh + diff against an open state. Shared by plan and apply. */
@@ -105,16 +108,22 @@ export async function refreshAndPlanWithLive(
   store: StateStore,
   opts: Omit<RunPlanOptions, "statePath" | "stateBackend" | "command">,
 ): Promise<{ plan: Plan; live: LiveSnapshot }> {
-  const scope = planScope(opts.desired, store.doc, opts.targets, opts.destroy === true);
+  // The refresh reads the state as the plan will see it: with the moved: entries recorded.
+  const { state } = movedState(store.doc, opts.destroy ? [] : (opts.desired.moved ?? []));
+  const scope = planScope(opts.desired, state, opts.targets, opts.destroy === true);
   const secretFiles = Object.values(opts.desired.webhooks)
     .map((w) => w.secret_file)
     .filter((f): f is string => f !== undefined);
+  const unrecorded = chatsWithoutId(opts.desired, state, scope);
+  const imports = new Map((opts.desired.imports ?? []).map((i) => [i.to as string, i.id]));
+  const importChatIds = unrecorded.flatMap((c) => imports.get(c.address) ?? []);
   const live = await refreshLive(opts.api, {
-    state: store.doc,
+    state,
     addresses: new Set(scope),
     secretFiles,
     fileExists: opts.fileExists ?? fileExists,
-    listLines: linesWithPossibleCreates(opts.desired, store, scope),
+    listLines: [...new Set(unrecorded.map((c) => c.desired.from))],
+    importChatIds,
   });
   const bindingWarnings = checkStateAccount(store, live, opts.endpoint);
   const plan = buildPlan({
@@ -133,8 +142,59 @@ export async function refreshAndPlanWithLive(
     now: (opts.now ?? (() => new Date()))(),
   });
   plan.warnings.unshift(...store.notes.map((message) => ({ message })), ...bindingWarnings);
-  if (store.isNew) plan.errors.push(...newStateMeetsExistingChats(plan, opts, live, store));
+  const found = lookalikesOfCreates(plan, opts.desired, live, importChatIds);
+  if (found.size > 0) {
+    if (store.isNew) plan.errors.push(...newStateMeetsExistingChats(found, opts, store));
+    else plan.warnings.push(...suggestImports(found));
+  }
   return { plan, live };
+}
+
+/**
+ * For each planned create, the unmanaged chats on its line with the same people (and name):
+ * what applying would duplicate. Chats spoken for (an interrupted create's, an import's) are
+ * not candidates. Reads only what the refresh listed: no extra request.
+ */
+function lookalikesOfCreates(
+  plan: Plan,
+  desired: DesiredState,
+  live: LiveSnapshot,
+  importedIds: readonly string[],
+): Map<string, Chat[]> {
+  const creates = plan.changes
+    .filter((c) => c.kind === "chat" && c.action === "create")
+    .flatMap((c) => {
+      const d = desired.chats[c.address.slice("chat.".length)];
+      return d ? [{ address: c.address, desired: d }] : [];
+    });
+  const claimed = new Set([
+    ...Object.values(live.interrupted_creates).flatMap((m) => (m ? [m.chat.id] : [])),
+    ...importedIds,
+  ]);
+  return findLookalikeChats(creates, live.unmanaged_chats, claimed);
+}
+
+/** The copy-paste fix: the imports: entry (and the command) that adopts the existing chat. */
+function importEntry(address: string, chat: Chat): string {
+  return `imports: [{ to: ${address}, id: ${chat.id} }] (or run: chatsync import ${address} ${chat.id})`;
+}
+
+/** An existing state about to create a chat the line already has: warn, with the fix. */
+function suggestImports(found: Map<string, Chat[]>): PlanMessage[] {
+  return [...found].map(([address, chats]) => {
+    const first = chats[0] as Chat;
+    const others =
+      chats.length > 1
+        ? ` (${chats.length - 1} more like it: ${chats
+            .slice(1)
+            .map((c) => c.id)
+            .join(", ")})`
+        : "";
+    return {
+      address: address as Address,
+      message: `the line already has an unmanaged chat with the same people${first.is_group && first.display_name ? " and name" : ""}: ${first.id}, created ${first.created_at}${others}. Applying would create a second chat and send a second welcome message. To manage the existing one instead, add to the configuration: ${importEntry(address, first)}`,
+    };
+  });
 }
 
 /**
@@ -144,22 +204,10 @@ export async function refreshAndPlanWithLive(
  * chats are imported.
  */
 function newStateMeetsExistingChats(
-  plan: Plan,
-  opts: Pick<RunPlanOptions, "desired" | "stateHints">,
-  live: LiveSnapshot,
+  found: Map<string, Chat[]>,
+  opts: Pick<RunPlanOptions, "stateHints">,
   store: StateStore,
 ): PlanMessage[] {
-  const creates = plan.changes
-    .filter((c) => c.kind === "chat" && c.action === "create")
-    .flatMap((c) => {
-      const desired = opts.desired.chats[c.address.slice("chat.".length)];
-      return desired ? [{ address: c.address, desired }] : [];
-    });
-  const claimed = new Set(
-    Object.values(live.interrupted_creates).flatMap((m) => (m ? [m.chat.id] : [])),
-  );
-  const found = findLookalikeChats(creates, live.unmanaged_chats, claimed);
-  if (found.size === 0) return [];
   const pairs = [...found].map(
     ([address, chats]) =>
       `${address} ↔ ${chats.map((c) => `${c.id} (created ${c.created_at})`).join(", ")}`,
@@ -170,7 +218,7 @@ function newStateMeetsExistingChats(
     : " If this configuration was applied before, point --state (or CHATSYNC_STATE) at that state.";
   return [
     {
-      message: `the state at ${store.location} is new, but the account already has chats like the declared ones — applying would create them a second time: ${pairs.join("; ")}.${elsewhere} To manage the existing chats instead, record them with \`chatsync import ADDRESS ID\` or an imports: entry. Nothing was written.`,
+      message: `the state at ${store.location} is new, but the account already has chats like the declared ones — applying would create them a second time: ${pairs.join("; ")}.${elsewhere} To manage the existing chats instead, record them with \`chatsync import ADDRESS ID\` or an imports: entry: ${[...found].map(([address, chats]) => importEntry(address, chats[0] as Chat)).join("; ")}. Nothing was written.`,
     },
   ];
 }

@@ -50,6 +50,8 @@ export interface RefreshInput {
   fileExists: (path: string) => Promise<boolean>;
   /** Lines whose every chat is listed (one pass, pages of 100): where a create may be planned. */
   listLines?: readonly string[];
+  /** Chat ids that `imports:` names: read from the line listing when it shows them, else by id. */
+  importChatIds?: readonly string[];
   concurrency?: number;
 }
 
@@ -133,11 +135,10 @@ async function refreshLineChats(
   return found;
 }
 
-/** Every chat of `line` that the state does not manage (one list pass). */
-async function listUnmanagedChats(
+/** Every chat of `line`, in one list pass (pages of 100); shared with `chatsync export`. */
+export async function listLineChats(
   api: Pick<LinqApi, "listChatsPage">,
   line: string,
-  managed: ReadonlySet<string>,
 ): Promise<Chat[]> {
   const out: Chat[] = [];
   const seen = new Set<string>();
@@ -148,12 +149,22 @@ async function listUnmanagedChats(
       limit: PAGE_SIZE,
       ...(cursor ? { cursor } : {}),
     });
-    for (const c of page.chats) if (!managed.has(c.id)) out.push(c);
+    out.push(...page.chats);
+    // A cursor seen before would loop forever; the list is complete as far as it goes.
     const next = page.next_cursor;
     if (!next || seen.has(next)) return out;
     seen.add(next);
     cursor = next;
   }
+}
+
+/** Every chat of `line` that the state does not manage (one list pass). */
+async function listUnmanagedChats(
+  api: Pick<LinqApi, "listChatsPage">,
+  line: string,
+  managed: ReadonlySet<string>,
+): Promise<Chat[]> {
+  return (await listLineChats(api, line)).filter((c) => !managed.has(c.id));
 }
 
 export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise<LiveSnapshot> {
@@ -220,6 +231,13 @@ export async function refreshLive(api: RefreshApi, input: RefreshInput): Promise
 
   const chats: Record<string, Chat | null> = {};
   for (const m of chatMaps) for (const [id, c] of m) chats[id] = c;
+  // Imported chats: the listing of their line usually has them already (no extra request).
+  const listed = new Map(unmanaged.flat().map((c) => [c.id, c]));
+  const ids = [...new Set(input.importChatIds ?? [])].filter((id) => !(id in chats));
+  const byId = ids.filter((id) => !listed.has(id));
+  const read = await mapBounded(byId, concurrency, (id) => getChatOrNull(api, id));
+  for (const id of ids) chats[id] = listed.get(id) ?? null;
+  byId.forEach((id, i) => (chats[id] = read[i] ?? null));
   const secret_files_present: Record<string, boolean> = {};
   input.secretFiles.forEach((f, i) => (secret_files_present[f] = secretFlags[i] ?? false));
   const interrupted_creates: Record<string, CreatedChatMatch | null> = {};
