@@ -7,12 +7,13 @@
  * to chatsync parses again. `validate` never uses it. Any problem reading it is a miss.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import writeFileAtomic from "write-file-atomic";
 import type { DesiredStateCache } from "../sync-engine/config/load-config.js";
 import type { DesiredState } from "../sync-engine/model/desired-state.js";
+import { redactUrlsInText } from "../sync-engine/output/url-credentials.js";
 
 const FORMAT = "chatsync-desired-state-cache-v1";
 const DIST = fileURLToPath(new URL("..", import.meta.url));
@@ -65,9 +66,15 @@ export const desiredStateCache: DesiredStateCache = {
     const path = cachePath(files);
     if (!path) return;
     const doc: CacheFile = { format: FORMAT, loader: await loaderIdentity(), key, state };
+    const text = JSON.stringify(doc);
+    // A credential in a URL (?token=…) is never written to disk: such a configuration is not cached.
+    if (redactUrlsInText(text) !== text) {
+      await rm(path, { force: true }).catch(() => undefined);
+      return;
+    }
     try {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(path, JSON.stringify(doc), { mode: 0o600 });
+      await writeFileAtomic(path, text, { mode: 0o600 });
     } catch {
       // A cache that cannot be written only costs the next run a parse.
     }

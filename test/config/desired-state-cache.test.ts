@@ -70,6 +70,22 @@ describe("desired-state cache", () => {
     expect(cache.sets).toBe(0);
   });
 
+  it("a configuration holding a credential in a URL is never written to the cache", async () => {
+    const file = join(dir, "chatsync.yaml");
+    await writeFile(
+      file,
+      `version: 1
+webhooks:
+  hook:
+    target_url: https://hooks.example.com/x?token=Sup3rSecretValue
+    events: [message.sent]
+`,
+    );
+    const r = await loadConfig([file], { cache: desiredStateCache });
+    expect(r.diagnostics).toEqual([]);
+    await expect(stat(join(dir, ".chatsync", "cache", "desired-state.json"))).rejects.toThrow();
+  });
+
   it("the CLI cache lives beside the first file, mode 0600, and misses when the loader differs", async () => {
     const file = join(dir, "chatsync.yaml");
     await writeFile(file, yaml("Hello."));

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeRun } from "../support/cli.js";
 import {
@@ -19,15 +20,12 @@ import {
 const QUERY_CREDENTIAL = "QueryCred-7f3a9c";
 /** A password in userinfo (refused by validate, and never repeated). */
 const USERINFO_PASSWORD = "S3cretPass-userinfo";
-/**
- * The PostgreSQL state backend's password: add it here (and run a `--state postgres://…`
- * pass below) once that backend exists; every needle in `needles()` is grepped.
- */
-const PG_PASSWORD: string | undefined = undefined;
 
 let ws: Workspace | undefined;
+let db: TestDatabase | undefined;
 afterAll(async () => {
   await ws?.close();
+  await db?.drop();
 });
 
 describe("no secret in any output or file (issue 10)", () => {
@@ -94,12 +92,45 @@ describe("no secret in any output or file (issue 10)", () => {
     });
     ok(await ws.run(["validate", ws.configPath]), 1);
     ok(await ws.plan(["--json"]), 1);
+    await ws.writeConfig(config);
+
+    // The same state moved into PostgreSQL, its password in the URL: every command again.
+    db = await createTestDatabase("grep");
+    const fileState = ws.statePath;
+    const pgState = db.stateUrl("grep", true);
+    ok(await ws.run(["state", "push", fileState, "--state", pgState]));
+    ws.statePath = pgState;
+    ok(await ws.plan());
+    ok(await ws.plan(["--json"]));
+    ok(await ws.plan(["--markdown", "--debug"]));
+    ok(await ws.plan(["--out", "plan-pg.json"]));
+    ok(await ws.apply(["--auto-approve", "--json"]));
+    for (const sub of [["list"], ["show", "chat.team"], ["pull"]])
+      ok(await ws.run(["state", ...sub, "--state", pgState]));
+    const wrong = pgState.replace(encodeURIComponent(db.password), "Wr0ng-Passw0rd");
+    ok(await ws.run(["state", "list", "--state", wrong]), 1);
+    ok(
+      await ws.run([
+        "plan",
+        ws.configPath,
+        "--endpoint",
+        ws.emu.baseUrl,
+        "--state",
+        wrong,
+        "--json",
+      ]),
+      1,
+    );
 
     const secret = (await readFile(secretFile, "utf8")).trim();
     expect(secret).toMatch(/^whsec_/);
     const needles = [ws.emu.token, secret, "whsec_", QUERY_CREDENTIAL, USERINFO_PASSWORD];
-    if (PG_PASSWORD !== undefined) needles.push(PG_PASSWORD);
+    needles.push(db.password, encodeURIComponent(db.password), "Wr0ng-Passw0rd");
     // The configuration is the user's own input; everything chatsync wrote or printed is checked.
     expect(await findLeaks(ws, needles, [secretFile, ws.configPath])).toEqual([]);
-  }, 240_000);
+    const rows = await db.query(
+      "SELECT snapshot::text AS t FROM chatsync_state_versions UNION ALL SELECT entry::text FROM chatsync_state_journal",
+    );
+    for (const n of needles) expect(JSON.stringify(rows)).not.toContain(n);
+  }, 300_000);
 });
