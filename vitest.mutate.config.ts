@@ -25,7 +25,7 @@ export default defineConfig({
       "test/config/valid-documents.test.ts",
       "test/config/invalid-fixtures.test.ts",
       "test/state/account-binding.test.ts",
-      "test/state/replay-journal.test.ts",
+      "test/state/state-journal.test.ts",
     ],
     maxWorkers: 1,
   },
