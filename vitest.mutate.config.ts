@@ -24,6 +24,7 @@ export default defineConfig({
       "test/config/schema-model-drift.test.ts",
       "test/config/valid-documents.test.ts",
       "test/config/invalid-fixtures.test.ts",
+      "test/config/manifest-json.test.ts",
       "test/state/account-binding.test.ts",
       "test/state/state-journal.test.ts",
     ],
