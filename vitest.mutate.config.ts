@@ -15,6 +15,7 @@ export default defineConfig({
       "test/engine/chat-drift.test.ts",
       "test/engine/lookalike-chats.test.ts",
       "test/engine/removal-guard-boundaries.test.ts",
+      "test/engine/step-text.test.ts",
       "test/config/canonical.test.ts",
       "test/config/desired-state-hash.test.ts",
       "test/config/diagnostics.test.ts",
