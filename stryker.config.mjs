@@ -21,6 +21,12 @@ export default {
     // Walks folders and reads files; the text it reads is parsed and resolved by mutated files.
     "!src/sync-engine/config/load-config.ts",
   ],
+  // Equivalent mutants left surviving (no `// Stryker disable` there: it would also switch off
+  // the meaningful mutants on the same line):
+  // - plan/removal-guard.ts `removes > 0 &&` → `true` or `>= 0`: with no removal, 0 * 2 > roster
+  //   is false for any roster (a length), so the guard answers the same.
+  // - plan/find-lookalike-chats.ts `view.active.length === 1` → `true`: a direct chat has one
+  //   other handle, so `active[0] === to` already decides it on any chat the API returns.
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,
