@@ -359,3 +359,60 @@ describe("StateStore over a transient store", () => {
     expect(mem.stored?.snapshot).toEqual(snap(9, { "chat.z": chat("cz") }));
   });
 });
+
+describe("StateStore: addresses of each kind, and the codes a script can act on", () => {
+  it("hands out one record per address and kind, created on first use", async () => {
+    const s = await StateStore.open(new MemoryState().backend);
+    const w = s.webhook("webhook.w");
+    expect(w).toEqual({ kind: "webhook" });
+    w.id = "w1";
+    expect(s.webhook("webhook.w")).toBe(w);
+    const c = s.contactCard("contact_card.+1");
+    expect(c).toEqual({ kind: "contact_card" });
+    expect(s.contactCard("contact_card.+1")).toBe(c);
+    const ch = s.chat("chat.a");
+    expect(ch).toEqual({ kind: "chat", generation: 0, intents: [], markers: {} });
+    expect(s.chat("chat.a")).toBe(ch);
+    expect(s.resource("webhook.w")).toEqual({ kind: "webhook", id: "w1" });
+  });
+
+  it("removing a chat never created, or a webhook, records no generation", async () => {
+    const s = await StateStore.open(new MemoryState().backend);
+    s.chat("chat.a");
+    s.webhook("webhook.w");
+    s.remove("chat.a");
+    s.remove("webhook.w");
+    expect(s.doc.generations).toBeUndefined();
+    expect(s.doc.resources).toEqual({});
+  });
+
+  it("moving a webhook carries no generation", async () => {
+    const s = await StateStore.open(new MemoryState().backend);
+    s.webhook("webhook.a").id = "w1";
+    s.move("webhook.a", "webhook.b");
+    expect(s.doc.generations).toBeUndefined();
+    expect(s.resource("webhook.b")).toEqual({ kind: "webhook", id: "w1" });
+  });
+
+  it("refusals carry their code", async () => {
+    const s = await StateStore.open(new MemoryState().backend);
+    s.chat("chat.a");
+    s.chat("chat.b");
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as StateError).code;
+      }
+      return "none";
+    };
+    expect(code(() => s.move("chat.x", "chat.y"))).toBe("STATE_NOT_FOUND");
+    expect(code(() => s.move("chat.a", "chat.b"))).toBe("STATE_CONFLICT");
+    expect(code(() => s.move("chat.a", "webhook.b"))).toBe("STATE_CONFLICT");
+    expect(
+      code(() => replayJournal({ snapshot: snap(1), journal: [entry(3)], notes: [] }, "s")),
+    ).toBe("STATE_UNREADABLE");
+    expect(new StateError("STATE_LOCKED", "m").name).toBe("StateError");
+    expect(new StateConflictError("s", 1, 2).name).toBe("StateConflictError");
+  });
+});
