@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "cdktf.out/**", "node_modules/**"] },
+  { ignores: ["dist/**", "cdktf.out/**", "node_modules/**", ".stryker-tmp/**", "reports/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -94,3 +94,55 @@ describe("contentHash", () => {
     expect(contentHash({ a: 1 })).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe("canonicalJson: what it refuses, and where", () => {
+  const refused = (value: unknown): CanonicalJsonError => {
+    try {
+      canonicalJson(value);
+    } catch (e) {
+      if (e instanceof CanonicalJsonError) return e;
+      throw e;
+    }
+    throw new Error("accepted");
+  };
+
+  it("names the value and its path, / for the top level", () => {
+    expect(refused(Infinity).message).toBe("canonicalJson: Infinity at / has no JSON form");
+    const nested = refused({ a: [1, NaN] });
+    expect(nested.message).toBe("canonicalJson: NaN at /a/1 has no JSON form");
+    expect(nested.path).toBe("/a/1");
+    expect(nested.name).toBe("CanonicalJsonError");
+    expect(refused(() => 1).message).toBe(
+      "canonicalJson: a function at / is not plain data; pass strings, numbers, booleans, null, arrays and plain objects only",
+    );
+    expect(refused({ n: 1n }).message).toMatch(/^canonicalJson: a bigint at \/n is not plain data/);
+    expect(refused(undefined).message).toBe("canonicalJson: undefined has no JSON form");
+  });
+
+  it("refuses class instances by name, plain and prototype-less objects are data", () => {
+    expect(refused(new Date(0)).message).toBe(
+      "canonicalJson: an instance of Date at / is not plain data",
+    );
+    expect(refused({ when: new Map() }).message).toBe(
+      "canonicalJson: an instance of Map at /when is not plain data",
+    );
+    const orphan = Object.create({}) as object;
+    expect(refused(orphan).message).toBe(
+      "canonicalJson: an instance of Object at / is not plain data",
+    );
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare.b = 1;
+    bare.a = 2;
+    expect(canonicalJson(bare)).toBe('{"a":2,"b":1}');
+  });
+
+  it("orders keys by code unit, whatever order they were added in", () => {
+    const keys = ["z", "a", "é", "B", "_", "10", "9", "aa"];
+    expect(canonicalJson(Object.fromEntries(keys.map((k) => [k, 0])))).toBe(
+      '{"10":0,"9":0,"B":0,"_":0,"a":0,"aa":0,"z":0,"é":0}',
+    );
+    expect(canonicalJson(Object.fromEntries([...keys].reverse().map((k) => [k, 0])))).toBe(
+      '{"10":0,"9":0,"B":0,"_":0,"a":0,"aa":0,"z":0,"é":0}',
+    );
+  });
+});

@@ -86,3 +86,71 @@ describe("account binding", () => {
     ]);
   });
 });
+
+describe("account binding: the sentences a refused or warned user reads", () => {
+  const FIX =
+    "Point --state (or CHATSYNC_STATE) at the state of this account, or use --emulator, which keeps its own state.";
+
+  it("another account: both endpoints and line sets, and 'no lines' for an account without any", () => {
+    const v = checkAccountBinding(
+      rec(LIVE, ["+1", "+2"]),
+      { endpoint: `${LIVE}/`, lines: [] },
+      "st.json",
+    );
+    expect(v).toEqual({
+      ok: false,
+      error: `The state at st.json belongs to another account: it was written for ${LIVE} with lines +1, +2, but ${LIVE} has lines no lines — no line in common. Planning against it would treat every managed chat as gone and create it again. ${FIX}`,
+    });
+  });
+
+  it("a live API state used against an emulator, and the other way round, name both kinds", () => {
+    const loop = "http://127.0.0.1:4010/api/partner";
+    expect(checkAccountBinding(rec(LIVE, ["+1"]), { endpoint: loop, lines: ["+1"] }, "s")).toEqual({
+      ok: false,
+      error: `The state at s was written for ${LIVE} (a live API), but this run targets ${loop} (an emulator on loopback); an emulator and a live account are never the same account, even with the same lines. ${FIX}`,
+    });
+    expect(
+      checkAccountBinding(
+        rec(EMBEDDED_EMULATOR_ENDPOINT, ["+1"]),
+        { endpoint: LIVE, lines: ["+1"] },
+        "s",
+      ),
+    ).toEqual({
+      ok: false,
+      error: `The state at s was written for embedded-emulator (an embedded emulator), but this run targets ${LIVE} (a live API); an emulator and a live account are never the same account, even with the same lines. ${FIX}`,
+    });
+  });
+
+  it("the same lines on another endpoint of the same kind: recorded, with a warning naming both", () => {
+    const eu = "https://eu.linqapp.com/api/partner";
+    expect(
+      checkAccountBinding(rec(LIVE, ["+1", "+2"]), { endpoint: eu, lines: ["+2", "+9"] }, "s"),
+    ).toEqual({
+      ok: true,
+      record: true,
+      warning: `the state at s was written for ${LIVE}; this run uses ${eu} (the same lines +2). If the account moved, this is fine and the new endpoint is recorded on the next apply.`,
+    });
+  });
+
+  it("the same endpoint: re-recorded when a line is added or dropped, not when only the order differs", () => {
+    const same = (lines: string[]) =>
+      checkAccountBinding(rec(LIVE, ["+1", "+2"]), { endpoint: LIVE, lines }, "s");
+    expect(same(["+1", "+2", "+3"])).toEqual({ ok: true, record: true });
+    expect(same(["+1"])).toEqual({ ok: true, record: true });
+    expect(same(["+2", "+1"])).toEqual({ ok: true, record: false });
+  });
+
+  it("endpoints: the embedded emulator is its own kind and spelled as is; what is no URL is remote", () => {
+    expect(endpointKind(EMBEDDED_EMULATOR_ENDPOINT)).toBe("embedded emulator");
+    expect(normalizeEndpoint(EMBEDDED_EMULATOR_ENDPOINT)).toBe(EMBEDDED_EMULATOR_ENDPOINT);
+    expect(endpointKind("not a url")).toBe("remote");
+    expect(normalizeEndpoint("not a url")).toBe("not a url");
+    expect(endpointKind("https://api.linqapp.com")).toBe("remote");
+    expect(normalizeEndpoint("https://api.linqapp.com/x//#frag")).toBe("https://api.linqapp.com/x");
+    expect(accountRecord({ endpoint: `${LIVE}/?k=1`, lines: ["+1"] }, new Date(0))).toEqual({
+      endpoint: LIVE,
+      lines: ["+1"],
+      recorded_at: "1970-01-01T00:00:00.000Z",
+    });
+  });
+});

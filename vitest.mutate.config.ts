@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+// The tests Stryker runs against each mutant (`npm run mutate`): the fast unit tests of the pure
+// core only. No globalSetup (the main config starts PostgreSQL), no emulator, no subprocess, no
+// temporary files; a few suites read checked-in fixtures or the JSON schema, and write nothing.
+export default defineConfig({
+  test: {
+    include: [
+      "test/engine/diff.test.ts",
+      "test/engine/removal-guard.test.ts",
+      "test/engine/render.test.ts",
+      "test/engine/interrupted-create.test.ts",
+      "test/engine/retired-generations.test.ts",
+      "test/engine/one-shot-sends.test.ts",
+      "test/engine/chat-drift.test.ts",
+      "test/engine/lookalike-chats.test.ts",
+      "test/engine/removal-guard-boundaries.test.ts",
+      "test/engine/step-text.test.ts",
+      "test/engine/contact-card-diff.test.ts",
+      "test/config/canonical.test.ts",
+      "test/config/desired-state-hash.test.ts",
+      "test/config/diagnostics.test.ts",
+      "test/config/handle-normalization.test.ts",
+      "test/config/resolve-documents.test.ts",
+      "test/config/robustness.test.ts",
+      "test/config/schema-model-drift.test.ts",
+      "test/config/valid-documents.test.ts",
+      "test/config/invalid-fixtures.test.ts",
+      "test/config/manifest-json.test.ts",
+      "test/state/account-binding.test.ts",
+      "test/state/state-journal.test.ts",
+    ],
+    maxWorkers: 1,
+  },
+});
