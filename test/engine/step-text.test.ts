@@ -111,12 +111,12 @@ const cases: Array<[Step, string, string]> = [
       ...r,
     },
     "+",
-    "create contact card for +1: Ann Lee (image https://i)",
+    'create contact card for +1: first_name = "Ann", last_name = "Lee", image_url = "https://i"',
   ],
   [
     { op: "create_contact_card", phone_number: "+1", first_name: "Ann", ...r },
     "+",
-    "create contact card for +1: Ann",
+    'create contact card for +1: first_name = "Ann"',
   ],
   [
     {
@@ -145,6 +145,8 @@ describe("describeStep and stepMarker", () => {
       leave: "-",
       forget: "-",
       delete: "-",
+      import: "<=",
+      move: "→",
     });
   });
 });
@@ -172,10 +174,25 @@ describe("describeDrift", () => {
 });
 
 describe("summaryLine", () => {
-  const none: PlanSummary = { create: 0, update: 0, replace: 0, leave: 0, forget: 0, delete: 0 };
+  const none: PlanSummary = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    leave: 0,
+    forget: 0,
+    delete: 0,
+    import: 0,
+    move: 0,
+  };
 
   it("says when there is nothing to do", () => {
     expect(summaryLine(none)).toBe("No changes. The account matches the configuration.");
+  });
+
+  it("names imports and moves first, and only when there are some", () => {
+    expect(summaryLine({ ...none, import: 2, move: 1, create: 1 })).toBe(
+      "Plan: 2 to import, 1 to move, 1 to create, 0 to update, 0 to replace, 0 to leave.",
+    );
   });
 
   it("counts every action; forget and delete only when there are some", () => {
