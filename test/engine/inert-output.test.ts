@@ -51,11 +51,11 @@ function planWith(s: string): Plan {
   ];
   return {
     kind: "chatsync-plan",
-    format_version: "1",
+    format_version: "2",
     created_at: "2026-12-01T00:00:00.000Z",
     options: { refresh_only: false, destroy: false, targets: [] },
     scope: ["chat.team"],
-    state: { path: "s", lineage: "l", serial: 1 },
+    state: { location: "s", lineage: "l", serial: 1 },
     live_fingerprint: "f",
     changes: [
       {
@@ -75,7 +75,16 @@ function planWith(s: string): Plan {
     ],
     warnings: [{ address: "chat.team", message: s }],
     errors: [{ address: "chat.team", message: s }],
-    summary: { create: 0, update: 1, replace: 0, leave: 0, forget: 0, delete: 0 },
+    summary: {
+      create: 0,
+      update: 1,
+      replace: 0,
+      leave: 0,
+      forget: 0,
+      delete: 0,
+      import: 0,
+      move: 0,
+    },
   };
 }
 
