@@ -3,6 +3,7 @@
  * --max-removals passes, one more is refused. Pure: plans built from fixtures, no I/O.
  */
 import { describe, expect, it } from "vitest";
+import type { Address } from "../../src/sync-engine/model/desired-state.js";
 import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
 import type { ResourceChange, Step } from "../../src/sync-engine/plan/plan-types.js";
 import {
@@ -35,7 +36,7 @@ function keepOnly(keep: string[], live: string[]) {
 }
 
 /** A change as the guard reads it: `removes` removals from a roster of `roster`, `leaves` leaves. */
-function change(address: string, removes: number, roster: unknown, leaves = 0): ResourceChange {
+function change(address: Address, removes: number, roster: unknown, leaves = 0): ResourceChange {
   const steps: Step[] = [
     ...people(removes).map((h): Step => ({
       op: "remove_participant",
@@ -128,8 +129,10 @@ describe("removal guard: --max-removals", () => {
   });
 
   it("lets exactly the limit of chats be left, refuses one more", () => {
-    expect(checkRemovals({ changes: [change("x", 0, [], 3)] }, { maxRemovals: 3 }).ok).toBe(true);
-    expect(checkRemovals({ changes: [change("x", 0, [], 4)] }, { maxRemovals: 3 })).toEqual({
+    expect(checkRemovals({ changes: [change("chat.x", 0, [], 3)] }, { maxRemovals: 3 }).ok).toBe(
+      true,
+    );
+    expect(checkRemovals({ changes: [change("chat.x", 0, [], 4)] }, { maxRemovals: 3 })).toEqual({
       ok: false,
       violations: [
         {
@@ -141,11 +144,13 @@ describe("removal guard: --max-removals", () => {
   });
 
   it("--max-removals 0 refuses any removal or leave", () => {
-    expect(checkRemovals({ changes: [change("x", 0, [])] }, { maxRemovals: 0 }).ok).toBe(true);
-    expect(checkRemovals({ changes: [change("x", 1, people(9))] }, { maxRemovals: 0 }).ok).toBe(
+    expect(checkRemovals({ changes: [change("chat.x", 0, [])] }, { maxRemovals: 0 }).ok).toBe(true);
+    expect(
+      checkRemovals({ changes: [change("chat.x", 1, people(9))] }, { maxRemovals: 0 }).ok,
+    ).toBe(false);
+    expect(checkRemovals({ changes: [change("chat.x", 0, [], 1)] }, { maxRemovals: 0 }).ok).toBe(
       false,
     );
-    expect(checkRemovals({ changes: [change("x", 0, [], 1)] }, { maxRemovals: 0 }).ok).toBe(false);
   });
 
   it("reports every violated limit, and --allow-removals lifts them all", () => {
@@ -161,7 +166,11 @@ describe("removal guard: --max-removals", () => {
 });
 
 describe("removal guard: the sentence a user reads", () => {
-  const perChat = { address: "chat.a", message: "removes 3 of 5", lifted_by: "--allow-removals" };
+  const perChat = {
+    address: "chat.a" as Address,
+    message: "removes 3 of 5",
+    lifted_by: "--allow-removals",
+  };
   const total = {
     message: "the plan leaves 4 chats",
     lifted_by: "--max-removals 4 or --allow-removals",
