@@ -17,6 +17,7 @@ export default defineConfig({
       "test/engine/removal-guard-boundaries.test.ts",
       "test/engine/step-text.test.ts",
       "test/engine/contact-card-diff.test.ts",
+      "test/engine/live-chat-view.test.ts",
       "test/config/canonical.test.ts",
       "test/config/desired-state-hash.test.ts",
       "test/config/diagnostics.test.ts",

@@ -2,8 +2,8 @@
  * The removal guard at its exact boundaries: half a roster may go, one more may not; exactly
  * --max-removals passes, one more is refused. Pure: plans built from fixtures, no I/O.
  */
-import type { Address } from "../../src/sync-engine/model/desired-state.js";
 import { describe, expect, it } from "vitest";
+import type { Address } from "../../src/sync-engine/model/desired-state.js";
 import { buildPlan } from "../../src/sync-engine/plan/build-plan.js";
 import type { ResourceChange, Step } from "../../src/sync-engine/plan/plan-types.js";
 import {
@@ -129,7 +129,9 @@ describe("removal guard: --max-removals", () => {
   });
 
   it("lets exactly the limit of chats be left, refuses one more", () => {
-    expect(checkRemovals({ changes: [change("chat.x", 0, [], 3)] }, { maxRemovals: 3 }).ok).toBe(true);
+    expect(checkRemovals({ changes: [change("chat.x", 0, [], 3)] }, { maxRemovals: 3 }).ok).toBe(
+      true,
+    );
     expect(checkRemovals({ changes: [change("chat.x", 0, [], 4)] }, { maxRemovals: 3 })).toEqual({
       ok: false,
       violations: [
@@ -143,10 +145,12 @@ describe("removal guard: --max-removals", () => {
 
   it("--max-removals 0 refuses any removal or leave", () => {
     expect(checkRemovals({ changes: [change("chat.x", 0, [])] }, { maxRemovals: 0 }).ok).toBe(true);
-    expect(checkRemovals({ changes: [change("chat.x", 1, people(9))] }, { maxRemovals: 0 }).ok).toBe(
+    expect(
+      checkRemovals({ changes: [change("chat.x", 1, people(9))] }, { maxRemovals: 0 }).ok,
+    ).toBe(false);
+    expect(checkRemovals({ changes: [change("chat.x", 0, [], 1)] }, { maxRemovals: 0 }).ok).toBe(
       false,
     );
-    expect(checkRemovals({ changes: [change("chat.x", 0, [], 1)] }, { maxRemovals: 0 }).ok).toBe(false);
   });
 
   it("reports every violated limit, and --allow-removals lifts them all", () => {
