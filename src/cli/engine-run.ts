@@ -306,3 +306,26 @@ export function openSessionFor(input: EngineInput, flags: EngineFlags): Promise<
     log: (t) => process.stderr.write(process.stderr.isTTY ? `\r\u001b[2K${t}` : t),
   });
 }
+
+/**
+ * One read-only engine run (plan, import): reads the input under the state lock, opens the API
+ * session, runs `body`, then closes the session and releases the lock whatever happens.
+ */
+export async function withEngineSession<T>(
+  paths: string[],
+  flags: EngineFlags,
+  opts: { cwd: string; color: boolean; command: string },
+  body: (input: EngineInput, session: ApiSession) => Promise<T>,
+): Promise<T> {
+  const { input, lock } = await readEngineInput(paths, flags, { ...opts, allowPlanFile: false });
+  try {
+    const session = await openSessionFor(input, flags);
+    try {
+      return await body(input, session);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}

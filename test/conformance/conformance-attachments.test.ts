@@ -343,7 +343,7 @@ describe("conformance: media parts with attachment_id", () => {
       reactions: null,
     });
     const listed = await sdk.chats.messages.list(dm.id);
-    expect(listed.messages[0]?.parts[1]).toMatchObject({ id: ticket.attachment_id });
+    expect(listed.messages[0]?.parts?.[1]).toMatchObject({ id: ticket.attachment_id });
   });
 
   it("creates a chat whose first message is an uploaded attachment (201)", async () => {

@@ -14,6 +14,7 @@ import { startE2eEmulator, type E2eEmulator } from "../support/e2e-emulator.js";
 import {
   LINE_A,
   createWorkspace,
+  startApplyHoldingLock,
   exists,
   findLeaks,
   person,
@@ -172,18 +173,15 @@ describe("a PostgreSQL state shared by two working folders", () => {
     { timeout: 120_000 },
     async () => {
       await ws.emu.control.setFaults({ probability: 0, latency_ms: [500, 700] });
-      const start = await ws.emu.control.lastSeq();
-      const first = ws.startApply(["--auto-approve", "--parallelism", "1"]);
-      let firstDone = false;
-      void first.result.then(() => (firstDone = true));
-      for (let i = 0; i < 2_000 && !firstDone; i++) {
-        if ((await ws.emu.control.requestsSince(start)).length > 0) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      const { first, done: firstEnded } = await startApplyHoldingLock(ws, [
+        "--auto-approve",
+        "--parallelism",
+        "1",
+      ]);
       const t0 = Date.now();
       const second = await fromB(["apply", "chatsync.yaml", "--auto-approve"]);
       const tookMs = Date.now() - t0;
-      expect(firstDone, "the first apply ended before the second could start").toBe(false);
+      expect(firstEnded(), "the first apply ended before the second could start").toBe(false);
       expect(second.code, describeRun(second)).toBe(1);
       expect(second.stderr).toContain("is locked by");
       expect(second.stderr).toContain(`pid ${first.child.pid}`);

@@ -8,6 +8,7 @@ import {
   createWorkspace,
   roomsConfig,
   findLeaks,
+  startApplyHoldingLock,
   type Workspace,
 } from "../support/e2e-workspace.js";
 
@@ -27,21 +28,18 @@ describe("state lock", () => {
     async () => {
       // Slow the first apply down so it is certainly still running when the second starts.
       await ws.emu.control.setFaults({ probability: 0, latency_ms: [800, 1000] });
-      const start = await ws.emu.control.lastSeq();
-      const first = ws.startApply(["--auto-approve", "--parallelism", "1"]);
-      let firstDone = false;
-      void first.result.then(() => (firstDone = true));
-      // Wait until the first apply is talking to the API: by then it holds the lock.
-      for (let i = 0; i < 2_000 && !firstDone; i++) {
-        if ((await ws.emu.control.requestsSince(start)).length > 0) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      expect(firstDone, "the first apply ended before the second could start").toBe(false);
+      // Once the first apply is talking to the API it holds the lock.
+      const { first, done } = await startApplyHoldingLock(ws, [
+        "--auto-approve",
+        "--parallelism",
+        "1",
+      ]);
+      expect(done(), "the first apply ended before the second could start").toBe(false);
 
       // A plan reads the same state, so it is held off the same way. Both run at once, so the
       // slow first apply (about a second per request) is certainly still holding the lock.
       const [second, plan] = await Promise.all([ws.apply(["--auto-approve"]), ws.plan()]);
-      const firstStillRunning = !firstDone;
+      const firstStillRunning = !done();
       expect(plan.code, describeRun(plan)).toBe(1);
       expect(plan.stderr).toContain(String(first.child.pid));
       expect(second.code, describeRun(second)).toBe(1);

@@ -152,6 +152,26 @@ export async function createWorkspace(options: E2eEmulatorOptions = {}): Promise
   return ws;
 }
 
+/**
+ * Starts an apply and waits until it talks to the API: by then it holds the state lock. Slow
+ * the emulator down first (latency faults) so the apply is still running when this returns;
+ * `done()` says whether it has ended since.
+ */
+export async function startApplyHoldingLock(
+  ws: Workspace,
+  args: string[],
+): Promise<{ first: RunningCli; done: () => boolean }> {
+  const start = await ws.emu.control.lastSeq();
+  const first = ws.startApply(args);
+  let ended = false;
+  void first.result.then(() => (ended = true));
+  for (let i = 0; i < 2_000 && !ended; i++) {
+    if ((await ws.emu.control.requestsSince(start)).length > 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { first, done: () => ended };
+}
+
 async function listFiles(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {

@@ -75,39 +75,32 @@ async function runImportCommand(
       "--target, --destroy and --replace shape a plan; import records one ADDRESS",
     );
   const { address, id } = await checkArguments(rawAddress, rawId);
-  const { readEngineInput, openSessionFor } = await import("../engine-run.js");
-  const { input, lock } = await readEngineInput(paths, flags, {
-    cwd: process.cwd(),
-    color: useColor(flags, process.stderr),
-    allowPlanFile: false,
-    command: "chatsync import",
-  });
+  const { withEngineSession } = await import("../engine-run.js");
   const engine = await import("../../sync-engine/index.js");
   let result;
   try {
-    const session = await openSessionFor(input, flags);
-    try {
-      result = await engine.runImport({
-        desired: input.desired!,
-        api: session.api,
-        stateBackend: input.backend,
-        endpoint: session.endpoint,
-        stateHints: input.stateHints,
-        lockHeld: true,
-        address: address as `chat.${string}`,
-        id,
-      });
-    } finally {
-      await session.close();
-    }
+    result = await withEngineSession(
+      paths,
+      flags,
+      { cwd: process.cwd(), color: useColor(flags, process.stderr), command: "chatsync import" },
+      (input, session) =>
+        engine.runImport({
+          desired: input.desired!,
+          api: session.api,
+          stateBackend: input.backend,
+          endpoint: session.endpoint,
+          stateHints: input.stateHints,
+          lockHeld: true,
+          address: address as `chat.${string}`,
+          id,
+        }),
+    );
   } catch (err) {
     if (err instanceof engine.PlanHasErrorsError)
       throw new CliError(
         `cannot import ${address}:\n${err.errors.map((e) => `  - ${e.message}`).join("\n")}`,
       );
     throw err;
-  } finally {
-    await lock.release();
   }
   if (flags.json) {
     process.stdout.write(

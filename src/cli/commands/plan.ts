@@ -49,20 +49,15 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
   const targets = checkTargets(flags.target);
   const replace = checkReplace(flags.replace);
   const removalGuard = readRemovalGuard(flags);
-  const { readEngineInput, openSessionFor } = await import("../engine-run.js");
+  const { withEngineSession } = await import("../engine-run.js");
   const cwd = process.cwd();
-  const { input, lock } = await readEngineInput(paths, flags, {
-    cwd,
-    color: useColor(flags, process.stderr),
-    allowPlanFile: false,
-    command: "chatsync plan",
-  });
-  let plan;
   const engine = await import("../../sync-engine/index.js");
-  try {
-    const session = await openSessionFor(input, flags);
-    try {
-      plan = await engine.runPlan({
+  const plan = await withEngineSession(
+    paths,
+    flags,
+    { cwd, color: useColor(flags, process.stderr), command: "chatsync plan" },
+    (input, session) =>
+      engine.runPlan({
         desired: input.desired!,
         api: session.api,
         stateBackend: input.backend,
@@ -74,13 +69,8 @@ async function runPlanCommand(paths: string[], flags: PlanFlags): Promise<void> 
         replace,
         refreshOnly: flags.refreshOnly === true,
         removalGuard,
-      });
-    } finally {
-      await session.close();
-    }
-  } finally {
-    await lock.release();
-  }
+      }),
+  );
 
   const { planRelativeTo, targetFlags, shellLine } = await import("../saved-plan.js");
   // Printed for the working directory: a plan piped into a file there applies as it is.
