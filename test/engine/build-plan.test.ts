@@ -1,0 +1,386 @@
+/**
+ * What buildPlan itself decides around the per-kind diffs: execution order, the scope that
+ * --target brings along, account sanity checks, webhook claims across addresses, refresh-only,
+ * the plan's header fields, and state entries it does not understand. Pure.
+ */
+import { describe, expect, it } from "vitest";
+import type { WebhookSubscription } from "../../src/api-wire/types.js";
+import {
+  buildPlan,
+  compareAddresses,
+  planScope,
+  type PlanInput,
+} from "../../src/sync-engine/plan/build-plan.js";
+import type { DesiredWebhook } from "../../src/sync-engine/model/desired-state.js";
+import type { StateDocument } from "../../src/sync-engine/state/state-types.js";
+import {
+  A,
+  B,
+  C,
+  D,
+  E,
+  LINE,
+  chats,
+  desiredState,
+  direct,
+  group,
+  liveChat,
+  managedChat,
+  snapshot,
+  stateDoc,
+} from "./fixtures.js";
+
+const OTHER_LINE = "+12025550199";
+
+function build(over: Partial<PlanInput>) {
+  return buildPlan({
+    desired: desiredState(),
+    live: snapshot(),
+    state: stateDoc(),
+    statePath: "s",
+    liveFingerprint: "fp",
+    ...over,
+  });
+}
+
+const hook = (key: string, url: string): DesiredWebhook => ({
+  key,
+  target_url: url,
+  events: ["message.received"],
+  phone_numbers: [],
+  active: true,
+});
+
+const liveHook = (id: string, url: string): WebhookSubscription => ({
+  id,
+  target_url: url,
+  subscribed_events: ["message.received"],
+  is_active: true,
+  phone_numbers: null,
+  created_at: "t",
+  updated_at: "t",
+});
+
+describe("execution order", () => {
+  it("puts contact cards first (shares need them), then webhooks, then chats, by name within a kind", () => {
+    const sorted = [
+      "chat.b",
+      "webhook.z",
+      "chat.a",
+      "contact_card.+1",
+      "webhook.a",
+      "contact_card.+0",
+    ].sort(compareAddresses);
+    expect(sorted).toEqual([
+      "contact_card.+0",
+      "contact_card.+1",
+      "webhook.a",
+      "webhook.z",
+      "chat.a",
+      "chat.b",
+    ]);
+  });
+
+  it("compares equal addresses as equal and orders unknown kinds with chats", () => {
+    expect(compareAddresses("chat.a", "chat.a")).toBe(0);
+    expect(compareAddresses("chat.b", "chat.a")).toBe(1);
+    expect(compareAddresses("chat.a", "chat.b")).toBe(-1);
+    expect(compareAddresses("other.a", "webhook.a")).toBeGreaterThan(0);
+    expect(compareAddresses("other.a", "chat.b")).toBe(1);
+  });
+
+  it("orders the plan's changes that way", () => {
+    const p = build({
+      desired: desiredState({
+        chats: chats(group("a", [A, B])),
+        webhooks: { w: hook("w", "https://h.example/w") },
+        contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+      }),
+    });
+    expect(p.changes.map((c) => c.address)).toEqual([
+      `contact_card.${LINE}`,
+      "webhook.w",
+      "chat.a",
+    ]);
+    expect(p.scope).toEqual(p.changes.map((c) => c.address));
+  });
+});
+
+describe("scope", () => {
+  const desired = desiredState({
+    chats: chats(
+      group("shares", [A, B], { share_contact_card: true }),
+      group("quiet", [A, C]),
+      direct("dm", A, { from: OTHER_LINE, share_contact_card: true }),
+    ),
+    contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+  });
+  const state = stateDoc({ "chat.old": managedChat("o1", group("old", [A, B])) });
+
+  it("is every declared and every remembered address without targets", () => {
+    expect(planScope(desired, state)).toEqual([
+      `contact_card.${LINE}`,
+      "chat.dm",
+      "chat.old",
+      "chat.quiet",
+      "chat.shares",
+    ]);
+  });
+
+  it("brings the line's declared card along with a targeted chat that shares it", () => {
+    expect(planScope(desired, state, ["chat.shares"])).toEqual([
+      `contact_card.${LINE}`,
+      "chat.shares",
+    ]);
+  });
+
+  it("brings nothing along for a chat that does not share, or whose line has no declared card", () => {
+    expect(planScope(desired, state, ["chat.quiet"])).toEqual(["chat.quiet"]);
+    expect(planScope(desired, state, ["chat.dm"])).toEqual(["chat.dm"]);
+  });
+
+  it("brings nothing along for a destroy: the card serves other chats", () => {
+    expect(planScope(desired, state, ["chat.shares"], true)).toEqual(["chat.shares"]);
+  });
+
+  it("keeps a targeted address only the state remembers", () => {
+    expect(planScope(desired, state, ["chat.old"])).toEqual(["chat.old"]);
+  });
+});
+
+describe("--target", () => {
+  it("is an error naming the address, suggesting a near one, when it matches nothing", () => {
+    const p = build({
+      desired: desiredState({ chats: chats(group("team", [A, B])) }),
+      options: { targets: ["chat.tema"] },
+    });
+    expect(p.errors).toEqual([
+      {
+        message:
+          '--target chat.tema matches nothing declared or managed (did you mean "chat.team"?) (addresses look like chat.<key>, webhook.<key>, contact_card.<phone>)',
+      },
+    ]);
+    expect(p.options.targets).toEqual(["chat.tema"]);
+  });
+
+  it("accepts an address the state alone remembers", () => {
+    const p = build({
+      state: stateDoc({ "chat.old": managedChat("o1", group("old", [A, B, C])) }),
+      live: snapshot({ chats: { o1: liveChat("o1", [A, B, C]) } }),
+      options: { targets: ["chat.old"] },
+    });
+    expect(p.errors).toEqual([]);
+    expect(p.changes.map((c) => [c.address, c.action])).toEqual([["chat.old", "leave"]]);
+  });
+});
+
+describe("the account's lines", () => {
+  const desired = desiredState({
+    chats: chats(group("far", [A, B], { from: OTHER_LINE }), group("near", [A, B])),
+    contact_cards: { [OTHER_LINE]: { phone_number: OTHER_LINE, first_name: "X" } },
+  });
+
+  // Chats are checked first, then cards, each in declaration order.
+  it("refuses a chat or a card on a number that is not one of the account's lines, listing them", () => {
+    const p = build({ desired, live: snapshot({ lines: [LINE, "+12025550101"] }) });
+    expect(p.errors).toEqual([
+      {
+        address: "chat.far",
+        message: `chat.far: from ${OTHER_LINE} is not a line of this account (lines: +12025550100, +12025550101)`,
+      },
+      {
+        address: `contact_card.${OTHER_LINE}`,
+        message: `contact_card.${OTHER_LINE}: ${OTHER_LINE} is not a line of this account (lines: +12025550100, +12025550101)`,
+      },
+    ]);
+  });
+
+  it("checks only addresses in scope, not during a destroy, and not when the lines are unknown", () => {
+    expect(build({ desired, options: { targets: ["chat.near"] } }).errors).toEqual([]);
+    expect(build({ desired, options: { destroy: true } }).errors).toEqual([]);
+    expect(build({ desired, live: snapshot({ lines: [] }) }).errors).toEqual([]);
+  });
+});
+
+describe("webhooks across addresses", () => {
+  it("lets only the first of two declarations with one URL adopt the live subscription", () => {
+    const url = "https://h.example/shared";
+    const p = build({
+      desired: desiredState({ webhooks: { a: hook("a", url), b: hook("b", url) } }),
+      live: snapshot({ webhooks: [liveHook("w1", url)] }),
+    });
+    const byAddress = Object.fromEntries(p.changes.map((c) => [c.address, c]));
+    expect(byAddress["webhook.a"]?.steps.map((s) => s.op)).toEqual(["adopt_webhook"]);
+    expect(byAddress["webhook.b"]?.action).toBe("create");
+  });
+
+  it("never adopts a subscription another address's state holds", () => {
+    const url = "https://h.example/taken";
+    const state: StateDocument = stateDoc({
+      "webhook.owner": {
+        kind: "webhook",
+        id: "w1",
+        secret: "written",
+        applied: { target_url: url, events: ["message.received"], phone_numbers: [], active: true },
+      },
+    });
+    const p = build({
+      desired: desiredState({ webhooks: { owner: hook("owner", url), copy: hook("copy", url) } }),
+      live: snapshot({ webhooks: [liveHook("w1", url)] }),
+      state,
+    });
+    expect(p.changes.map((c) => [c.address, c.action])).toEqual([["webhook.copy", "create"]]);
+  });
+
+  it("replaces the subscriptions --replace names, and only those", () => {
+    const url = "https://h.example/r";
+    const state = stateDoc({
+      "webhook.r": {
+        kind: "webhook",
+        id: "w1",
+        secret: "written",
+        applied: { target_url: url, events: ["message.received"], phone_numbers: [], active: true },
+      },
+    });
+    const live = snapshot({ webhooks: [liveHook("w1", url)] });
+    const desired = desiredState({ webhooks: { r: hook("r", url) } });
+    expect(build({ desired, live, state }).changes).toEqual([]);
+    const p = build({ desired, live, state, options: { replace: ["webhook.r"] } });
+    expect(p.changes.map((c) => c.action)).toEqual(["replace"]);
+    expect(p.options.replace).toEqual(["webhook.r"]);
+  });
+
+  it("tells the diff whether each declared secret_file exists", () => {
+    const url = "https://h.example/s";
+    const state = stateDoc({
+      "webhook.s": {
+        kind: "webhook",
+        id: "w1",
+        secret: "written",
+        applied: {
+          target_url: url,
+          events: ["message.received"],
+          phone_numbers: [],
+          active: true,
+          secret_file: "/k/s.whsec",
+        },
+      },
+    });
+    const desired = desiredState({
+      webhooks: { s: { ...hook("s", url), secret_file: "/k/s.whsec" } },
+    });
+    const live = (present?: boolean) =>
+      snapshot({
+        webhooks: [liveHook("w1", url)],
+        secret_files_present: present === undefined ? {} : { "/k/s.whsec": present },
+      });
+    expect(build({ desired, state, live: live(true) }).warnings).toEqual([]);
+    expect(build({ desired, state, live: live(false) }).warnings[0]?.message).toMatch(
+      /secret_file \/k\/s\.whsec does not exist/,
+    );
+    // Not looked at is not there.
+    expect(build({ desired, state, live: live() }).warnings).toHaveLength(1);
+  });
+
+  it("records secret_file relative to an absolute state path's folder", () => {
+    const url = "https://h.example/rel";
+    const desired = desiredState({
+      webhooks: { s: { ...hook("s", url), secret_file: "/proj/.chatsync/s.whsec" } },
+    });
+    const abs = build({ desired, statePath: "/proj/.chatsync/state.json" });
+    expect(abs.changes[0]?.after).toMatchObject({ secret_file: "s.whsec" });
+    const rel = build({ desired, statePath: "state.json" });
+    expect(rel.changes[0]?.after).toMatchObject({ secret_file: "/proj/.chatsync/s.whsec" });
+  });
+});
+
+describe("the plan document", () => {
+  it("carries the header fields it was made with", () => {
+    const p = build({
+      state: stateDoc({}, 42),
+      statePath: "/x/state.json",
+      liveFingerprint: "abc",
+      now: new Date("2026-03-04T05:06:07Z"),
+    });
+    expect(p).toMatchObject({
+      kind: "chatsync-plan",
+      format_version: "2",
+      created_at: "2026-03-04T05:06:07.000Z",
+      options: { refresh_only: false, destroy: false, targets: [], replace: [] },
+      state: { location: "/x/state.json", lineage: "lineage-1", serial: 42 },
+      live_fingerprint: "abc",
+      changes: [],
+      records: [],
+      drift: [],
+      warnings: [],
+      errors: [],
+    });
+  });
+
+  it("with --refresh-only reports drift and proposes no change and no record", () => {
+    const applied = group("eng", [A, B], { display_name: "Eng" });
+    const desired = desiredState({
+      chats: chats(
+        group("eng", [A, B], { display_name: "Eng", prevent_destroy: true }),
+        group("new", [A, C]),
+      ),
+    });
+    const input = {
+      desired,
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B], { name: "Hijacked" }) } }),
+      state: stateDoc({ "chat.eng": managedChat("c1", applied) }),
+    };
+    const normal = build(input);
+    expect(normal.changes.length).toBeGreaterThan(0);
+    const p = build({ ...input, options: { refreshOnly: true } });
+    expect(p.changes).toEqual([]);
+    expect(p.records).toEqual([]);
+    expect(p.options.refresh_only).toBe(true);
+    expect(p.summary).toEqual({
+      create: 0,
+      update: 0,
+      replace: 0,
+      leave: 0,
+      forget: 0,
+      delete: 0,
+      import: 0,
+      move: 0,
+    });
+    expect(p.drift).toEqual(normal.drift);
+    expect(p.drift.map((d) => d.field)).toEqual(["display_name"]);
+  });
+
+  it("warns about, and leaves alone, a state entry of a kind it does not know", () => {
+    const state = stateDoc({
+      "mystery.x": { kind: "chat", id: "m1" } as unknown as StateDocument["resources"][string],
+    });
+    const p = build({ state });
+    expect(p.warnings).toEqual([
+      { message: "state holds an unknown address mystery.x; it is left untouched" },
+    ]);
+    expect(p.changes).toEqual([]);
+  });
+
+  it("warns at plan time about what apply's removal guard would refuse, with the flag that lifts it", () => {
+    const big = group("big", [A, B, C, D, E]);
+    const p = build({
+      desired: desiredState({ chats: chats(group("big", [A, B])) }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C, D, E]) } }),
+      state: stateDoc({ "chat.big": managedChat("c1", big) }),
+    });
+    const guard = p.warnings.filter((w) => w.code === "REMOVAL_GUARD");
+    expect(guard).toHaveLength(1);
+    expect(guard[0]).toMatchObject({
+      address: "chat.big",
+      lifted_by: expect.stringMatching(/^--/),
+    });
+    // The same removals within the limits are no warning.
+    const allowed = build({
+      desired: desiredState({ chats: chats(group("big", [A, B])) }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C, D, E]) } }),
+      state: stateDoc({ "chat.big": managedChat("c1", big) }),
+      options: { removalGuard: { allowRemovals: true } },
+    });
+    expect(allowed.warnings.filter((w) => w.code === "REMOVAL_GUARD")).toEqual([]);
+  });
+});
