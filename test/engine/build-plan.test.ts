@@ -384,3 +384,110 @@ describe("the plan document", () => {
     expect(allowed.warnings.filter((w) => w.code === "REMOVAL_GUARD")).toEqual([]);
   });
 });
+
+describe("moved addresses", () => {
+  const eng = group("eng", [A, B, C]);
+
+  it("is a state-only move of its own when nothing else differs, keeping the live id and what was applied", () => {
+    const p = build({
+      desired: desiredState({
+        chats: chats(group("engineering", [A, B, C])),
+        moved: [{ from: "chat.eng", to: "chat.engineering" }],
+      }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C]) } }),
+      state: stateDoc({ "chat.eng": managedChat("c1", eng) }),
+    });
+    expect(p.errors).toEqual([]);
+    expect(p.changes).toEqual([
+      {
+        address: "chat.engineering",
+        kind: "chat",
+        action: "move",
+        reason: "renamed in moved: chat.eng → chat.engineering",
+        live_id: "c1",
+        before: null,
+        after: { kind: "chat", ...managedChat("c1", eng).applied },
+        steps: [
+          {
+            op: "move_address",
+            from: "chat.eng",
+            to: "chat.engineering",
+            reason: "renamed in moved: chat.eng → chat.engineering",
+          },
+        ],
+      },
+    ]);
+    expect(p.summary.move).toBe(1);
+  });
+
+  it("moves first, then does what the new declaration asks, saying both", () => {
+    const p = build({
+      desired: desiredState({
+        chats: chats(group("engineering", [A, B, C, D])),
+        moved: [{ from: "chat.eng", to: "chat.engineering" }],
+      }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C]) } }),
+      state: stateDoc({ "chat.eng": managedChat("c1", eng) }),
+    });
+    const change = p.changes[0]!;
+    expect(change.action).toBe("update");
+    expect(change.steps.map((s) => s.op)).toEqual(["move_address", "add_participant"]);
+    expect(change.reason).toMatch(/^renamed in moved: chat\.eng → chat\.engineering; then: /);
+  });
+
+  it("moves a webhook's state the same way, with its subscription id", () => {
+    const url = "https://h.example/m";
+    const p = build({
+      desired: desiredState({
+        webhooks: { new: hook("new", url) },
+        moved: [{ from: "webhook.old", to: "webhook.new" }],
+      }),
+      live: snapshot({ webhooks: [liveHook("w1", url)] }),
+      state: stateDoc({
+        "webhook.old": {
+          kind: "webhook",
+          id: "w1",
+          secret: "written",
+          applied: {
+            target_url: url,
+            events: ["message.received"],
+            phone_numbers: [],
+            active: true,
+          },
+        },
+      }),
+    });
+    expect(p.changes).toMatchObject([
+      { address: "webhook.new", kind: "webhook", action: "move", live_id: "w1" },
+    ]);
+    // The moved subscription is not free for another address to adopt.
+    expect(p.warnings).toEqual([]);
+  });
+});
+
+describe("contact cards no longer declared", () => {
+  const card = { phone_number: LINE, first_name: "Acme", is_active: true };
+
+  it("forgets the card, showing the live card of the line it was applied to", () => {
+    const p = build({
+      live: snapshot({ contact_cards: [card] }),
+      state: stateDoc({
+        [`contact_card.${LINE}`]: {
+          kind: "contact_card",
+          applied: { phone_number: LINE, first_name: "Acme" },
+        },
+      }),
+    });
+    expect(p.changes).toMatchObject([
+      { address: `contact_card.${LINE}`, action: "forget", before: card },
+    ]);
+  });
+
+  it("finds the line from the address when the state never recorded an apply", () => {
+    const p = build({
+      live: snapshot({ contact_cards: [{ ...card, phone_number: "+12025550111" }, card] }),
+      state: stateDoc({ [`contact_card.${LINE}`]: { kind: "contact_card" } }),
+    });
+    expect(p.changes).toMatchObject([{ action: "forget", before: card }]);
+  });
+});

@@ -231,6 +231,22 @@ describe("the plan for an interrupted create", () => {
     expect(adopted("chat.b")).toMatchObject({ op: "adopt_chat", chat_id: "made-2" });
     // Neither is reported as the other's duplicate.
     expect(p.warnings).toEqual([]);
+
+    // The refresh may list the addresses in any order: chats go out in address order.
+    const reversed = buildPlan({
+      desired: desiredState({ chats: chats(group("a", [A, B]), group("b", [A, B])) }),
+      live: snapshot({ interrupted_creates: { "chat.b": match, "chat.a": match } }),
+      state: stateDoc({ "chat.a": pendingState(), "chat.b": pendingState() }),
+      statePath: "/tmp/state.json",
+      liveFingerprint: "fp",
+      now: new Date("2026-03-01T13:00:00Z"),
+    });
+    expect(
+      reversed.changes.map((c) => [c.address, (c.steps[0] as { chat_id?: string }).chat_id]),
+    ).toEqual([
+      ["chat.a", "made-1"],
+      ["chat.b", "made-2"],
+    ]);
   });
 
   it("an adopted chat is judged as it is: no location request to an SMS direct chat", () => {

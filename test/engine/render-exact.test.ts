@@ -337,6 +337,11 @@ describe("markdown renderer, line by line", () => {
     );
   });
 
+  it("escapes a pipe in a table cell, so a hostile reason cannot add a column", () => {
+    const md = renderPlanMarkdown(plan({ changes: [{ ...leaveOps, reason: "a | b" }] }));
+    expect(md).toContain("| `-` | `chat.ops` | leave | `a \\| b` |");
+  });
+
   it("turns triple backticks in steps into quotes so the diff block stays closed", () => {
     const md = renderPlanMarkdown(
       plan({
@@ -411,6 +416,91 @@ describe("markdown renderer, line by line", () => {
       const rows = body.split("\n").filter((l) => l.startsWith("| `+`"));
       expect(rows.length).toBeGreaterThan(5);
       expect(body.length + rows[0]!.length + 1 + note.length).toBeGreaterThanOrEqual(1_000);
+    });
+
+    // The pieces of a full comment, as the renderer joins them.
+    const OPEN = "\n<details><summary>Steps</summary>\n\n```diff\n";
+    const CLOSE = "\n```\n\n</details>\n";
+    function pieces(p: Plan) {
+      const full = renderPlanMarkdown(p);
+      const head = full.slice(0, full.indexOf(OPEN));
+      const steps = full.slice(full.indexOf(OPEN) + OPEN.length, full.indexOf(CLOSE)).split("\n");
+      const tail = full.slice(full.indexOf(CLOSE) + CLOSE.length + 1);
+      return { full, head, steps, tail };
+    }
+
+    it("is not cut when it is exactly at the limit, and is cut one character below", () => {
+      const p = plan({ changes: rooms(5) });
+      const { full } = pieces(p);
+      expect(renderPlanMarkdown(p, full.length)).toBe(full);
+      const cut = renderPlanMarkdown(p, full.length - 1);
+      expect(cut.endsWith(note)).toBe(true);
+      expect(cut.length).toBeLessThan(full.length - 1);
+    });
+
+    it("keeps exactly as many whole step lines as fit", () => {
+      const p = plan({ changes: rooms(8) });
+      const { head, steps } = pieces(p);
+      // Room for the first k step lines (each with its newline), the block and the note.
+      const limitFor = (k: number) =>
+        head.length +
+        OPEN.length +
+        CLOSE.length +
+        note.length +
+        2 +
+        steps.slice(0, k).reduce((n, l) => n + l.length + 1, 0);
+      for (const k of [1, 3, 5]) {
+        const expected = `${head}${OPEN}${steps.slice(0, k).join("\n")}${CLOSE}\n${note}`;
+        expect(renderPlanMarkdown(p, limitFor(k))).toBe(expected);
+        const fewer = `${head}${OPEN}${steps.slice(0, k - 1).join("\n")}${CLOSE}\n${note}`;
+        if (k > 1) expect(renderPlanMarkdown(p, limitFor(k) - 1)).toBe(fewer);
+      }
+    });
+
+    it("keeps warnings and drift only while the table, they and the note fit", () => {
+      const p = plan({ changes: rooms(6), warnings: [{ message: "w".repeat(400) }] });
+      const { head, tail } = pieces(p);
+      const edge = head.length + 1 + tail.length + note.length;
+      // One character more than the edge: the tail is kept (and no step line fits beside it).
+      expect(renderPlanMarkdown(p, edge + 1)).toBe(`${head}\n${tail}${note}`);
+      // At the edge: the tail goes, and the room goes to step lines instead.
+      const atEdge = renderPlanMarkdown(p, edge);
+      expect(atEdge).not.toContain("#### Warnings");
+      expect(atEdge.startsWith(`${head}${OPEN}+ chat.room-000 (create)\n`)).toBe(true);
+      expect(atEdge.endsWith(`${CLOSE}${note}`)).toBe(true);
+    });
+
+    it("when even the table is too long, keeps the whole head lines that fit beside the note", () => {
+      const p = plan({ changes: rooms(10) });
+      const { head } = pieces(p);
+      const lines = head.split("\n");
+      const upTo = (k: number) => lines.slice(0, k).reduce((n, l) => n + l.length + 1, 0);
+      for (const k of [3, 6, 9]) {
+        const limit = upTo(k) + note.length + 1;
+        const expected = `${lines.slice(0, k).join("\n")}\n${note}`;
+        expect(renderPlanMarkdown(p, limit)).toBe(expected);
+        expect(renderPlanMarkdown(p, limit - 1)).toBe(
+          `${lines.slice(0, k - 1).join("\n")}\n${note}`,
+        );
+      }
+    });
+
+    it("never reaches the limit, whatever the limit", () => {
+      const p = plan({
+        changes: rooms(12),
+        warnings: [{ message: "x".repeat(150) }],
+        drift: [loneDrift],
+      });
+      const { full } = pieces(p);
+      for (let limit = 400; limit < full.length + 3; limit += 7) {
+        const md = renderPlanMarkdown(p, limit);
+        if (full.length <= limit) expect(md).toBe(full);
+        else {
+          expect(md.length, `limit ${limit}`).toBeLessThan(limit);
+          expect(md.endsWith(note)).toBe(true);
+          expect(md.startsWith("### chatsync plan\n")).toBe(true);
+        }
+      }
     });
 
     it("the default limit is GitHub's comment size with room for the note", () => {
