@@ -9,6 +9,7 @@ import { resolveDocuments } from "../../src/sync-engine/config/resolve-document.
 import { contentHash } from "../../src/sync-engine/model/canonical.js";
 import { stringify } from "yaml";
 import { parseYamlSource } from "../../src/sync-engine/config/yaml-source.js";
+import { propertyRuns } from "../support/property-runs.js";
 
 /** Each person has several spellings that normalize to the same handle. */
 const PEOPLE: string[][] = [
@@ -114,7 +115,7 @@ describe("desired-state content hash", () => {
       fc.property(shape, fc.nat(11), fc.nat(11), (s, a, b) => {
         expect(hashOf(write(s, a))).toBe(hashOf(write(s, b)));
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 
@@ -125,7 +126,7 @@ describe("desired-state content hash", () => {
         expect(parsed.diagnostics).toEqual([]);
         expect(hashOf(parsed.document!.value)).toBe(hashOf(write(s, 0)));
       }),
-      { numRuns: 50 },
+      { numRuns: propertyRuns(50) },
     );
   });
 

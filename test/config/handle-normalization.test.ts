@@ -5,6 +5,7 @@ import {
   normalizeHandle,
   normalizePhoneNumber,
 } from "../../src/sync-engine/config/handle-normalization.js";
+import { propertyRuns } from "../support/property-runs.js";
 
 /** A valid US number in the fictional 555-01xx range, written with random separators. */
 const usNumber = fc
@@ -141,7 +142,7 @@ describe("emails and handles", () => {
         if (!once.ok) return;
         expect(normalizeHandle(once.value)).toMatchObject({ ok: true, value: once.value });
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { resolveDocuments } from "../../src/sync-engine/config/resolve-document.js";
 import { parseYamlSource } from "../../src/sync-engine/config/yaml-source.js";
 import { stringify } from "yaml";
+import { propertyRuns } from "../support/property-runs.js";
 
 const scalar = fc.oneof(
   fc.constantFrom(
@@ -82,7 +83,7 @@ describe("robustness", () => {
           for (const d of r.diagnostics) expect(d.message.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -100,7 +101,7 @@ describe("robustness", () => {
           expect(d.column, d.message).toBeGreaterThanOrEqual(1);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -143,7 +144,7 @@ describe("robustness", () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });

@@ -19,6 +19,7 @@ import {
   renderPlanMarkdown,
 } from "../../src/sync-engine/plan/render-plan.js";
 import type { Plan, Step } from "../../src/sync-engine/plan/plan-types.js";
+import { propertyRuns } from "../support/property-runs.js";
 
 const HOSTILE_NAME =
   "x <img src='https://attacker.example/p.png'> [Approve this PR](https://attacker.example/) @octocat \u202eevil";
@@ -270,14 +271,14 @@ describe("properties: arbitrary strings from YAML or the API stay inert", () => 
       fc.property(nasty, (s) => {
         expect(renderPlanHuman(planWith(s), { color: false })).not.toMatch(RAW_CONTROL);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
   it("the Markdown renderer never emits a control character, raw <, live link or mention", () => {
     fc.assert(
       fc.property(nasty, (s) => expectInertMarkdown(renderPlanMarkdown(planWith(s)))),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });
