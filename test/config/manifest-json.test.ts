@@ -111,4 +111,52 @@ describe("desiredStateFromManifest refuses", () => {
       /the manifest breaks \d+ rules /,
     );
   });
+
+  it("nothing for a state with warnings only, and names each broken rule on a line of its own", () => {
+    // No welcome_message is a warning (an import may stand for the create), not an error.
+    const noWelcome: Record<string, unknown> = { ...desired.chats.eng };
+    delete noWelcome.welcome_message;
+    const ok = desiredStateFromManifest(
+      { manifest_version: 1, desired: { version: 1, chats: { eng: noWelcome } } },
+      "app.json",
+    );
+    expect(ok.chats.eng).toMatchObject({ key: "eng" });
+
+    const two = { eng: { ...desired.chats.eng, participants: [A], from: "nope" } };
+    const e = refusal({ manifest_version: 1, desired: { version: 1, chats: two } });
+    const errors = e.diagnostics.filter((d) => d.severity === "error");
+    const lines = e.message.split("\n");
+    expect(lines).toHaveLength(errors.length + 1);
+    for (const [i, d] of errors.entries()) expect(lines[i + 1]).toContain(d.message);
+  });
+});
+
+describe("ManifestError", () => {
+  it("is named, and a malformed manifest carries no diagnostics", () => {
+    const e = refusal(null);
+    expect(e.name).toBe("ManifestError");
+    expect(e.diagnostics).toEqual([]);
+  });
+});
+
+describe("imports and moved in a manifest", () => {
+  it("are carried into the desired state", () => {
+    const state = desiredStateFromManifest(
+      {
+        manifest_version: 1,
+        desired: {
+          ...desired,
+          imports: [{ to: "chat.eng", id: "chat-123" }],
+          moved: [{ from: "chat.old", to: "chat.eng" }],
+        },
+      },
+      "app.json",
+    );
+    expect(state.imports).toEqual([{ to: "chat.eng", id: "chat-123" }]);
+    expect(state.moved).toEqual([{ from: "chat.old", to: "chat.eng" }]);
+    // Absent when the manifest has none, so its bytes stay the same.
+    const plain = desiredStateFromManifest({ manifest_version: 1, desired }, "app.json");
+    expect(plain).not.toHaveProperty("imports");
+    expect(plain).not.toHaveProperty("moved");
+  });
 });

@@ -109,3 +109,82 @@ describe("validateStateDocument", () => {
     expect(problemWith(noLineage).message).toContain('(document) lacks the field "lineage"');
   });
 });
+
+describe("what a damaged state's message says, exactly", () => {
+  const tail =
+    ". Restore it from backup or version control (or correct that field by hand); deleting the state makes chatsync forget every managed object.";
+
+  it("names the source, the field and the problem in one sentence, with the way back", () => {
+    const err = problemWith({ ...VALID, format: "other" });
+    expect(err.name).toBe("StateSchemaError");
+    expect(err.field).toBe("format");
+    expect(err.message).toBe(
+      `State .chatsync/state.json is damaged: format must be "chatsync-state"${tail}`,
+    );
+  });
+
+  it("says the limits: a negative serial, an empty lineage, a wrong version", () => {
+    expect(problemWith({ ...VALID, serial: -1 }).message).toContain("serial must be at least 0.");
+    expect(problemWith({ ...VALID, lineage: "" }).message).toContain("lineage must not be empty.");
+    expect(problemWith({ ...VALID, version: 2 }).message).toContain("version must be 1.");
+    expect(problemWith({ ...VALID, serial: 1.5 }).message).toContain("serial must be an integer.");
+  });
+
+  it("names every JSON type in words", () => {
+    expect(problemWith({ ...VALID, updated_at: 5 }).message).toContain(
+      "updated_at must be a string.",
+    );
+    expect(problemWith({ ...VALID, account: { ...VALID.account, lines: "x" } }).message).toContain(
+      "account.lines must be an array.",
+    );
+    const chat = {
+      ...VALID.resources["chat.alice"],
+      applied: { ...VALID.resources["chat.alice"].applied, prevent_destroy: "no" },
+    };
+    expect(problemWith(withResources({ "chat.alice": chat })).message).toContain(
+      'resources["chat.alice"].applied.prevent_destroy must be true or false.',
+    );
+    expect(problemWith(withResources({ "chat.alice": { ...chat, applied: 3 } })).message).toContain(
+      'resources["chat.alice"].applied must be an object.',
+    );
+  });
+
+  it("reports the deepest problem, not the wrapper around it", () => {
+    // A chat with a bad intent and a missing top-level field of the state: the intent's own
+    // field is what the reader must fix, and is named, not "must match then schema".
+    const chat = structuredClone(VALID.resources["chat.alice"]) as Record<string, unknown>;
+    chat.intents = [{ purpose: "rename_chat", generation: -3, started_at: "t" }];
+    const doc: Record<string, unknown> = withResources({ "chat.alice": chat });
+    delete doc.lineage;
+    const err = problemWith(doc);
+    expect(err.field).toBe('resources["chat.alice"].intents[0].generation');
+    expect(err.message).toContain("must be at least 0");
+    expect(err.message).not.toContain("then");
+  });
+
+  it("counts a missing field as deep as the fields beside it", () => {
+    // A chat without `generation` whose `markers` is also wrong: both are fields of the chat,
+    // equally deep, so the first found (the missing one) is reported.
+    const chat = structuredClone(VALID.resources["chat.alice"]) as Record<string, unknown>;
+    delete chat.generation;
+    chat.markers = 5;
+    const err = problemWith(withResources({ "chat.alice": chat }));
+    expect(err.field).toBe('resources["chat.alice"]');
+    expect(err.message).toContain('lacks the field "generation"');
+    // Alone, the wrong field is reported.
+    chat.generation = 1;
+    expect(problemWith(withResources({ "chat.alice": chat })).message).toContain(
+      'resources["chat.alice"].markers must be an object.',
+    );
+  });
+
+  it("writes a path the way a reader types it: indexes, dotted names, quoted keys", () => {
+    const chat = structuredClone(VALID.resources["chat.alice"]) as Record<string, unknown>;
+    chat.intents = Array.from({ length: 12 }, () =>
+      structuredClone(VALID.resources["chat.alice"].intents[0]),
+    );
+    (chat.intents as Array<Record<string, unknown>>)[11]!.generation = "x";
+    const err = problemWith(withResources({ "chat/a~b": chat }));
+    expect(err.field).toBe('resources["chat/a~b"].intents[11].generation');
+  });
+});

@@ -153,4 +153,36 @@ describe("account binding: the sentences a refused or warned user reads", () => 
       recorded_at: "1970-01-01T00:00:00.000Z",
     });
   });
+
+  it("loopback is localhost, ::1 and all of 127.0.0.0/8, spelled with any number of digits", () => {
+    for (const url of [
+      "http://localhost:4010",
+      "http://[::1]:4010/api",
+      "http://127.0.0.1:1",
+      "http://127.10.0.1",
+      "http://127.0.20.1",
+      "http://127.0.0.30",
+    ])
+      expect(endpointKind(url), url).toBe("loopback");
+    // A name that merely starts like a loopback address is somebody's server.
+    expect(endpointKind("https://127.0.0.1.example.com")).toBe("remote");
+    expect(endpointKind("https://[2001:db8::1]/")).toBe("remote");
+  });
+
+  it("names each kind of the two endpoints in the refusal", () => {
+    const loop = "http://127.0.0.1:4010/api/partner";
+    expect(checkAccountBinding(rec(loop, ["+1"]), { endpoint: LIVE, lines: ["+1"] }, "s")).toEqual({
+      ok: false,
+      error: `The state at s was written for ${loop} (an emulator on loopback), but this run targets ${LIVE} (a live API); an emulator and a live account are never the same account, even with the same lines. ${FIX}`,
+    });
+    const embedded = checkAccountBinding(
+      rec(loop, ["+1"]),
+      { endpoint: EMBEDDED_EMULATOR_ENDPOINT, lines: ["+1"] },
+      "s",
+    );
+    expect(embedded).toEqual({
+      ok: false,
+      error: `The state at s was written for ${loop} (an emulator on loopback), but this run targets embedded-emulator (an embedded emulator); an emulator and a live account are never the same account, even with the same lines. ${FIX}`,
+    });
+  });
 });
