@@ -104,22 +104,27 @@ describe("file state journal", () => {
     );
   });
 
-  it("every prefix of a journal reads without error (crash-safe at every byte)", async () => {
-    const store = await storeWith(1);
-    for (let i = 0; i < 3; i++) {
-      store.chat("chat.c00000").generation = i + 1;
-      await store.commit("chat.c00000");
-    }
-    const full = await readFile(journalPathFor(path));
-    const serials = new Set<number>();
-    for (let cut = 0; cut <= full.length; cut++) {
-      await writeFile(journalPathFor(path), full.subarray(0, cut));
-      const doc = await readStateFile(path);
-      serials.add(doc.serial);
-      expect(doc.resources["chat.c00000"]).toMatchObject({ generation: doc.serial - 1 });
-    }
-    expect([...serials].sort()).toEqual([1, 2, 3, 4]);
-  });
+  // About 1,500 writes and reads: seconds on a loaded two-core runner, hence the longer timeout.
+  it(
+    "every prefix of a journal reads without error (crash-safe at every byte)",
+    { timeout: 60_000 },
+    async () => {
+      const store = await storeWith(1);
+      for (let i = 0; i < 3; i++) {
+        store.chat("chat.c00000").generation = i + 1;
+        await store.commit("chat.c00000");
+      }
+      const full = await readFile(journalPathFor(path));
+      const serials = new Set<number>();
+      for (let cut = 0; cut <= full.length; cut++) {
+        await writeFile(journalPathFor(path), full.subarray(0, cut));
+        const doc = await readStateFile(path);
+        serials.add(doc.serial);
+        expect(doc.resources["chat.c00000"]).toMatchObject({ generation: doc.serial - 1 });
+      }
+      expect([...serials].sort()).toEqual([1, 2, 3, 4]);
+    },
+  );
 
   it("a damaged line inside the journal is an error naming the line; lines of another lineage are skipped", async () => {
     const store = await storeWith(1);
