@@ -42,6 +42,7 @@ export default defineConfig({
       "test/config/read-manifest.test.ts",
       "test/state/account-binding.test.ts",
       "test/state/state-journal.test.ts",
+      "test/engine/state.test.ts",
     ],
     maxWorkers: 1,
     // Fewer property cases from a fixed seed (test/support/property-runs.ts).
