@@ -491,3 +491,192 @@ describe("contact cards no longer declared", () => {
     expect(p.changes).toMatchObject([{ action: "forget", before: card }]);
   });
 });
+
+describe("imports through buildPlan", () => {
+  const url = "https://h.example/i";
+  const hookState = (id: string) => ({
+    kind: "webhook" as const,
+    id,
+    secret: "written" as const,
+    applied: { target_url: url, events: ["message.received"], phone_numbers: [], active: true },
+  });
+
+  it("refuses a chat another address manages, even as a chat it replaced earlier", () => {
+    const eng = group("eng", [A, B, C]);
+    const state = stateDoc({
+      "chat.eng": managedChat("c2", eng, {
+        retired: [{ id: "c1", on_delete: "forget", retired_at: "2026-01-01T00:00:00Z" }],
+      }),
+    });
+    const live = snapshot({
+      chats: { c1: liveChat("c1", [A, B, C]), c2: liveChat("c2", [A, B, C]) },
+    });
+    for (const id of ["c1", "c2"]) {
+      const p = build({
+        desired: desiredState({
+          chats: chats(eng, group("copy", [A, B, C])),
+          imports: [{ to: "chat.copy", id }],
+        }),
+        live,
+        state,
+      });
+      expect(p.errors.map((e) => e.message)).toEqual([
+        `imports: chat.copy ← ${id}: chat ${id} is already managed as chat.eng; one live chat belongs to one address (use moved: to rename chat.eng). Nothing was written.`,
+      ]);
+      expect(p.changes.map((c) => c.address)).not.toContain("chat.copy");
+    }
+  });
+
+  it("refuses a subscription another address manages, and plans nothing for it", () => {
+    const p = build({
+      desired: desiredState({
+        webhooks: { owner: hook("owner", url), copy: hook("copy", `${url}/2`) },
+        imports: [{ to: "webhook.copy", id: "w1" }],
+      }),
+      live: snapshot({ webhooks: [liveHook("w1", url)] }),
+      state: stateDoc({ "webhook.owner": hookState("w1") }),
+    });
+    expect(p.errors).toEqual([
+      {
+        address: "webhook.copy",
+        message:
+          "imports: webhook.copy ← w1: subscription w1 is already managed as webhook.owner. Nothing was written.",
+      },
+    ]);
+    expect(p.changes).toEqual([]);
+  });
+
+  it("imports a subscription or a card with nothing else to do as a change of their own kind", () => {
+    const card = { phone_number: LINE, first_name: "Acme", is_active: true };
+    const p = build({
+      desired: desiredState({
+        webhooks: { w: hook("w", url) },
+        contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+        imports: [
+          { to: `contact_card.${LINE}`, id: LINE },
+          { to: "webhook.w", id: "w1" },
+        ],
+      }),
+      live: snapshot({ webhooks: [liveHook("w1", url)], contact_cards: [card] }),
+    });
+    expect(p.errors).toEqual([]);
+    expect(p.changes.map((c) => [c.address, c.kind, c.action, c.steps.map((s) => s.op)])).toEqual([
+      [`contact_card.${LINE}`, "contact_card", "import", ["import_contact_card"]],
+      ["webhook.w", "webhook", "import", ["import_webhook"]],
+    ]);
+    expect(p.summary.import).toBe(2);
+  });
+
+  it("refuses to import a card the line does not have", () => {
+    const p = build({
+      desired: desiredState({
+        contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+        imports: [{ to: `contact_card.${LINE}`, id: LINE }],
+      }),
+    });
+    expect(p.errors.map((e) => e.message)).toEqual([
+      `imports: contact_card.${LINE} ← ${LINE}: line ${LINE} has no contact card to import; drop the imports entry and chatsync creates it. Nothing was written.`,
+    ]);
+    expect(p.changes).toEqual([]);
+  });
+
+  it("imports a chat with nothing else to do as a chat import", () => {
+    const p = build({
+      desired: desiredState({
+        chats: chats(group("eng", [A, B, C])),
+        imports: [{ to: "chat.eng", id: "c1" }],
+      }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C]) } }),
+    });
+    expect(p.changes).toMatchObject([
+      { address: "chat.eng", kind: "chat", action: "import", live_id: "c1" },
+    ]);
+  });
+
+  it("ignores imports and moved entries during a destroy", () => {
+    const eng = group("eng", [A, B, C]);
+    const p = build({
+      desired: desiredState({
+        chats: chats(group("engineering", [A, B, C])),
+        imports: [{ to: "chat.engineering", id: "c9" }],
+        moved: [{ from: "chat.eng", to: "chat.engineering" }],
+      }),
+      live: snapshot({ chats: { c1: liveChat("c1", [A, B, C]) } }),
+      state: stateDoc({ "chat.eng": managedChat("c1", eng) }),
+      options: { destroy: true },
+    });
+    expect(p.errors).toEqual([]);
+    expect(p.options.destroy).toBe(true);
+    expect(p.changes.map((c) => [c.address, c.action])).toEqual([["chat.eng", "leave"]]);
+  });
+});
+
+describe("details of the plan's own checks", () => {
+  it("lists the account's lines sorted in a line error, whatever order the API gave", () => {
+    const p = build({
+      desired: desiredState({
+        chats: chats(group("far", [A, B], { from: "+12025550199" })),
+        contact_cards: { "+12025550199": { phone_number: "+12025550199", first_name: "X" } },
+      }),
+      live: snapshot({ lines: ["+12025550101", LINE] }),
+    });
+    for (const e of p.errors) expect(e.message).toContain("(lines: +12025550100, +12025550101)");
+    expect(p.errors).toHaveLength(2);
+  });
+
+  it("suggests the nearest address whatever order the addresses were declared in", () => {
+    const p = build({
+      desired: desiredState({ chats: chats(group("zeta", [A, B]), group("team", [A, B])) }),
+      options: { targets: ["chat.tea"] },
+    });
+    expect(p.errors[0]?.message).toContain('(did you mean "chat.team"?)');
+  });
+
+  it("gives a found chat to one interrupted create only; the other creates anew", () => {
+    const made = liveChat("made", [A, B]);
+    const match = { chat: made, others: [] };
+    const pending = (): StateDocument["resources"][string] => ({
+      kind: "chat",
+      from: LINE,
+      generation: 0,
+      intents: [
+        {
+          purpose: "create_chat",
+          generation: 1,
+          started_at: "2026-03-01T12:00:00.000Z",
+          request: { from: LINE, to: [A, B], welcome_message: "Welcome!" },
+        },
+      ],
+      markers: {},
+    });
+    const p = build({
+      desired: desiredState({ chats: chats(group("a", [A, B]), group("b", [A, B])) }),
+      live: snapshot({ interrupted_creates: { "chat.a": match, "chat.b": match } }),
+      state: stateDoc({ "chat.a": pending(), "chat.b": pending() }),
+    });
+    expect(p.changes.map((c) => [c.address, c.steps[0]?.op])).toEqual([
+      ["chat.a", "adopt_chat"],
+      ["chat.b", "create_chat"],
+    ]);
+  });
+
+  it("orders an unknown kind after webhooks on either side of the comparison", () => {
+    expect(compareAddresses("webhook.a", "other.a")).toBeLessThan(0);
+    expect(compareAddresses("contact_card.+1", "other.a")).toBeLessThan(0);
+  });
+
+  it("compares a declared card with the line's live card even before the state knows it", () => {
+    const p = build({
+      desired: desiredState({
+        contact_cards: { [LINE]: { phone_number: LINE, first_name: "Acme" } },
+      }),
+      live: snapshot({
+        contact_cards: [
+          { phone_number: "+12025550111", first_name: "Other", is_active: true },
+          { phone_number: LINE, first_name: "Acme", is_active: true },
+        ],
+      }),
+    });
+    expect(p.changes.flatMap((c) => c.steps.map((s) => s.op))).not.toContain("create_contact_card");
+  });
+});
