@@ -203,4 +203,17 @@ describe("diffContactCard", () => {
       diffContactCard({ address, desired: undefined, state: undefined, live: card() }),
     ).toEqual({ drift: [], warnings: [], errors: [] });
   });
+
+  it("a newly declared first name is an update, not drift: the live card still has the applied one", () => {
+    const out = diffContactCard({
+      address,
+      desired: { ...want, first_name: "Anna" },
+      state: applied(),
+      live: card(),
+    });
+    expect(out.drift).toEqual([]);
+    expect(out.change?.steps).toMatchObject([
+      { op: "update_contact_card", changes: { first_name: "Anna" } },
+    ]);
+  });
 });

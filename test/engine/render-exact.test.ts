@@ -485,6 +485,26 @@ describe("markdown renderer, line by line", () => {
       }
     });
 
+    it("quotes triple backticks in the step lines it keeps", () => {
+      const fenced = rooms(6).map((c) => ({
+        ...c,
+        steps: [{ op: "rename_chat" as const, display_name: "a```b", reason: "x" }],
+      }));
+      const p = plan({ changes: fenced });
+      const { full } = pieces(p);
+      const md = renderPlanMarkdown(p, full.length - 100);
+      expect(md).toContain(`~ set display_name to "a'''b"`);
+      expect(md.match(/```/g)).toHaveLength(2);
+    });
+
+    it("cuts to whole head lines when the head and the note exactly reach the limit", () => {
+      const p = plan({ changes: rooms(10) });
+      const { head } = pieces(p);
+      const md = renderPlanMarkdown(p, head.length + note.length);
+      expect(md.length).toBeLessThan(head.length + note.length);
+      expect(md.endsWith(note)).toBe(true);
+    });
+
     it("never reaches the limit, whatever the limit", () => {
       const p = plan({
         changes: rooms(12),

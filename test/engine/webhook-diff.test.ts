@@ -478,3 +478,33 @@ describe("recording settings that need no API call", () => {
     });
   });
 });
+
+describe("details a reviewer would notice", () => {
+  it("reads the live line filter in any order: the same lines are no change", () => {
+    const out = diff({
+      desired: declared({ phone_numbers: [LINE_1, LINE_2] }),
+      state: managed({ applied: { ...applied, phone_numbers: [LINE_1, LINE_2] } }),
+      live: [sub("w1", { phone_numbers: [LINE_2, LINE_1] })],
+    });
+    expect(out).toEqual({ drift: [], warnings: [], errors: [] });
+  });
+
+  it("reports no drift for a subscription being deleted or forgotten", () => {
+    expect(diff({ desired: undefined }).drift).toEqual([]);
+    expect(diff({ desired: undefined, live: [] }).drift).toEqual([]);
+  });
+
+  it("adopts, with a warning, a subscription found by URL whose secret file is not written yet", () => {
+    const out = diff({
+      state: undefined,
+      live: [sub("w9")],
+      desired: declared({ secret_file: "/s/loc.whsec" }),
+      secretFilePresent: false,
+    });
+    expect(out.change?.steps.map((s) => s.op)).toEqual(["adopt_webhook"]);
+    expect(out.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^secret_file \/s\/loc\.whsec does not exist/),
+      expect.stringMatching(/^adopting existing subscription w9/),
+    ]);
+  });
+});
