@@ -122,6 +122,77 @@ export default {
   //   empty value, which the state schema refuses.
   // - plan/removal-guard.ts:50 `removes > 0 &&` → `true` or `>= 0`: with no removal, 0 * 2 > roster
   //   is false for any roster (a length).
+  // src/sync-engine/state/:
+  // - state/account-binding.ts:29 Regex → /\[|\]$/g: a WHATWG URL hostname can hold "[" only as the
+  //   first character of an IPv6 literal.
+  // - state/account-binding.ts:29 Regex → /^\[|\]/g: a WHATWG URL hostname can hold "]" only as the
+  //   last character of an IPv6 literal.
+  // - state/account-binding.ts:30 BlockStatement → {}: for an unparsable URL, host stays undefined,
+  //   so every loopback test fails and it is "remote" anyway.
+  // - state/account-binding.ts:40 ConditionalExpression → false: new URL("embedded-emulator")
+  //   throws, and the catch returns the endpoint unchanged.
+  // - state/state-document-check.ts:10 ConditionalExpression `typeof d !== "object"` → false: a
+  //   truthy non-object has no `format` property, so the format check refuses it anyway.
+  // - state/state-schema.ts:32 ConditionalExpression → true: it recompiles the same schema on every
+  //   call; only the cost changes, never the verdict or the message.
+  // - state/state-schema.ts:34 BooleanLiteral strict → false: the schema compiles cleanly under
+  //   strict mode, so the only runtime difference is strictNumbers (NaN/Infinity), which a state
+  //   stored as JSON cannot contain.
+  // - state/state-schema.ts:34 BooleanLiteral strictRequired → true: every `required` name in the
+  //   state schema is declared under `properties`, so it compiles and validates the same (checked).
+  // - state/state-schema.ts:47 ArrayDeclaration → ["Stryker was here"]: ajv always sets
+  //   `validate.errors` when validation fails, so the `?? []` fallback never runs.
+  // - state/state-schema.ts:48 StringLiteral → "": `problem` is undefined only if every error is an
+  //   "if" error, but ajv always reports an "if" failure together with its "then" branch's own
+  //   errors.
+  // - state/state-schema.ts:49 StringLiteral → "": same as line 48; with a failing validation there
+  //   is always a non-"if" error, so this fallback text is never used.
+  // - state/state-schema.ts:62 MethodExpression → errors: ajv pushes an "if" error after its "then"
+  //   errors, which sit at the same path or deeper, so the strict `>` in mostSpecific never chooses
+  //   it.
+  // - state/state-schema.ts:62 ConditionalExpression → true: same as the MethodExpression on line
+  //   62; "if" errors never win the depth comparison.
+  // - state/state-schema.ts:62 StringLiteral "if" → "": same as the MethodExpression on line 62;
+  //   keeping the "if" errors never changes which error is reported.
+  // - state/state-schema.ts:105 StringLiteral " or " → "": the state schema has no multi-type
+  //   `type`, so the join always has a single element.
+  // - state/state-schema.ts:117 ConditionalExpression → default: (emptied): the state schema's only
+  //   error keywords are type/required/const/enum/minimum/minLength (handled above) and "if"
+  //   (filtered out), so the default branch is never reached.
+  // - state/state-schema.ts:118 LogicalOperator → e.message && "is invalid": this is in the default
+  //   branch, which the state schema never reaches (see line 117).
+  // - state/state-schema.ts:118 StringLiteral → "": the default branch is never reached, and ajv
+  //   always sets `message` anyway.
+  // - state/state-store.ts:94 ConditionalExpression → true: validateStateDocument throws only
+  //   StateSchemaError for a state read from JSON; anything else would need a missing or corrupt
+  //   schema file in the install.
+  // - state/state-store.ts:222 ConditionalExpression → true: with nothing pending and no meta
+  //   change, flush returns at once, so the extra commit([]) writes nothing.
+  // - state/state-store.ts:222 EqualityOperator → this.pendingAddresses.size >= 0: the condition is
+  //   always true, which is equivalent for the reason given for the `true` mutant on line 222.
+  // - state/state-store.ts:270 ConditionalExpression → true: this adds only `account: undefined`,
+  //   which both backends drop in JSON.stringify and replay ignores, so nothing stored changes.
+  // src/sync-engine/model/:
+  // - model/canonical.ts:70 ConditionalExpression → true: an object's keys are distinct, so "not a <
+  //   b" already means "a > b".
+  // - model/canonical.ts:70 EqualityOperator a < b → a <= b: an object's keys are distinct, so a ===
+  //   b never occurs.
+  // - model/canonical.ts:70 ConditionalExpression → false: V8's TimSort only tests `comparator < 0`,
+  //   so 0 and 1 for a > b sort the same (checked up to 5000 keys: shuffled, reversed and run-
+  //   structured).
+  // - model/canonical.ts:70 EqualityOperator a > b → a >= b: an object's keys are distinct, so a >=
+  //   b and a > b agree whenever a < b is false.
+  // - model/canonical.ts:70 EqualityOperator a > b → a <= b: when a > b it returns 0 instead of 1,
+  //   and V8's sort reads only `< 0` (same as the `false` mutant).
+  // - model/canonical.ts:92 StringLiteral "utf8" → "": Node's Hash.update treats an empty encoding
+  //   as the default UTF-8 (checked: the same digest for non-ASCII text).
+  // - model/manifest.ts:82 ConditionalExpression → true: this adds only `imports/moved: undefined`,
+  //   which ajv's `properties` check and CheckedDocument.list() both skip, so the resolved state is
+  //   the same.
+  // - model/manifest.ts:116 LogicalOperator → errors.length > 0 && !result.state: resolveDocuments
+  //   returns a state exactly when there are no error diagnostics, so both operands always agree.
+  // - model/manifest.ts:135 StringLiteral "utf8" → "": readFile then returns a Buffer, which
+  //   JSON.parse turns into a string as UTF-8, giving the same text.
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,

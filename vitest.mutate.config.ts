@@ -43,6 +43,7 @@ export default defineConfig({
       "test/state/account-binding.test.ts",
       "test/state/state-journal.test.ts",
       "test/engine/state.test.ts",
+      "test/state/mutation-gaps.test.ts",
     ],
     maxWorkers: 1,
     // Fewer property cases from a fixed seed (test/support/property-runs.ts).
