@@ -39,6 +39,7 @@ export default defineConfig({
       "test/config/valid-documents.test.ts",
       "test/config/invalid-fixtures.test.ts",
       "test/config/manifest-json.test.ts",
+      "test/config/imports-and-moved-rules.test.ts",
       "test/config/read-manifest.test.ts",
       "test/state/account-binding.test.ts",
       "test/state/state-journal.test.ts",
