@@ -61,6 +61,20 @@ const liveHook = (id: string, url: string): WebhookSubscription => ({
   updated_at: "t",
 });
 
+/** The state of a subscription chatsync created, with its secret written. */
+const managedHook = (id: string, url: string, extra: { secret_file?: string } = {}) => ({
+  kind: "webhook" as const,
+  id,
+  secret: "written" as const,
+  applied: {
+    target_url: url,
+    events: ["message.received"],
+    phone_numbers: [],
+    active: true,
+    ...extra,
+  },
+});
+
 describe("execution order", () => {
   it("puts contact cards first (shares need them), then webhooks, then chats, by name within a kind", () => {
     const sorted = [
@@ -217,12 +231,7 @@ describe("webhooks across addresses", () => {
   it("never adopts a subscription another address's state holds", () => {
     const url = "https://h.example/taken";
     const state: StateDocument = stateDoc({
-      "webhook.owner": {
-        kind: "webhook",
-        id: "w1",
-        secret: "written",
-        applied: { target_url: url, events: ["message.received"], phone_numbers: [], active: true },
-      },
+      "webhook.owner": managedHook("w1", url),
     });
     const p = build({
       desired: desiredState({ webhooks: { owner: hook("owner", url), copy: hook("copy", url) } }),
@@ -235,12 +244,7 @@ describe("webhooks across addresses", () => {
   it("replaces the subscriptions --replace names, and only those", () => {
     const url = "https://h.example/r";
     const state = stateDoc({
-      "webhook.r": {
-        kind: "webhook",
-        id: "w1",
-        secret: "written",
-        applied: { target_url: url, events: ["message.received"], phone_numbers: [], active: true },
-      },
+      "webhook.r": managedHook("w1", url),
     });
     const live = snapshot({ webhooks: [liveHook("w1", url)] });
     const desired = desiredState({ webhooks: { r: hook("r", url) } });
@@ -253,18 +257,7 @@ describe("webhooks across addresses", () => {
   it("tells the diff whether each declared secret_file exists", () => {
     const url = "https://h.example/s";
     const state = stateDoc({
-      "webhook.s": {
-        kind: "webhook",
-        id: "w1",
-        secret: "written",
-        applied: {
-          target_url: url,
-          events: ["message.received"],
-          phone_numbers: [],
-          active: true,
-          secret_file: "/k/s.whsec",
-        },
-      },
+      "webhook.s": managedHook("w1", url, { secret_file: "/k/s.whsec" }),
     });
     const desired = desiredState({
       webhooks: { s: { ...hook("s", url), secret_file: "/k/s.whsec" } },
@@ -444,17 +437,7 @@ describe("moved addresses", () => {
       }),
       live: snapshot({ webhooks: [liveHook("w1", url)] }),
       state: stateDoc({
-        "webhook.old": {
-          kind: "webhook",
-          id: "w1",
-          secret: "written",
-          applied: {
-            target_url: url,
-            events: ["message.received"],
-            phone_numbers: [],
-            active: true,
-          },
-        },
+        "webhook.old": managedHook("w1", url),
       }),
     });
     expect(p.changes).toMatchObject([
@@ -494,13 +477,6 @@ describe("contact cards no longer declared", () => {
 
 describe("imports through buildPlan", () => {
   const url = "https://h.example/i";
-  const hookState = (id: string) => ({
-    kind: "webhook" as const,
-    id,
-    secret: "written" as const,
-    applied: { target_url: url, events: ["message.received"], phone_numbers: [], active: true },
-  });
-
   it("refuses a chat another address manages, even as a chat it replaced earlier", () => {
     const eng = group("eng", [A, B, C]);
     const state = stateDoc({
@@ -534,7 +510,7 @@ describe("imports through buildPlan", () => {
         imports: [{ to: "webhook.copy", id: "w1" }],
       }),
       live: snapshot({ webhooks: [liveHook("w1", url)] }),
-      state: stateDoc({ "webhook.owner": hookState("w1") }),
+      state: stateDoc({ "webhook.owner": managedHook("w1", url) }),
     });
     expect(p.errors).toEqual([
       {
