@@ -58,14 +58,18 @@ export interface StateReader {
 
 export interface StatePersister {
   /**
-   * Writes `doc` as the new snapshot and drops the journal it includes. Refused with
-   * StateConflictError unless the stored serial is `expectedSerial` (0: nothing stored).
+   * Writes `doc` as the new snapshot and drops the journal it includes. PostgreSQL refuses it
+   * with StateConflictError unless the stored serial is `expectedSerial` (0: nothing stored);
+   * the file backend has no compare-and-swap and relies on the state lock held for every write.
    */
   persist(doc: StateDocument, expectedSerial: number): Promise<void>;
 }
 
 export interface StateJournal {
-  /** Appends one entry durably; refused with StateConflictError unless the stored serial is `entry.serial - 1`. */
+  /**
+   * Appends one entry durably. PostgreSQL refuses it with StateConflictError unless the stored
+   * serial is `entry.serial - 1`; the file backend, like `persist`, relies on the state lock.
+   */
   append(entry: StateJournalEntry): Promise<void>;
 }
 
