@@ -343,4 +343,57 @@ describe("executor: moves and imports are state-only", () => {
     expect(again.changes).toEqual([]);
     expect(again.warnings).toEqual([]);
   });
+
+  it("importing back a chat the address replaced keeps it, and finishes the other replaced chats", async () => {
+    const statePath = join(dir, "state.json");
+    const book = group("book", [A, B], { display_name: "Books" });
+    delete book.welcome_message;
+    const seed = await StateStore.open(new FileStateBackend(statePath));
+    // c-1 was replaced (on_delete: forget) and so was c-0, whose chat is gone; no chat is current.
+    Object.assign(seed.chat("chat.book"), {
+      generation: 3,
+      retired: [
+        { id: "c-0", on_delete: "forget", retired_at: "2026-01-01T00:00:00.000Z" },
+        { id: "c-1", on_delete: "forget", retired_at: "2026-01-02T00:00:00.000Z" },
+      ],
+    });
+    await seed.commit("chat.book");
+
+    const store = await StateStore.open(new FileStateBackend(statePath));
+    const desired = desiredState({
+      chats: chats(book),
+      imports: [{ to: "chat.book", id: "c-1" }],
+    });
+    const live = snapshot({ chats: { "c-1": liveChat("c-1", [A, B], { name: "Books" }) } });
+    const p = buildPlan({ desired, live, state: store.doc, statePath, liveFingerprint: "f" });
+    expect(p.errors).toEqual([]);
+    // The import and the forgetting of c-0 in one run; c-1 is never left or forgotten.
+    expect(
+      p.changes.map((c) => c.steps.map((s) => [s.op, "chat_id" in s ? s.chat_id : ""])),
+    ).toEqual([
+      [
+        ["import_chat", "c-1"],
+        ["forget_chat", "c-0"],
+      ],
+    ]);
+    const api = new Proxy({} as ExecutorApi, {
+      get: (_t, name) => () => {
+        throw new Error(`unexpected API call ${String(name)}`);
+      },
+    });
+    const outcome = await executePlan(api, p, store, {
+      parallelism: 2,
+      progress: silentProgress,
+      confirm: { timeoutMs: 1_000, sleep: async () => undefined, now: () => 0 },
+      writeSecret: async () => undefined,
+    });
+    expect(outcome.failed).toEqual([]);
+
+    const reread = await StateStore.open(new FileStateBackend(statePath));
+    const st = reread.resource("chat.book");
+    expect(st).toMatchObject({ id: "c-1", generation: 3 });
+    expect(st).not.toHaveProperty("retired");
+    const again = buildPlan({ desired, live, state: reread.doc, statePath, liveFingerprint: "f" });
+    expect(again.changes).toEqual([]);
+  });
 });

@@ -26,6 +26,10 @@ export async function recordStateOnlySteps(
         const res = store.chat(change.address);
         res.id = step.chat_id;
         res.from = step.from;
+        // A chat this address replaced and now imports back is current, not retired.
+        const retired = res.retired?.filter((r) => r.id !== step.chat_id);
+        if (retired?.length) res.retired = retired;
+        else delete res.retired;
         claimedChatIds.add(step.chat_id);
       } else if (step.op === "import_webhook") {
         const res = store.webhook(change.address);

@@ -43,6 +43,14 @@ function refuse<S>(address: Address, id: string, why: string): ImportVerdict<S> 
   };
 }
 
+function withoutRetired(
+  retired: ChatResourceState["retired"],
+  id: string,
+): Pick<ChatResourceState, "retired"> {
+  const rest = (retired ?? []).filter((r) => r.id !== id);
+  return rest.length > 0 ? { retired: rest } : {};
+}
+
 function meOf(chat: Chat): string | undefined {
   return chat.handles.find((h) => h.is_me === true)?.handle;
 }
@@ -110,6 +118,9 @@ export function planChatImport(input: {
       generation: Math.max(st?.generation ?? 0, input.usedGeneration),
       intents: [],
       markers: {},
+      // The chats this address replaced are still left or forgotten, in this same run; except
+      // the one imported back, which is current again (record-state-only.ts drops it too).
+      ...withoutRetired(st?.retired, id),
     },
     step: {
       op: "import_chat",
