@@ -112,9 +112,9 @@ export default {
   //   webhook or card address has no declared chat, so `!d` skips it.
   // - plan/live-chat-view.ts:14 ConditionalExpression `line !== undefined` → true: every handle has
   //   a handle string, which never equals undefined.
-  // - plan/plan-imports.ts:141 ConditionalExpression managedBy check → true: the case of the address
+  // - plan/plan-imports.ts:152 ConditionalExpression managedBy check → true: the case of the address
   //   itself returned three lines earlier (webhooks have no retired ids).
-  // - plan/plan-imports.ts:207 ConditionalExpression `liveId !== undefined` → true: adds `liveId:
+  // - plan/plan-imports.ts:218 ConditionalExpression `liveId !== undefined` → true: adds `liveId:
   //   undefined`, which withStateOnlyStep drops.
   // - plan/plan-moves.ts:22 ConditionalExpression `moves.length === 0` → false: returns an equal
   //   copy instead of the same object; nothing compares them by identity.

@@ -30,23 +30,24 @@ function source(origin: string, entries: unknown[], sink: Diagnostic[]): ListSou
   return { ctx, entries };
 }
 
-function imports(declared: string[], ...docs: Array<[string, unknown[]]>) {
+/** Runs one list's resolver over documents given as [origin, entries], collecting diagnostics. */
+function resolveList<T>(
+  resolve: (sources: ListSource[], declared: ReadonlySet<string>) => T,
+  declared: string[],
+  docs: Array<[string, unknown[]]>,
+) {
   const diagnostics: Diagnostic[] = [];
-  const result = resolveImports(
+  const result = resolve(
     docs.map(([origin, entries]) => source(origin, entries, diagnostics)),
     new Set(declared),
   );
   return { result, diagnostics };
 }
 
-function moves(declared: string[], ...docs: Array<[string, unknown[]]>) {
-  const diagnostics: Diagnostic[] = [];
-  const result = resolveMoves(
-    docs.map(([origin, entries]) => source(origin, entries, diagnostics)),
-    new Set(declared),
-  );
-  return { result, diagnostics };
-}
+const imports = (declared: string[], ...docs: Array<[string, unknown[]]>) =>
+  resolveList(resolveImports, declared, docs);
+const moves = (declared: string[], ...docs: Array<[string, unknown[]]>) =>
+  resolveList(resolveMoves, declared, docs);
 
 const error = (file: string, path: string, line: number, column: number, message: string) => ({
   severity: "error",
@@ -232,24 +233,6 @@ describe("imports:", () => {
     );
     expect(r.diagnostics).toEqual([]);
     expect(r.result).toEqual([{ to: "chat.abcdefgh+14155550101", id: "c1" }]);
-  });
-
-  it("skips entries that are not objects with a string to and id, leaving them to the schema", () => {
-    const r = imports(
-      ["chat.eng"],
-      [
-        "a.yaml",
-        [
-          ...notEntries({ to: "chat.eng", id: "c1" }),
-          { to: "chat.eng" },
-          { id: "c1" },
-          { to: 5, id: "c1" },
-          { to: "chat.eng", id: 5 },
-        ],
-      ],
-    );
-    expect(r.diagnostics).toEqual([]);
-    expect(r.result).toEqual([]);
   });
 
   it("returns the imports sorted by address, whatever the order of documents and entries", () => {
@@ -481,24 +464,6 @@ describe("moved:", () => {
     ]);
   });
 
-  it("skips entries that are not objects with a string from and to, leaving them to the schema", () => {
-    const r = moves(
-      ["chat.new"],
-      [
-        "a.yaml",
-        [
-          ...notEntries({ from: "chat.old", to: "chat.new" }),
-          { from: "chat.old" },
-          { to: "chat.new" },
-          { from: 5, to: "chat.new" },
-          { from: "chat.old", to: 5 },
-        ],
-      ],
-    );
-    expect(r.diagnostics).toEqual([]);
-    expect(r.result).toEqual([]);
-  });
-
   it("returns the valid moves sorted by old address", () => {
     const r = moves(
       ["chat.x", "chat.y", "chat.z", "webhook.y"],
@@ -524,5 +489,36 @@ describe("moved:", () => {
       { from: "chat.d", to: "chat.y" },
       { from: "webhook.b", to: "webhook.y" },
     ]);
+  });
+});
+
+/** Both lists, for the rules they share. */
+const lists: Array<{
+  list: string;
+  run: (declared: string[], ...docs: Array<[string, unknown[]]>) => { result: unknown[] };
+  fields: Record<string, string>;
+  declared: string;
+}> = [
+  { list: "imports", run: imports, fields: { to: "chat.eng", id: "c1" }, declared: "chat.eng" },
+  { list: "moved", run: moves, fields: { from: "chat.old", to: "chat.new" }, declared: "chat.new" },
+];
+
+describe.each(lists)("$list:", ({ run, fields, declared }) => {
+  it("skips entries that are not objects with both string fields, leaving them to the schema", () => {
+    const [first, second] = Object.keys(fields) as [string, string];
+    const r = run(
+      [declared],
+      [
+        "a.yaml",
+        [
+          ...notEntries(fields),
+          { [first]: fields[first] },
+          { [second]: fields[second] },
+          { ...fields, [first]: 5 },
+          { ...fields, [second]: 5 },
+        ],
+      ],
+    );
+    expect(r).toEqual({ result: [], diagnostics: [] });
   });
 });
