@@ -201,6 +201,51 @@ export default {
   // - config/resolve-imports-and-moves.ts:160 ConditionalExpression/EqualityOperator (sort by
   //   `from`): `from` values are unique (an address moved twice is refused), and V8's sort reads
   //   only `< 0`.
+  // - config/resolve-defaults.ts:46 ConditionalExpression → "false": (raw.on_delete === "forget")
+  //   out starts as a copy of BUILT_IN_DEFAULTS, whose on_delete is already "forget".
+  // - config/did-you-mean.ts:8 ConditionalExpression → "false": a shortcut only; for equal
+  //   strings the table's diagonal costs 0, so the computed distance is 0 anyway.
+  // - config/did-you-mean.ts:24 EqualityOperator → "i >= 1": and → "j >= 1", LogicalOperator
+  //   → "i > 1 || j > 1", ConditionalExpression → "true" on "i > 1", "j > 1", "i > 1 && j > 1":
+  //   with i = 1 (or j = 1) the swap test reads a[-1] (or b[-1]), which is undefined and never
+  //   equals a letter, so the swap branch is skipped exactly as before.
+  // - config/normalize-handle-list.ts:56 StringLiteral → "": ("value" anchor of placeOf)
+  //   DocumentContext.position treats every anchor other than "key" as the value: same place.
+  // - config/resolve-chat.ts:138 BlockStatement → "{}": the block only sets `to = undefined`, and
+  //   `to` is declared just above without a value, so it is undefined either way.
+  // - config/resolve-imports-and-moves.ts:53 ConditionalExpression → "false": for a contact_card
+  //   address `${kindOf(to)}s` is "contact_cards" too, so both branches give the same text.
+  // - config/resolve-imports-and-moves.ts:53 StringLiteral "contact_card" → "": differs only for an
+  //   address with an empty kind (".x", "x"); its one caller passes only lists that passed the
+  //   schema (CheckedDocument.list), whose `to` always starts with chat., webhook. or contact_card.
+  // - config/document-context.ts:37,78,97,101 StringLiteral → "": the default anchor "value" only
+  //   matters through `at === "key"` in position(); "" is not "key" either, so both mean the value.
+  // - config/document-context.ts:66 EqualityOperator → "found <= 0": found is 0 only when the search
+  //   starts at offset 0, i.e. the value starts at 1:1 (positions are 1-based), and then the needle's
+  //   position computed from found is 1:1 too, the start that the mutant returns.
+  // - config/diagnostics.ts:50 ConditionalExpression → "true": only a cache; splitting the same text
+  //   again gives the same lines.
+  // - config/diagnostics.ts:66 ConditionalExpression → "false", EqualityOperator → "<": for a line of
+  //   at most MAX_SNIPPET_WIDTH chars, full.length - MAX_SNIPPET_WIDTH <= 0, so the window formula
+  //   also gives start 0 (tested: a line exactly at the width is not cut).
+  // - config/diagnostics.ts:100 ConditionalExpression → "true": without a line, caretSnippet looks up
+  //   lines[NaN], which is undefined, so no snippet is printed either way.
+  // - config/diagnostics.ts:104 Regex → "/\^/": the caret line holds one "^", at its end; the gutter
+  //   is spaces and "| ", the padding only spaces and tabs.
+  // - config/handle-normalization.ts:32 StringLiteral → "": every code reasonFor gets is a key of
+  //   LENGTH_REASONS: validatePhoneNumberLength returns ParseError messages (INVALID_COUNTRY,
+  //   NOT_A_NUMBER, TOO_SHORT, TOO_LONG) or checkNumberLength's (TOO_SHORT, TOO_LONG,
+  //   INVALID_LENGTH); the catch below is unreachable too.
+  // - config/handle-normalization.ts:56 StringLiteral → "Stryker was here!": strayCharacter runs only
+  //   when PHONE_CHARACTERS failed on a text that starts with "+", so a character after the "+" is
+  //   outside the class and find() never returns undefined.
+  // - config/handle-normalization.ts:58 EqualityOperator → "code <= 0x20": the one character added is
+  //   the space, which is allowed in a phone number and so is never the stray character.
+  // - config/handle-normalization.ts:100-104 BlockStatement, StringLiteral, ObjectLiteral,
+  //   BooleanLiteral (the catch of parsePhoneNumberWithError): validatePhoneNumberLength has just run
+  //   the same parser on the same text and returned any ParseError as a code; the only difference is
+  //   extract mode (trims trailing separators), and a 22k-input fuzz of the allowed characters found
+  //   no input that throws there. A guard, unreachable with this libphonenumber-js.
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,

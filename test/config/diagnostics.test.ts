@@ -76,6 +76,107 @@ describe("formatDiagnostic", () => {
   });
 });
 
+describe("where and how a diagnostic is shown", () => {
+  it("names the JSON pointer alone when there is a path but no file", () => {
+    expect(formatDiagnostic({ severity: "warning", message: "m", path: "/chats/a" })).toBe(
+      "/chats/a: warning: m",
+    );
+  });
+
+  it("keeps the line breaks of a multi-line message and escapes other controls", () => {
+    expect(formatDiagnostic({ ...d, message: "first\nsecond\u0007" })).toBe(
+      "chatsync.yaml:4:2: error: first\nsecond\\u0007",
+    );
+  });
+
+  it("prints no snippet when the line is past the end of the source text", () => {
+    expect(formatDiagnostic({ ...d, line: 40 }, { sourceText: source })).toBe(
+      'chatsync.yaml:40:2: error: unknown key "partcipants"',
+    );
+  });
+
+  const bold = (s: string): string => `\u001b[1m${s}\u001b[22m`;
+  const red = (s: string): string => `\u001b[31m${s}\u001b[39m`;
+  const yellow = (s: string): string => `\u001b[33m${s}\u001b[39m`;
+
+  it("colours the caret of an error bold red", () => {
+    const caret = formatDiagnostic(d, { color: true, sourceText: source }).split("\n")[2];
+    expect(caret).toBe(`  | \t${bold(red("^"))}`);
+  });
+
+  it("colours the caret of a warning bold yellow", () => {
+    const w: Diagnostic = { ...d, severity: "warning" };
+    const lines = formatDiagnostic(w, { color: true, sourceText: source }).split("\n");
+    expect(lines[0]).toBe(
+      `${bold("chatsync.yaml:4:2")}: ${yellow(bold("warning"))}: unknown key "partcipants"`,
+    );
+    expect(lines[2]).toBe(`  | \t${bold(yellow("^"))}`);
+  });
+});
+
+describe("caretSnippet on long lines", () => {
+  /** A line whose every character tells its place: a..z repeated. */
+  const letters = (n: number): string =>
+    Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26))).join("");
+
+  it("does not cut a line exactly MAX_SNIPPET_WIDTH characters long", () => {
+    const line = letters(MAX_SNIPPET_WIDTH);
+    expect(caretSnippet(line, 1, MAX_SNIPPET_WIDTH)).toBe(
+      `1 | ${line}\n  | ${" ".repeat(MAX_SNIPPET_WIDTH - 1)}^`,
+    );
+  });
+
+  it("cuts a line one character longer at the width, with an ellipsis", () => {
+    const line = letters(MAX_SNIPPET_WIDTH + 1);
+    expect(caretSnippet(line, 1, 1)).toBe(`1 | ${line.slice(0, MAX_SNIPPET_WIDTH)}…\n  | ^`);
+  });
+
+  it("centres the window on the column in the middle of a long line", () => {
+    const line = letters(300);
+    const start = 150 - 1 - MAX_SNIPPET_WIDTH / 2;
+    expect(caretSnippet(line, 1, 150)).toBe(
+      `1 | …${line.slice(start, start + MAX_SNIPPET_WIDTH)}…\n  | ${" ".repeat(1 + 149 - start)}^`,
+    );
+  });
+
+  it("ends the window at the end of the line for a column near it", () => {
+    const line = letters(300);
+    const start = 300 - MAX_SNIPPET_WIDTH;
+    expect(caretSnippet(line, 1, 295)).toBe(
+      `1 | …${line.slice(start)}\n  | ${" ".repeat(1 + 294 - start)}^`,
+    );
+  });
+});
+
+describe("compareDiagnostics", () => {
+  const at = (over: Partial<Diagnostic>): Diagnostic => ({ ...d, ...over });
+
+  it("puts diagnostics without a file before those with one", () => {
+    const noFile: Diagnostic = { severity: "error", message: "m", path: "" };
+    const inFile = at({ file: "a.yaml" });
+    expect(compareDiagnostics(noFile, inFile)).toBeLessThan(0);
+    expect(compareDiagnostics(inFile, noFile)).toBeGreaterThan(0);
+  });
+
+  it("puts an error before a warning at the same place, whatever their messages", () => {
+    const error = at({ severity: "error", message: "z" });
+    const warning = at({ severity: "warning", message: "a" });
+    expect(compareDiagnostics(error, warning)).toBeLessThan(0);
+    expect(compareDiagnostics(warning, error)).toBeGreaterThan(0);
+    expect([warning, error].sort(compareDiagnostics)).toEqual([error, warning]);
+  });
+
+  it("orders two diagnostics of one severity at one place by message", () => {
+    for (const severity of ["error", "warning"] as const) {
+      const a = at({ severity, message: "a" });
+      const b = at({ severity, message: "b" });
+      expect(compareDiagnostics(b, a)).toBeGreaterThan(0);
+      expect(compareDiagnostics(a, b)).toBeLessThan(0);
+      expect(compareDiagnostics(a, { ...a })).toBe(0);
+    }
+  });
+});
+
 describe("did you mean", () => {
   it("counts a swap of neighbours as one edit", () => {
     expect(editDistance("gruop", "group")).toBe(1);

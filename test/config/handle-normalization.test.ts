@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  MAX_PHONE_TEXT_LENGTH,
   normalizeEmail,
   normalizeHandle,
   normalizePhoneNumber,
+  plainText,
 } from "../../src/sync-engine/config/handle-normalization.js";
 import { propertyRuns } from "../support/property-runs.js";
 
@@ -100,6 +102,59 @@ describe("phone numbers", () => {
   });
 });
 
+describe("phone number reasons and warnings in words", () => {
+  const reasonOf = (input: string): string | false => {
+    const n = normalizePhoneNumber(input);
+    return !n.ok && n.reason;
+  };
+
+  it("names a control character with its four-digit code point", () => {
+    expect(reasonOf("+1 415\u0007555 0101")).toBe(
+      '"+1 415\\u0007555 0101" is not a valid phone number: it contains "\\u0007" (U+0007); only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)',
+    );
+  });
+
+  it("does not name a printable ASCII character, the last one (~) included", () => {
+    expect(reasonOf("+1 415 555 0101~")).toBe(
+      '"+1 415 555 0101~" is not a valid phone number: only digits, spaces, "-", ".", "/" and parentheses may follow "+" (extensions are not allowed)',
+    );
+  });
+
+  it(`reads a number spelled in exactly ${MAX_PHONE_TEXT_LENGTH} characters, rejects one more`, () => {
+    const spaced = (n: number): string => `+1 415 555${" ".repeat(n - 14)}0101`;
+    expect(spaced(MAX_PHONE_TEXT_LENGTH)).toHaveLength(MAX_PHONE_TEXT_LENGTH);
+    expect(normalizePhoneNumber(spaced(MAX_PHONE_TEXT_LENGTH))).toEqual({
+      ok: true,
+      value: "+14155550101",
+    });
+    expect(reasonOf(spaced(MAX_PHONE_TEXT_LENGTH + 1))).toMatch(
+      /is not a valid phone number: it is 41 characters long, and an E\.164 number has at most 15 digits$/,
+    );
+  });
+
+  it("rejects a number of a possible length whose digits exceed E.164's fifteen", () => {
+    expect(reasonOf("+62 644 5200 6060 268")).toBe(
+      '"+62 644 5200 6060 268" does not form an E.164 number (got "+6264452006060268")',
+    );
+  });
+
+  it("names the country of a possible but unassigned number when it is known", () => {
+    expect(normalizePhoneNumber("+49 000 0000000")).toEqual({
+      ok: true,
+      value: "+49000000000",
+      warning:
+        '"+49 000 0000000" has a possible length but is not an assigned number in DE according to the phone-number metadata; check it for typos',
+    });
+  });
+
+  it("names the country code of a possible but unassigned number without a country", () => {
+    const n = normalizePhoneNumber("+1 111 555 0101");
+    expect(n.ok && n.warning).toBe(
+      '"+1 111 555 0101" has a possible length but is not an assigned number for country code +1 according to the phone-number metadata; check it for typos',
+    );
+  });
+});
+
 describe("emails and handles", () => {
   it("lower-cases emails, idempotently (property)", () => {
     fc.assert(
@@ -144,6 +199,37 @@ describe("emails and handles", () => {
       }),
       { numRuns: propertyRuns(500) },
     );
+  });
+
+  it("turns typographic dashes into a plain hyphen", () => {
+    expect(plainText("a\u2010b\u2013c\u2015d\u2212e")).toBe("a-b-c-d-e");
+    expect(normalizeEmail("Jean\u2013Luc@example.com")).toEqual({
+      ok: true,
+      value: "jean-luc@example.com",
+    });
+  });
+
+  it("rejects an email with an invisible character, named by its upper-case code point", () => {
+    const n = normalizeEmail("ali\u00adce@example.com");
+    expect(!n.ok && n.reason).toBe(
+      '"ali\\u00ADce@example.com" is not a valid email address: it contains the invisible or control character U+00AD; retype the address',
+    );
+  });
+
+  it("warns about letters of two scripts mixed in the domain (a homoglyph)", () => {
+    expect(normalizeEmail("alice@ex\u0430mple.com")).toEqual({
+      ok: true,
+      value: "alice@ex\u0430mple.com",
+      warning:
+        '"alice@ex\u0430mple.com" mixes Latin and Cyrillic letters, which can look identical (a homoglyph); check that it is the address you mean',
+    });
+  });
+
+  it("does not warn about an address whose local part and domain each use one script", () => {
+    expect(normalizeEmail("\u0430\u043b\u0438\u0441\u0430@example.com")).toEqual({
+      ok: true,
+      value: "\u0430\u043b\u0438\u0441\u0430@example.com",
+    });
   });
 
   it("rejects malformed emails", () => {
