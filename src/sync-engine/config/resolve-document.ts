@@ -230,12 +230,13 @@ function checkDirectChatPairs(chats: Map<string, { chat: DesiredChat; at: Declar
   }
 }
 
+/** `declaredCards`: every declared card's line, refused ones too (those have their own error). */
 function checkSharedContactCards(
   chats: Map<string, { chat: DesiredChat; at: Declared }>,
-  cards: Map<string, DesiredContactCard>,
+  declaredCards: ReadonlyMap<string, unknown>,
 ): void {
   for (const [key, { chat, at }] of chats) {
-    if (chat.share_contact_card && !cards.has(chat.from)) {
+    if (chat.share_contact_card && !declaredCards.has(chat.from)) {
       at.doc.ctx.warning(
         at.path,
         `chat "${key}" shares the contact card of ${chat.from}, but no contact card is declared for that line; the API can only share a card that is set up for the line (declare it under contact_cards)`,
@@ -380,7 +381,7 @@ export function resolveDocuments(docs: SourceDocument[]): {
 
   checkWebhookTargets(webhooks);
   checkDirectChatPairs(chats);
-  checkSharedContactCards(chats, cards);
+  checkSharedContactCards(chats, declared.contact_cards);
   checkWelcomeMessages(chats, new Set(imports.map((i) => i.to)));
 
   diagnostics.sort(compareDiagnostics);
