@@ -246,6 +246,33 @@ export default {
   //   the same parser on the same text and returned any ParseError as a code; the only difference is
   //   extract mode (trims trailing separators), and a 22k-input fuzz of the allowed characters found
   //   no input that throws there. A guard, unreachable with this libphonenumber-js.
+  // - config/resolve-document.ts:57 MethodExpression → "Math.max": for paths shorter than 3 the
+  //   extra slices equal the whole path (already in the set); deeper prefixes are never looked up
+  //   in the set (hasIssuesUnder scans the issues for prefixes longer than 3).
+  // - config/resolve-document.ts:69 EqualityOperator → "<", ConditionalExpression → "false": the
+  //   prefix set is an index of the same answer the linear startsWith scan gives; speed only.
+  // - config/resolve-document.ts:84-85 ConditionalExpression → "false", MethodExpression →
+  //   "every", ArrowFunction → "() => undefined", EqualityOperator → "i.path.length !==",
+  //   StringLiteral → "": these never drop a list whose key the schema refused. Such lists are
+  //   unknown keys or participants on a direct chat, which no resolver reads, so keeping them
+  //   changes nothing (no list item can carry a key-anchored issue, so "!==" matches nothing).
+  // - config/resolve-document.ts:85 ConditionalExpression → "true" (length check): drops on a key
+  //   issue below the field too, but list items (handles, events) only ever get value issues.
+  // - config/resolve-document.ts:108 LogicalOperator → "&&", ArrowFunction → "() => undefined",
+  //   ConditionalExpression → "false", EqualityOperator → "< 1": an issue at [section] exists
+  //   exactly when the section is present and not a mapping (the schema's type error); a mapping
+  //   section never has one, and an absent one is undefined either way.
+  // - config/resolve-document.ts:182 EqualityOperator → "a <= b": Map keys are distinct, so no
+  //   comparison sees a === b.
+  // - config/resolve-document.ts:190,228 StringLiteral → "": placeOf's anchor "" is not "key", so
+  //   the position is taken from the value, exactly as with "value".
+  // - config/resolve-document.ts:195 ConditionalExpression → "true": resolveWebhook always sets
+  //   secret_file (the default .chatsync/secrets/<key>.whsec when none is written).
+  // - config/resolve-document.ts:313 StringLiteral → "": duplicateError names every section other
+  //   than chats and webhooks "contact card", so "" gives the same message.
+  // - config/resolve-document.ts:338 ConditionalExpression → "true" (usable.from === undefined):
+  //   differs only when the chat's own from passed the schema (a string); resolveChat then uses it
+  //   and never reads defaults.from or fromInvalid; the other defaults are kept by the spread.
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,
