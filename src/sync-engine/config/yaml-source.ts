@@ -16,6 +16,7 @@ import {
   type Document,
   type Node,
   type Pair,
+  type Scalar,
   type YAMLError,
   type YAMLMap,
 } from "yaml";
@@ -57,15 +58,27 @@ function problem(
   };
 }
 
-function describeYamlError(e: YAMLError): string {
+/** The tags of plain data. The core schema knows more (`!!set`, `!!omap`, `!!binary`,
+ * `!!timestamp`, `!!merge`, …), and each changes what a value means: a `!!set` of chats reads
+ * as no chats at all. */
+const PLAIN_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+function tagNotAllowed(tag: string): string {
+  return `the tag ${tag.replace(/^tag:yaml\.org,2002:/, "!!")} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`;
+}
+
+function describeYamlError(e: YAMLError, source: string): string {
   const first = e.message.split("\n")[0] ?? e.message;
   switch (e.code) {
     case "TAG_RESOLVE_FAILED": {
-      const tag = (/tag:?\s*(\S+)/i.exec(first)?.[1] ?? "").replace(/^tag:yaml\.org,2002:/, "!!");
-      return `custom tag ${tag} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`;
+      // The parser's wording varies by case ("Unresolved tag: !x", "The !! tag has no
+      // suffix", "Set items must…"); the tag as written sits where it points.
+      const written = /^!\S*/.exec(source.slice(e.pos[0]))?.[0];
+      const named = written ?? /Unresolved tag: (\S+)/.exec(first)?.[1];
+      return named === undefined ? `invalid YAML: ${first}` : tagNotAllowed(named);
     }
-    case "MULTIPLE_DOCS":
-      return "a chatsync file holds one YAML document; split multiple documents (---) into separate files";
     default:
       return `invalid YAML: ${first}${syntaxHint(e.code, first)}`;
   }
@@ -178,22 +191,65 @@ function tooDeep(doc: Document): Node | undefined {
   return undefined;
 }
 
+/** Where the tag of a node that starts at `start` is written: the token before it, or the one
+ * before an anchor (`!!set &a {…}`). A node's range begins after its tag and anchor. */
+function tagStart(source: string, start: number | undefined): number | undefined {
+  if (start === undefined) return undefined;
+  let end = start;
+  for (let tokens = 0; tokens < 2; tokens++) {
+    while (end > 0 && /\s/.test(source[end - 1] ?? "")) end--;
+    let token = end;
+    while (token > 0 && !/\s/.test(source[token - 1] ?? "")) token--;
+    if (source[token] === "!") return token;
+    if (source[token] !== "&") break;
+    end = token;
+  }
+  return start;
+}
+
+/** A key's name: as written for a number written with "+", which is a phone number. */
+function keyAsWritten(key: Scalar): string {
+  return typeof key.value === "number" && /^\s*\+/.test(key.source ?? "")
+    ? (key.source ?? "").trim()
+    : String(key.value);
+}
+
 /** AST checks that the data alone cannot show. */
 function checkNodes(
   doc: Document,
+  source: string,
   lc: LineCounter,
   origin: string,
 ): { diagnostics: Diagnostic[]; fatal: boolean } {
   const out: Diagnostic[] = [];
   let fatal = false;
+  const refuseTag = (node: Node): void => {
+    if (node.tag === undefined || PLAIN_TAGS.has(node.tag)) return;
+    const start = tagStart(source, rangeStart(node));
+    out.push(
+      problem(
+        origin,
+        start === undefined ? undefined : positionAt(lc, start),
+        tagNotAllowed(node.tag),
+      ),
+    );
+    fatal = true;
+  };
   visit(doc, {
+    Scalar(_, scalar) {
+      refuseTag(scalar);
+    },
+    Seq(_, seq) {
+      refuseTag(seq);
+    },
     Map(_, map) {
+      refuseTag(map);
       // Our own duplicate check: the parser's (uniqueKeys) compares every key with every
       // other, which takes seconds on a large file. This one also names the first place.
       const first = new Map<string, Node>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
-        const name = String(pair.key.value);
+        const name = keyAsWritten(pair.key);
         const earlier = first.get(name);
         if (earlier === undefined) {
           first.set(name, pair.key);
@@ -225,6 +281,7 @@ function checkNodes(
         return;
       }
       const key = pair.key;
+      if (key.tag !== undefined && !PLAIN_TAGS.has(key.tag)) return; // refused for its tag
       const start = rangeStart(key as Node);
       const pos = start === undefined ? undefined : positionAt(lc, start);
       if (key.value === "__proto__") {
@@ -236,8 +293,8 @@ function checkNodes(
           ),
         );
         fatal = true;
-      } else if (typeof key.value === "number" && /^\s*\+/.test(key.source ?? "")) {
-        const written = (key.source ?? "").trim();
+      } else if (keyAsWritten(key) !== String(key.value)) {
+        const written = keyAsWritten(key);
         out.push(
           problem(
             origin,
@@ -308,7 +365,14 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
     return { diagnostics: [problem(origin, positionAt(lc, overflow.pos[0]), TOO_DEEP)] };
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
-    diagnostics.push(problem(origin, positionAt(lc, errorOffset(e, source)), describeYamlError(e)));
+    const d = problem(origin, positionAt(lc, errorOffset(e, source)), describeYamlError(e, source));
+    // One mistake can be both an error and a warning of the parser ("!!" alone): say it once.
+    if (
+      !diagnostics.some(
+        (o) => o.message === d.message && o.line === d.line && o.column === d.column,
+      )
+    )
+      diagnostics.push(d);
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
@@ -318,7 +382,7 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   if (deep !== undefined) {
     return { diagnostics: [problem(origin, positionAt(lc, rangeStart(deep) ?? 0), TOO_DEEP)] };
   }
-  const nodeProblems = checkNodes(doc, lc, origin);
+  const nodeProblems = checkNodes(doc, source, lc, origin);
   diagnostics.push(...nodeProblems.diagnostics);
   if (nodeProblems.fatal) return { diagnostics };
 
@@ -334,6 +398,19 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
       },
     });
     const reason = (err as Error).message;
+    // "Unresolved alias (the anchor must be set before the alias): x"
+    const unresolved = /^Unresolved alias.*: (.*)$/.exec(reason)?.[1];
+    if (unresolved !== undefined) {
+      let at: Position | undefined;
+      visit(doc, {
+        Alias(_, node) {
+          if (at === undefined && node.source === unresolved && node.range)
+            at = positionAt(lc, node.range[0]);
+        },
+      });
+      const message = `the alias *${unresolved} has no anchor &${unresolved} before it; set the anchor first, or write the value out`;
+      return { diagnostics: [problem(origin, at ?? { line: 1, column: 1 }, message)] };
+    }
     const message = /alias/i.test(reason)
       ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the anchors and aliases (&, *) in this file expand exponentially; write the values out instead`
       : `cannot read the YAML: ${reason}`;
