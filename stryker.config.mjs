@@ -193,7 +193,7 @@ export default {
   //   returns a state exactly when there are no error diagnostics, so both operands always agree.
   // - model/manifest.ts:135 StringLiteral "utf8" → "": readFile then returns a Buffer, which
   //   JSON.parse turns into a string as UTF-8, giving the same text.
-  // src/sync-engine/config/ (not yet triaged beyond these; see the README's table):
+  // src/sync-engine/config/:
   // - config/resolve-imports-and-moves.ts:73,82,121,127,141 StringLiteral anchor "value" → "":
   //   placeOf treats every anchor but "key" as the value's position.
   // - config/resolve-imports-and-moves.ts:91 ConditionalExpression/EqualityOperator (sort by `to`):
@@ -273,6 +273,93 @@ export default {
   // - config/resolve-document.ts:338 ConditionalExpression → "true" (usable.from === undefined):
   //   differs only when the chat's own from passed the schema (a string); resolveChat then uses it
   //   and never reads defaults.from or fromInvalid; the other defaults are kept by the spread.
+  // - config/schema-validator.ts:53 BooleanLiteral strict → false: the schema compiles cleanly in
+  //   strict mode and has no number/integer types (strictNumbers), so the validator is the same.
+  // - config/schema-validator.ts:57 StringLiteral schemaType "string" → "": it only checks the
+  //   schema's own patternErrorMessage values at compile time, and all of them are strings.
+  // - config/schema-validator.ts:74 ConditionalExpression/LogicalOperator (valueAt guard): valueAt
+  //   walks only paths ajv reported in the data, so every segment but the last lands on an object.
+  // - config/schema-validator.ts:85 Regex → /\d+$/ or /^\d+/: applied only inside an array, where
+  //   ajv's instancePath segments are always plain decimal indexes.
+  // - config/schema-validator.ts:88 ConditionalExpression/LogicalOperator: toDocPath walks an
+  //   existing instancePath, so every container it steps into is an object.
+  // - config/schema-validator.ts:139 StringLiteral "is not allowed here": unreachable; a false-
+  //   schema key is to/location_request on a group or a GROUP_ONLY key on a direct chat.
+  // - config/schema-validator.ts:180 LogicalOperator and both ConditionalExpression → true: the top
+  //   level requires only "version", and nothing else requires a key named "version".
+  // - config/schema-validator.ts:183 ConditionalExpression `parent.length === 2` → true: under chats
+  //   only chat entries (depth 2) have required keys.
+  // - config/schema-validator.ts:185-186 case "welcome_message" (ConditionalExpression,
+  //   StringLiteral, message): the schema never requires welcome_message.
+  // - config/schema-validator.ts:228 StringLiteral case "allOf" → "": ajv reports no error of its
+  //   own for allOf, only the errors of the failing subschemas.
+  // - config/schema-validator.ts:234 ConditionalExpression `apiName !== undefined` → true:
+  //   allowed.includes(undefined) is false, so renamed stays undefined.
+  // - config/schema-validator.ts:255 OptionalChaining chat?.type → chat.type: a false-schema error
+  //   sits on a key of an existing chat mapping, so chat is always defined.
+  // - config/schema-validator.ts:287,294-297 (const branch): the only const ajv reports is version;
+  //   the consts inside the chat allOf's if-conditions are never reported.
+  // - config/schema-validator.ts:300 ArrayDeclaration `?? []`: with verbose: true every enum error
+  //   carries its parentSchema, which has the enum.
+  // - config/schema-validator.ts:301 LogicalOperator and both operands → true: the only enum under
+  //   webhooks is the events items, and events exist only under webhooks.
+  // - config/schema-validator.ts:315 LogicalOperator, `path[0] === "chats"` → true, `path[2] ===
+  //   "participants"` → true: under chats only participants has minItems, and only chats have it.
+  // - config/schema-validator.ts:323,330-333 (minItems after participants): the only other
+  //   minItems in the schema is webhook events, so the generic branch is never reached.
+  // - config/schema-validator.ts:336,344-347 (maxItems): the only maxItems in the schema is chat
+  //   participants, so the test is always true and the generic branch is never reached.
+  // - config/schema-validator.ts:364 ConditionalExpression `typeof value === "string"` → true:
+  //   ajv checks pattern only on strings.
+  // - config/schema-validator.ts:378-379 ConditionalExpression/StringLiterals (empty vs blank):
+  //   every "\S" field also has minLength 1, reported first for "", and one issue per path is kept.
+  // - config/schema-validator.ts:388,390 (pattern without patternErrorMessage): every pattern that
+  //   reaches it (import id, address) has one; logical_key keys go through propertyNames.
+  // - config/schema-validator.ts:401 ConditionalExpression → true: maxLength applies only to strings.
+  // - config/schema-validator.ts:408-409 default branch: every keyword ajv reports for this schema
+  //   has its own case (type, required, additionalProperties, false schema, const, enum, if, ...).
+  // - config/schema-validator.ts:422 ArrayDeclaration `?? []`: ajv always sets validate.errors when
+  //   validation fails.
+  // - config/schema-validator.ts:426 OptionalChaining/ArrayDeclaration: issueFor returns an issue
+  //   for every false-schema error.
+  // - config/schema-validator.ts:429-430 MethodExpression/ConditionalExpression (suggests filter):
+  //   unfiltered issues add keys ending in null; a required issue's path ends in a key name.
+  // - config/schema-validator.ts:431 OptionalChaining ×2, ArrayDeclaration: after the suggests
+  //   filter, every issue is defined.
+  // - config/yaml-source.ts:73 LogicalOperator → "split()[0] && e.message": with prettyErrors off no
+  //   yaml message holds a line break or is empty (user text is JSON-quoted), so both give it whole.
+  // - config/yaml-source.ts:94 ConditionalExpression → "|| false" (quote === undefined): a
+  //   MISSING_CHAR error without a quote then runs the loop, which matches no character (source[i]
+  //   is never undefined) and returns e.pos[0], the same offset.
+  // - config/yaml-source.ts:132 ConditionalExpression → "true": rebuilds the same key index on each
+  //   lookup (nothing changes map.items after parsing); only slower.
+  // - config/yaml-source.ts:162 ConditionalExpression → "false": a missing list item leaves node and
+  //   keyNode undefined; the next segment then returns {} (neither map nor list) and a last one
+  //   returns {node: undefined, keyNode: undefined}: locate/locateKey see the same as {}.
+  // - config/yaml-source.ts:263,276,286 ConditionalExpression → "false" (start === undefined): key
+  //   nodes built by the parser always have a range, so start is never undefined.
+  // - config/yaml-source.ts:308 ConditionalExpression → "false || typeof …" (key.value === null):
+  //   typeof null === "object", so the second operand still reports the empty key.
+  // - config/yaml-source.ts:334 StringLiteral → "schema: \"\"": yaml's Schema uses
+  //   `(typeof schema === 'string' && schema) || 'core'`, so "" is the core schema.
+  // - config/yaml-source.ts:339-342 catch (BlockStatement, ConditionalExpression ×2, BlockStatement,
+  //   ObjectLiteral, ArrayDeclaration, ObjectLiteral): yaml 2.9.1 catches stack overflows inside
+  //   composeNode and records them as RESOURCE_EXHAUSTION document errors (handled below);
+  //   parseAllDocuments did not throw for 3000–50000 levels of [, {a:, - , ? , indented - and a:.
+  // - config/yaml-source.ts:346 ArrayDeclaration → "[\"Stryker was here\"]": parseAllDocuments
+  //   always returns an array (its EmptyStream is Object.assign([], …)).
+  // - config/yaml-source.ts:351 OptionalChaining → "second.range[0]": the composer sets range on
+  //   every Document it returns.
+  // - config/yaml-source.ts:378 ConditionalExpression → "false || …" (doc.contents === null): the
+  //   parser never leaves contents null; an empty document holds a null Scalar ("---", "..."), and a
+  //   comment-only file has no document at all (returned before).
+  // - config/yaml-source.ts:391 ObjectLiteral → "{}": yaml's toJS defaults maxAliasCount to 100,
+  //   which is MAX_ALIAS_COUNT.
+  // - config/yaml-source.ts:393,394 ConditionalExpression → "false" / "true": when the root itself
+  //   is an alias it is the only node, and the visit below sets aliasPos to that same alias.
+  // - config/yaml-source.ts:426 ConditionalExpression → "false" (path.length === 0): nodeAt(doc, [])
+  //   gives node = contents and no key, so locateKey returns rangeStart(contents), the same position
+  //   (contents always has a range: empty documents are refused before).
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,

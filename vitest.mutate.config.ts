@@ -41,6 +41,8 @@ export default defineConfig({
       "test/config/manifest-json.test.ts",
       "test/config/imports-and-moved-rules.test.ts",
       "test/config/read-manifest.test.ts",
+      "test/config/yaml-source.test.ts",
+      "test/config/schema-validator.test.ts",
       "test/config/resolve-document.test.ts",
       "test/config/document-context.test.ts",
       "test/config/resolve-chat.test.ts",
