@@ -5,7 +5,7 @@
  * The end-to-end wording with file positions is pinned by invalid-fixtures.test.ts; this file
  * covers the cases and anchors those fixtures do not show.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   loadSchema,
   validateAgainstSchema,
@@ -489,35 +489,54 @@ describe("validateAgainstSchema", () => {
   });
 });
 
-describe("loadSchema", () => {
-  afterEach(() => {
-    vi.doUnmock("node:fs");
-    vi.resetModules();
-  });
+// Each describe imports a fresh module under a mocked node:fs in beforeAll, not inside a test:
+// module-level code run inside a test would make Stryker treat the module's constants as
+// covered by that test alone, and test their mutants against it only.
+type SchemaModule = typeof import("../../src/sync-engine/config/schema-validator.js");
 
-  it("reads the schema file once and then reuses it", async () => {
+async function freshModule(readFileSync: (...args: never[]) => unknown): Promise<SchemaModule> {
+  const actual = await vi.importActual<typeof import("node:fs")>("node:fs");
+  vi.doMock("node:fs", () => ({ ...actual, readFileSync }));
+  vi.resetModules();
+  return import("../../src/sync-engine/config/schema-validator.js");
+}
+
+function restoreFs(): void {
+  vi.doUnmock("node:fs");
+  vi.resetModules();
+}
+
+describe("loadSchema: a readable schema file", () => {
+  let fresh: SchemaModule;
+  let reads = 0;
+  beforeAll(async () => {
     const actual = await vi.importActual<typeof import("node:fs")>("node:fs");
-    const readFileSync = vi.fn(actual.readFileSync);
-    vi.doMock("node:fs", () => ({ ...actual, readFileSync }));
-    vi.resetModules();
-    const fresh = await import("../../src/sync-engine/config/schema-validator.js");
+    fresh = await freshModule(((...args: Parameters<typeof actual.readFileSync>) => {
+      reads++;
+      return actual.readFileSync(...args);
+    }) as never);
+  });
+  afterAll(restoreFs);
+
+  it("is read once and then reused", () => {
     const first = fresh.loadSchema();
     expect(fresh.loadSchema()).toBe(first);
-    expect(readFileSync).toHaveBeenCalledTimes(1);
+    expect(reads).toBe(1);
     expect(first).toEqual(loadSchema());
   });
+});
 
-  it("an unreadable schema file is a SchemaLoadError that says to reinstall", async () => {
-    const actual = await vi.importActual<typeof import("node:fs")>("node:fs");
-    const cause = new Error("ENOENT: no such file or directory");
-    vi.doMock("node:fs", () => ({
-      ...actual,
-      readFileSync: () => {
-        throw cause;
-      },
-    }));
-    vi.resetModules();
-    const fresh = await import("../../src/sync-engine/config/schema-validator.js");
+describe("loadSchema: an unreadable schema file", () => {
+  const cause = new Error("ENOENT: no such file or directory");
+  let fresh: SchemaModule;
+  beforeAll(async () => {
+    fresh = await freshModule(() => {
+      throw cause;
+    });
+  });
+  afterAll(restoreFs);
+
+  it("is a SchemaLoadError that says to reinstall", () => {
     let thrown: unknown;
     try {
       fresh.loadSchema();

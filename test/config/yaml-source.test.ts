@@ -147,6 +147,8 @@ describe("parseYamlSource: tags", () => {
     ["!!timestamp", "at: !!timestamp 2001-12-14\n", 1, 5],
     ["!!merge", "c:\n  !!merge <<: {a: 1}\n", 2, 3],
     ["!!set", "c: !!set &s {a}\n", 1, 4],
+    ["!!set", "c: &s !!set {a}\n", 1, 7],
+    ["!!set", "!!set {a}\n", 1, 1],
   ])(
     "refuses the standard tag %s, which is not plain data, at the tag",
     (tag, text, line, column) => {
@@ -161,6 +163,23 @@ describe("parseYamlSource: tags", () => {
     );
     expect(r.diagnostics).toEqual([]);
     expect(r.document?.value).toEqual({ a: "5", b: 7, c: [true, null], d: { e: 1.5 } });
+  });
+
+  it("says when a value does not fit a tag of plain data, at the tag", () => {
+    expect(reported("a: 1\nb: !!int x\n")).toEqual([
+      [
+        2,
+        4,
+        "the value after !!int is not of that type; write a value of that type, or drop the tag",
+      ],
+    ]);
+  });
+
+  it("reports each of several parser problems at its own place", () => {
+    expect(reported("a: !foo x\nb: !bar y\n")).toEqual([
+      [1, 4, customTag("!foo")],
+      [2, 4, customTag("!bar")],
+    ]);
   });
 
   it("refuses a tag on a collection, at the tag", () => {
@@ -423,6 +442,13 @@ describe("parseYamlSource: nesting and aliases", () => {
     expect(reported(nestedKey(MAX_NESTING_DEPTH + 1))).toEqual([[2, 66, TOO_DEEP]]);
   });
 
+  it("reports brackets too deep for the parser's stack once, not each error that follows", () => {
+    // Deep enough to exhaust the parser's stack, whose errors cascade.
+    const r = parseYamlSource(`x: ${"[".repeat(50_000)}\n`, "deep.yaml");
+    expect(r.document).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([[1, TOO_DEEP]]);
+  });
+
   it("reports nesting too deep for the parser's stack once, with the same message", () => {
     const r = parseYamlSource(`version: 1\nx:\n  ${"- ".repeat(3000)}y\n`, "deep.yaml");
     expect(r.document).toBeUndefined();
@@ -451,6 +477,14 @@ describe("parseYamlSource: nesting and aliases", () => {
       [
         3,
         6,
+        "the alias *nope has no anchor &nope before it; set the anchor first, or write the value out",
+      ],
+    ]);
+    // Only the alias without an anchor, and its first use.
+    expect(reported("a: &x 1\nb: *x\nc: *nope\nd: *nope\n")).toEqual([
+      [
+        3,
+        4,
         "the alias *nope has no anchor &nope before it; set the anchor first, or write the value out",
       ],
     ]);

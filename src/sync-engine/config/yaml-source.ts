@@ -74,10 +74,13 @@ function describeYamlError(e: YAMLError, source: string): string {
   switch (e.code) {
     case "TAG_RESOLVE_FAILED": {
       // The parser's wording varies by case ("Unresolved tag: !x", "The !! tag has no
-      // suffix", "Set items must…"); the tag as written sits where it points.
+      // suffix", "Set items must…"); it always points at the tag, written as the user wrote it.
       const written = /^!\S*/.exec(source.slice(e.pos[0]))?.[0];
-      const named = written ?? /Unresolved tag: (\S+)/.exec(first)?.[1];
-      return named === undefined ? `invalid YAML: ${first}` : tagNotAllowed(named);
+      if (written === undefined) return `invalid YAML: ${first}`;
+      // `!!int x`: a tag of plain data that does not fit its value.
+      if (PLAIN_TAGS.has(written.replace(/^!!/, "tag:yaml.org,2002:")))
+        return `the value after ${written} is not of that type; write a value of that type, or drop the tag`;
+      return tagNotAllowed(written);
     }
     default:
       return `invalid YAML: ${first}${syntaxHint(e.code, first)}`;
@@ -191,17 +194,16 @@ function tooDeep(doc: Document): Node | undefined {
   return undefined;
 }
 
-/** Where the tag of a node that starts at `start` is written: the token before it, or the one
- * before an anchor (`!!set &a {…}`). A node's range begins after its tag and anchor. */
+/** Where the tag of a node that starts at `start` is written: one of the two tokens before
+ * it (a node's range begins after its tag and its anchor, in either order). */
 function tagStart(source: string, start: number | undefined): number | undefined {
   if (start === undefined) return undefined;
   let end = start;
   for (let tokens = 0; tokens < 2; tokens++) {
-    while (end > 0 && /\s/.test(source[end - 1] ?? "")) end--;
+    while (/\s/.test(source.charAt(end - 1))) end--;
     let token = end;
-    while (token > 0 && !/\s/.test(source[token - 1] ?? "")) token--;
+    while (token > 0 && !/\s/.test(source.charAt(token - 1))) token--;
     if (source[token] === "!") return token;
-    if (source[token] !== "&") break;
     end = token;
   }
   return start;
