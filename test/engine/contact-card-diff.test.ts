@@ -3,24 +3,14 @@
  * forgotten (never deleted: the API has no delete) when its declaration goes. Pure.
  */
 import { describe, expect, it } from "vitest";
-import type { ContactCard } from "../../src/api-wire/types.js";
 import { diffContactCard } from "../../src/sync-engine/plan/diff-contact-cards.js";
-import type { DesiredContactCard } from "../../src/sync-engine/model/desired-state.js";
-import type { ContactCardResourceState } from "../../src/sync-engine/state/state-types.js";
+import {
+  CARD_ADDRESS as address,
+  appliedCard as applied,
+  liveCard as card,
+  CARD as want,
+} from "./fixtures.js";
 
-const address = "contact_card.+1" as const;
-const want: DesiredContactCard = { phone_number: "+1", first_name: "Ann", last_name: "Lee" };
-const card = (extra: Partial<ContactCard> = {}): ContactCard => ({
-  phone_number: "+1",
-  first_name: "Ann",
-  last_name: "Lee",
-  is_active: true,
-  ...extra,
-});
-const applied = (extra: Partial<DesiredContactCard> = {}): ContactCardResourceState => ({
-  kind: "contact_card",
-  applied: { ...want, ...extra },
-});
 const PATCH = "§5.9.3 PATCH merges; needs an active card";
 
 describe("diffContactCard", () => {

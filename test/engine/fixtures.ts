@@ -2,17 +2,23 @@
 import type {
   Chat,
   ChatHandle,
+  ContactCard,
   Message,
   ParticipantStatus,
   ServiceType,
 } from "../../src/api-wire/types.js";
 import type {
+  DesiredContactCard,
   DesiredDirectChat,
   DesiredGroupChat,
   DesiredState,
 } from "../../src/sync-engine/model/desired-state.js";
 import type { LiveSnapshot } from "../../src/sync-engine/refresh/live-snapshot.js";
-import type { ChatResourceState, StateDocument } from "../../src/sync-engine/state/state-types.js";
+import type {
+  ChatResourceState,
+  ContactCardResourceState,
+  StateDocument,
+} from "../../src/sync-engine/state/state-types.js";
 
 export const LINE = "+12025550100";
 export const A = "+14155550101";
@@ -191,3 +197,18 @@ export function textMessage(chatId: string, text: string, fromMe = true): Messag
     parts: [{ type: "text", value: text, reactions: null }],
   };
 }
+
+/** One line's contact card: its address, its declaration, the live card and the applied state. */
+export const CARD_ADDRESS = "contact_card.+1" as const;
+export const CARD: DesiredContactCard = { phone_number: "+1", first_name: "Ann", last_name: "Lee" };
+export const liveCard = (extra: Partial<ContactCard> = {}): ContactCard => ({
+  phone_number: "+1",
+  first_name: "Ann",
+  last_name: "Lee",
+  is_active: true,
+  ...extra,
+});
+export const appliedCard = (extra: Partial<DesiredContactCard> = {}): ContactCardResourceState => ({
+  kind: "contact_card",
+  applied: { ...CARD, ...extra },
+});

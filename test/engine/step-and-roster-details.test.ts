@@ -6,8 +6,7 @@
  * and which handle of a live chat is your own line. Pure: no I/O.
  */
 import { describe, expect, it } from "vitest";
-import type { ChatHandle, ContactCard } from "../../src/api-wire/types.js";
-import type { DesiredContactCard } from "../../src/sync-engine/model/desired-state.js";
+import type { ChatHandle } from "../../src/api-wire/types.js";
 import {
   describeDrift,
   describeStep,
@@ -26,8 +25,19 @@ import {
   type Step,
 } from "../../src/sync-engine/plan/plan-types.js";
 import { planForReviewers, withoutSectionRefs } from "../../src/sync-engine/plan/reviewer-text.js";
-import type { ContactCardResourceState } from "../../src/sync-engine/state/state-types.js";
-import { A, B, C, D, LINE, handle, liveChat } from "./fixtures.js";
+import {
+  A,
+  B,
+  C,
+  D,
+  LINE,
+  CARD_ADDRESS as address,
+  appliedCard as applied,
+  liveCard as card,
+  CARD as want,
+  handle,
+  liveChat,
+} from "./fixtures.js";
 
 const r = { reason: "r" };
 
@@ -322,20 +332,6 @@ describe("diffRoster: the API's participant thresholds, your line included", () 
 });
 
 describe("diffContactCard: details of each branch", () => {
-  const address = "contact_card.+1" as const;
-  const want: DesiredContactCard = { phone_number: "+1", first_name: "Ann", last_name: "Lee" };
-  const card = (extra: Partial<ContactCard> = {}): ContactCard => ({
-    phone_number: "+1",
-    first_name: "Ann",
-    last_name: "Lee",
-    is_active: true,
-    ...extra,
-  });
-  const applied = (extra: Partial<DesiredContactCard> = {}): ContactCardResourceState => ({
-    kind: "contact_card",
-    applied: { ...want, ...extra },
-  });
-
   it("a card declared with a first name only plans no other field, not even an empty one", () => {
     const out = diffContactCard({
       address,
