@@ -328,38 +328,77 @@ export default {
   //   filter, every issue is defined.
   // - config/yaml-source.ts:73 LogicalOperator → "split()[0] && e.message": with prettyErrors off no
   //   yaml message holds a line break or is empty (user text is JSON-quoted), so both give it whole.
-  // - config/yaml-source.ts:94 ConditionalExpression → "|| false" (quote === undefined): a
+  // - config/yaml-source.ts:97 ConditionalExpression → "|| false" (quote === undefined): a
   //   MISSING_CHAR error without a quote then runs the loop, which matches no character (source[i]
   //   is never undefined) and returns e.pos[0], the same offset.
-  // - config/yaml-source.ts:132 ConditionalExpression → "true": rebuilds the same key index on each
+  // - config/yaml-source.ts:135 ConditionalExpression → "true": rebuilds the same key index on each
   //   lookup (nothing changes map.items after parsing); only slower.
-  // - config/yaml-source.ts:162 ConditionalExpression → "false": a missing list item leaves node and
+  // - config/yaml-source.ts:165 ConditionalExpression → "false": a missing list item leaves node and
   //   keyNode undefined; the next segment then returns {} (neither map nor list) and a last one
   //   returns {node: undefined, keyNode: undefined}: locate/locateKey see the same as {}.
-  // - config/yaml-source.ts:263,276,286 ConditionalExpression → "false" (start === undefined): key
+  // - config/yaml-source.ts:265,278,288 ConditionalExpression → "false" (start === undefined): key
   //   nodes built by the parser always have a range, so start is never undefined.
-  // - config/yaml-source.ts:308 ConditionalExpression → "false || typeof …" (key.value === null):
+  // - config/yaml-source.ts:310 ConditionalExpression → "false || typeof …" (key.value === null):
   //   typeof null === "object", so the second operand still reports the empty key.
-  // - config/yaml-source.ts:334 StringLiteral → "schema: \"\"": yaml's Schema uses
+  // - config/yaml-source.ts:336 StringLiteral → "schema: \"\"": yaml's Schema uses
   //   `(typeof schema === 'string' && schema) || 'core'`, so "" is the core schema.
-  // - config/yaml-source.ts:339-342 catch (BlockStatement, ConditionalExpression ×2, BlockStatement,
+  // - config/yaml-source.ts:341-344 catch (BlockStatement, ConditionalExpression ×2, BlockStatement,
   //   ObjectLiteral, ArrayDeclaration, ObjectLiteral): yaml 2.9.1 catches stack overflows inside
   //   composeNode and records them as RESOURCE_EXHAUSTION document errors (handled below);
   //   parseAllDocuments did not throw for 3000–50000 levels of [, {a:, - , ? , indented - and a:.
-  // - config/yaml-source.ts:346 ArrayDeclaration → "[\"Stryker was here\"]": parseAllDocuments
+  // - config/yaml-source.ts:348 ArrayDeclaration → "[\"Stryker was here\"]": parseAllDocuments
   //   always returns an array (its EmptyStream is Object.assign([], …)).
-  // - config/yaml-source.ts:351 OptionalChaining → "second.range[0]": the composer sets range on
+  // - config/yaml-source.ts:353 OptionalChaining → "second.range[0]": the composer sets range on
   //   every Document it returns.
-  // - config/yaml-source.ts:378 ConditionalExpression → "false || …" (doc.contents === null): the
+  // - config/yaml-source.ts:380 ConditionalExpression → "false || …" (doc.contents === null): the
   //   parser never leaves contents null; an empty document holds a null Scalar ("---", "..."), and a
   //   comment-only file has no document at all (returned before).
-  // - config/yaml-source.ts:391 ObjectLiteral → "{}": yaml's toJS defaults maxAliasCount to 100,
+  // - config/yaml-source.ts:393 ObjectLiteral → "{}": yaml's toJS defaults maxAliasCount to 100,
   //   which is MAX_ALIAS_COUNT.
-  // - config/yaml-source.ts:393,394 ConditionalExpression → "false" / "true": when the root itself
+  // - config/yaml-source.ts:395,396 ConditionalExpression → "false" / "true": when the root itself
   //   is an alias it is the only node, and the visit below sets aliasPos to that same alias.
-  // - config/yaml-source.ts:426 ConditionalExpression → "false" (path.length === 0): nodeAt(doc, [])
+  // - config/yaml-source.ts:428 ConditionalExpression → "false" (path.length === 0): nodeAt(doc, [])
   //   gives node = contents and no key, so locateKey returns rangeStart(contents), the same position
   //   (contents always has a range: empty documents are refused before).
+  // - config/yaml-source.ts:78,79 OptionalChaining, Regex (unanchored), ConditionalExpression: yaml
+  //   points every TAG_RESOLVE_FAILED at the "!" of the tag as written (checked: unresolved,
+  //   verbatim, "!!" alone, and !!set/!!omap/!!timestamp content errors), so the match is at 0.
+  // - config/yaml-source.ts:101,102 ConditionalExpression quote kind → true: the opening quote of an
+  //   unclosed string is never preceded by a backslash or a quote (it follows a blank, an
+  //   indicator or the file start), so both checks skip the same quotes.
+  // - config/yaml-source.ts:139 ConditionalExpression → true, LogicalOperator → ||: keys are unique
+  //   scalars by the time anything is located (checkNodes refuses the rest first).
+  // - config/yaml-source.ts:176,200,234 OptionalChaining `range?.` / ConditionalExpression
+  //   `start === undefined`: every node the parser builds has a range.
+  // - config/yaml-source.ts:202 EqualityOperator `tokens <= 2`, UpdateOperator `tokens--`: the tag is
+  //   always one of the two tokens before its node (a node has one tag and at most one anchor),
+  //   so the loop returns before the bound matters.
+  // - config/yaml-source.ts:214,215 typeof check → true, `?? ""`, no trim: for a string key yaml's
+  //   source is the parsed text itself, so "as written" is the value; parsed scalars always have
+  //   a source, and a plain key's source has no surrounding blanks.
+  // - config/yaml-source.ts:404 Regex without ^ or $: the message is one line that starts with
+  //   "Unresolved alias".
+  // - config/yaml-source.ts:409 ConditionalExpression `node.range` → true: aliases have a range.
+  // - config/yaml-source.ts:414,418,419 fallbacks `?? { line: 1, column: 1 }` and "cannot read the
+  //   YAML": the alias toJS names is in the document, and toJS throws only for aliases (unresolved
+  //   or too many, both with an alias to point at) once only plain-data tags pass checkNodes.
+  // - config/resolve-chat.ts:73,142 ConditionalExpression `from !== undefined` → true: the handle
+  //   compared with `from` is a string, never equal to undefined.
+  // - config/resolve-chat.ts:90 ConditionalExpression `typeof welcome === "string"` → true: a
+  //   welcome_message the schema refused is not passed on (checkRefusedEntry keeps usable fields),
+  //   so `welcome` is a string or undefined.
+  // - config/resolve-chat.ts:114 StringLiteral "value" → "": any anchor but "key" is the value.
+  // - config/resolve-defaults.ts:45 ConditionalExpression `raw.roster === "authoritative"` → false:
+  //   the built-in roster is already "authoritative".
+  // - config/resolve-document.ts:324 ConditionalExpression `if (card)` → true: resolveContactCard
+  //   returns undefined only after reporting an error, and a configuration with an error yields no
+  //   desired state, so the undefined entry is never read.
+  // - config/schema-validator.ts:155 ConditionalExpression `typeof seg === "string"` → true:
+  //   HANDLE_FIELDS.has(a number) is false anyway.
+  // - config/schema-validator.ts:172 ConditionalExpression `expected === "object"` → true: every
+  //   section with an example (chats, webhooks, contact_cards) expects a mapping.
+  // - config/yaml-source.ts:81 Regex `/^!!/` → `/!!/`: every tag of PLAIN_TAGS starts with "tag:",
+  //   so a written tag whose "!!" is not at its start still begins with "!" and is never found.
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,

@@ -180,6 +180,13 @@ describe("parseYamlSource: tags", () => {
       [1, 4, customTag("!foo")],
       [2, 4, customTag("!bar")],
     ]);
+    // The same mistake on two lines, or twice on one line, is two problems.
+    expect(reported("a: !foo x\nb: !foo y\nc: [!foo x, !foo y]\n")).toEqual([
+      [1, 4, customTag("!foo")],
+      [2, 4, customTag("!foo")],
+      [3, 5, customTag("!foo")],
+      [3, 13, customTag("!foo")],
+    ]);
   });
 
   it("refuses a tag on a collection, at the tag", () => {
