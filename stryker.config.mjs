@@ -399,6 +399,13 @@ export default {
   //   section with an example (chats, webhooks, contact_cards) expects a mapping.
   // - config/yaml-source.ts:81 Regex `/^!!/` → `/!!/`: every tag of PLAIN_TAGS starts with "tag:",
   //   so a written tag whose "!!" is not at its start still begins with "!" and is never found.
+  // - config/schema-validator.ts:33 ConditionalExpression `if (cachedSchema)` → false: only a cache;
+  //   the schema file read again is the same file.
+  // - config/schema-validator.ts:22,25,36-40 (SchemaLoadError's code and name, the catch of
+  //   loadSchema): reached only when an install lacks the schema file; test/config/schema-loading
+  //   .test.ts covers it outside the mutation run (it re-imports the module under a mocked fs).
+  // - config/schema-validator.ts:50 ConditionalExpression `if (cachedValidator)` → false: only a
+  //   cache; compiling the same schema again validates the same way.
   coverageAnalysis: "perTest",
   // Two cores, shared with other test suites: at most two test runners.
   concurrency: 2,
