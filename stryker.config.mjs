@@ -112,9 +112,9 @@ export default {
   //   webhook or card address has no declared chat, so `!d` skips it.
   // - plan/live-chat-view.ts:14 ConditionalExpression `line !== undefined` → true: every handle has
   //   a handle string, which never equals undefined.
-  // - plan/plan-imports.ts:152 ConditionalExpression managedBy check → true: the case of the address
+  // - plan/plan-imports.ts:145 ConditionalExpression managedBy check → true: the case of the address
   //   itself returned three lines earlier (webhooks have no retired ids).
-  // - plan/plan-imports.ts:218 ConditionalExpression `liveId !== undefined` → true: adds `liveId:
+  // - plan/plan-imports.ts:211 ConditionalExpression `liveId !== undefined` → true: adds `liveId:
   //   undefined`, which withStateOnlyStep drops.
   // - plan/plan-moves.ts:22 ConditionalExpression `moves.length === 0` → false: returns an equal
   //   copy instead of the same object; nothing compares them by identity.
@@ -350,14 +350,12 @@ export default {
   //   always returns an array (its EmptyStream is Object.assign([], …)).
   // - config/yaml-source.ts:353 OptionalChaining → "second.range[0]": the composer sets range on
   //   every Document it returns.
-  // - config/yaml-source.ts:380 ConditionalExpression → "false || …" (doc.contents === null): the
+  // - config/yaml-source.ts:378 ConditionalExpression → "false || …" (doc.contents === null): the
   //   parser never leaves contents null; an empty document holds a null Scalar ("---", "..."), and a
   //   comment-only file has no document at all (returned before).
-  // - config/yaml-source.ts:393 ObjectLiteral → "{}": yaml's toJS defaults maxAliasCount to 100,
+  // - config/yaml-source.ts:391 ObjectLiteral → "{}": yaml's toJS defaults maxAliasCount to 100,
   //   which is MAX_ALIAS_COUNT.
-  // - config/yaml-source.ts:395,396 ConditionalExpression → "false" / "true": when the root itself
-  //   is an alias it is the only node, and the visit below sets aliasPos to that same alias.
-  // - config/yaml-source.ts:428 ConditionalExpression → "false" (path.length === 0): nodeAt(doc, [])
+  // - config/yaml-source.ts:419 ConditionalExpression → "false" (path.length === 0): nodeAt(doc, [])
   //   gives node = contents and no key, so locateKey returns rangeStart(contents), the same position
   //   (contents always has a range: empty documents are refused before).
   // - config/yaml-source.ts:78,79 OptionalChaining, Regex (unanchored), ConditionalExpression: yaml
@@ -376,10 +374,10 @@ export default {
   // - config/yaml-source.ts:214,215 typeof check → true, `?? ""`, no trim: for a string key yaml's
   //   source is the parsed text itself, so "as written" is the value; parsed scalars always have
   //   a source, and a plain key's source has no surrounding blanks.
-  // - config/yaml-source.ts:404 Regex without ^ or $: the message is one line that starts with
+  // - config/yaml-source.ts:395 Regex without ^ or $: the message is one line that starts with
   //   "Unresolved alias".
-  // - config/yaml-source.ts:409 ConditionalExpression `node.range` → true: aliases have a range.
-  // - config/yaml-source.ts:414,418,419 fallbacks `?? { line: 1, column: 1 }` and "cannot read the
+  // - config/yaml-source.ts:400 ConditionalExpression `node.range` → true: aliases have a range.
+  // - config/yaml-source.ts:409,410 fallbacks `?? { line: 1, column: 1 }` and "cannot read the
   //   YAML": the alias toJS names is in the document, and toJS throws only for aliases (unresolved
   //   or too many, both with an alias to point at) once only plain-data tags pass checkNodes.
   // - config/resolve-chat.ts:73,142 ConditionalExpression `from !== undefined` → true: the handle

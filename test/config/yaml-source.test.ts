@@ -30,7 +30,7 @@ const ONE_DOCUMENT =
   "a chatsync file holds one YAML document; split multiple documents (---) into separate files";
 const TOO_DEEP = `the YAML nests lists and mappings more than ${MAX_NESTING_DEPTH} levels deep; a chatsync file needs only a few levels — check for unbalanced brackets`;
 const TOO_MANY_ALIASES = `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the anchors and aliases (&, *) in this file expand exponentially; write the values out instead`;
-const customTag = (tag: string) =>
+const tagRefused = (tag: string) =>
   `the tag ${tag} is not allowed: chatsync files are plain YAML (strings, numbers, booleans, lists and mappings)`;
 const duplicate = (key: string, line: number, column: number) =>
   `duplicate key "${key}" in a mapping (first at line ${line}, column ${column}): each key may appear once (YAML would otherwise keep only one of them silently)`;
@@ -133,7 +133,7 @@ describe("parseYamlSource: tags", () => {
     const r = parseYamlSource(text, "t.yaml");
     expect(r.document).toBeUndefined();
     expect(r.diagnostics).toEqual([
-      { severity: "error", message: customTag(tag), file: "t.yaml", line: 1, column: 4, path: "" },
+      { severity: "error", message: tagRefused(tag), file: "t.yaml", line: 1, column: 4, path: "" },
     ]);
   });
 
@@ -152,7 +152,7 @@ describe("parseYamlSource: tags", () => {
   ])(
     "refuses the standard tag %s, which is not plain data, at the tag",
     (tag, text, line, column) => {
-      expect(reported(text)).toEqual([[line, column, customTag(tag)]]);
+      expect(reported(text)).toEqual([[line, column, tagRefused(tag)]]);
     },
   );
 
@@ -177,20 +177,22 @@ describe("parseYamlSource: tags", () => {
 
   it("reports each of several parser problems at its own place", () => {
     expect(reported("a: !foo x\nb: !bar y\n")).toEqual([
-      [1, 4, customTag("!foo")],
-      [2, 4, customTag("!bar")],
+      [1, 4, tagRefused("!foo")],
+      [2, 4, tagRefused("!bar")],
     ]);
     // The same mistake on two lines, or twice on one line, is two problems.
     expect(reported("a: !foo x\nb: !foo y\nc: [!foo x, !foo y]\n")).toEqual([
-      [1, 4, customTag("!foo")],
-      [2, 4, customTag("!foo")],
-      [3, 5, customTag("!foo")],
-      [3, 13, customTag("!foo")],
+      [1, 4, tagRefused("!foo")],
+      [2, 4, tagRefused("!foo")],
+      [3, 5, tagRefused("!foo")],
+      [3, 13, tagRefused("!foo")],
     ]);
   });
 
   it("refuses a tag on a collection, at the tag", () => {
-    expect(reported("version: 1\nchats: !chats\n  a: {}\n")).toEqual([[2, 8, customTag("!chats")]]);
+    expect(reported("version: 1\nchats: !chats\n  a: {}\n")).toEqual([
+      [2, 8, tagRefused("!chats")],
+    ]);
   });
 
   it("refuses a standard tag whose content the parser rejects without naming a tag, without throwing", () => {
@@ -369,7 +371,7 @@ describe("parseYamlSource: keys", () => {
     const r = parseYamlSource("? !!binary aGk=\n: x\n", "b.yaml");
     expect(r.document).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.line, d.column, d.message])).toEqual([
-      [1, 3, customTag("!!binary")],
+      [1, 3, tagRefused("!!binary")],
     ]);
   });
 
@@ -493,6 +495,14 @@ describe("parseYamlSource: nesting and aliases", () => {
         3,
         4,
         "the alias *nope has no anchor &nope before it; set the anchor first, or write the value out",
+      ],
+    ]);
+    // The whole document an alias: it is the alias to point at.
+    expect(reported("  *root\n")).toEqual([
+      [
+        1,
+        3,
+        "the alias *root has no anchor &root before it; set the anchor first, or write the value out",
       ],
     ]);
     expect(reported("b: *x\na: &x 1\n")).toEqual([

@@ -25,6 +25,7 @@ import { findCreatedChat, type JournaledCreate } from "../refresh/find-created-c
 import { deriveIdempotencyKey } from "../state/idempotency-key.js";
 import {
   isQueuedChange,
+  retiredWithout,
   type AppliedChat,
   type ChatResourceState,
   type Intent,
@@ -372,10 +373,9 @@ function requireId(id: string | undefined, address: string): string {
 }
 
 /** Drops `id` from the address's state: a retired generation, or the current chat (when the address goes away). */
-function forgetChatId(res: ChatResourceState, id: string): void {
-  if (res.retired) {
-    res.retired = res.retired.filter((r) => r.id !== id);
-    if (res.retired.length === 0) delete res.retired;
-  }
+export function forgetChatId(res: ChatResourceState, id: string): void {
+  const { retired } = retiredWithout(res.retired, id);
+  if (retired) res.retired = retired;
+  else delete res.retired;
   if (res.id === id) delete res.id;
 }

@@ -6,6 +6,7 @@
  */
 import { isStateOnly, withoutKind, type Plan, type ResourceChange } from "../plan/plan-types.js";
 import type { StateStore } from "../state/state-store.js";
+import { forgetChatId } from "./apply-chat.js";
 
 export async function recordStateOnlySteps(
   plan: Plan,
@@ -24,12 +25,10 @@ export async function recordStateOnlySteps(
     for (const step of change.steps) {
       if (step.op === "import_chat") {
         const res = store.chat(change.address);
+        // A chat this address replaced and now imports back is current, not retired.
+        forgetChatId(res, step.chat_id);
         res.id = step.chat_id;
         res.from = step.from;
-        // A chat this address replaced and now imports back is current, not retired.
-        const retired = res.retired?.filter((r) => r.id !== step.chat_id);
-        if (retired?.length) res.retired = retired;
-        else delete res.retired;
         claimedChatIds.add(step.chat_id);
       } else if (step.op === "import_webhook") {
         const res = store.webhook(change.address);

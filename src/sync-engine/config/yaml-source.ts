@@ -286,6 +286,7 @@ function checkNodes(
       if (key.tag !== undefined && !PLAIN_TAGS.has(key.tag)) return; // refused for its tag
       const start = rangeStart(key as Node);
       const pos = start === undefined ? undefined : positionAt(lc, start);
+      const written = keyAsWritten(key);
       if (key.value === "__proto__") {
         out.push(
           problem(
@@ -295,8 +296,7 @@ function checkNodes(
           ),
         );
         fatal = true;
-      } else if (keyAsWritten(key) !== String(key.value)) {
-        const written = keyAsWritten(key);
+      } else if (written !== String(key.value)) {
         out.push(
           problem(
             origin,
@@ -366,15 +366,13 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   if (overflow) {
     return { diagnostics: [problem(origin, positionAt(lc, overflow.pos[0]), TOO_DEEP)] };
   }
+  // One mistake can be both an error and a warning of the parser ("!!" alone): say it once.
+  const said = new Set<string>();
   for (const e of [...doc.errors, ...doc.warnings]) {
     const d = problem(origin, positionAt(lc, errorOffset(e, source)), describeYamlError(e, source));
-    // One mistake can be both an error and a warning of the parser ("!!" alone): say it once.
-    if (
-      !diagnostics.some(
-        (o) => o.message === d.message && o.line === d.line && o.column === d.column,
-      )
-    )
-      diagnostics.push(d);
+    const key = `${d.line}:${d.column} ${d.message}`;
+    if (!said.has(key)) diagnostics.push(d);
+    said.add(key);
   }
   if (diagnostics.length > 0) return { diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
@@ -392,30 +390,23 @@ export function parseYamlSource(text: string, origin: string, baseDir?: string):
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const first = doc.contents && isAlias(doc.contents) ? rangeStart(doc.contents) : undefined;
-    let aliasPos: Position | undefined = first === undefined ? undefined : positionAt(lc, first);
-    visit(doc, {
-      Alias(_, node) {
-        if (aliasPos === undefined && node.range) aliasPos = positionAt(lc, node.range[0]);
-      },
-    });
     const reason = (err as Error).message;
     // "Unresolved alias (the anchor must be set before the alias): x"
     const unresolved = /^Unresolved alias.*: (.*)$/.exec(reason)?.[1];
-    if (unresolved !== undefined) {
-      let at: Position | undefined;
-      visit(doc, {
-        Alias(_, node) {
-          if (at === undefined && node.source === unresolved && node.range)
-            at = positionAt(lc, node.range[0]);
-        },
-      });
-      const message = `the alias *${unresolved} has no anchor &${unresolved} before it; set the anchor first, or write the value out`;
-      return { diagnostics: [problem(origin, at ?? { line: 1, column: 1 }, message)] };
-    }
-    const message = /alias/i.test(reason)
-      ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the anchors and aliases (&, *) in this file expand exponentially; write the values out instead`
-      : `cannot read the YAML: ${reason}`;
+    // Point at that alias, or for too many expansions at the first alias (the root included).
+    let aliasPos: Position | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        if (aliasPos === undefined && (unresolved ?? node.source) === node.source && node.range)
+          aliasPos = positionAt(lc, node.range[0]);
+      },
+    });
+    const message =
+      unresolved !== undefined
+        ? `the alias *${unresolved} has no anchor &${unresolved} before it; set the anchor first, or write the value out`
+        : /alias/i.test(reason)
+          ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the anchors and aliases (&, *) in this file expand exponentially; write the values out instead`
+          : `cannot read the YAML: ${reason}`;
     return { diagnostics: [problem(origin, aliasPos ?? { line: 1, column: 1 }, message)] };
   }
 

@@ -11,10 +11,11 @@ import type {
   DesiredContactCard,
   DesiredWebhook,
 } from "../model/desired-state.js";
-import type {
-  ChatResourceState,
-  ContactCardResourceState,
-  WebhookResourceState,
+import {
+  retiredWithout,
+  type ChatResourceState,
+  type ContactCardResourceState,
+  type WebhookResourceState,
 } from "../state/state-types.js";
 import { liveSummary, type DiffOutcome } from "./diff-chats.js";
 import { withStateOnlyStep } from "./plan-moves.js";
@@ -41,14 +42,6 @@ function refuse<S>(address: Address, id: string, why: string): ImportVerdict<S> 
     kind: "error",
     error: { address, message: `imports: ${address} ← ${id}: ${why}. Nothing was written.` },
   };
-}
-
-function withoutRetired(
-  retired: ChatResourceState["retired"],
-  id: string,
-): Pick<ChatResourceState, "retired"> {
-  const rest = (retired ?? []).filter((r) => r.id !== id);
-  return rest.length > 0 ? { retired: rest } : {};
 }
 
 function meOf(chat: Chat): string | undefined {
@@ -120,7 +113,7 @@ export function planChatImport(input: {
       markers: {},
       // The chats this address replaced are still left or forgotten, in this same run; except
       // the one imported back, which is current again (record-state-only.ts drops it too).
-      ...withoutRetired(st?.retired, id),
+      ...retiredWithout(st?.retired, id),
     },
     step: {
       op: "import_chat",

@@ -147,6 +147,15 @@ export interface StateDocument {
   account?: StateAccount;
 }
 
+/** A chat state's retired generations without `id`, as stored: absent when none remain. */
+export function retiredWithout(
+  retired: RetiredChat[] | undefined,
+  id: string,
+): Pick<ChatResourceState, "retired"> {
+  const rest = (retired ?? []).filter((r) => r.id !== id);
+  return rest.length > 0 ? { retired: rest } : {};
+}
+
 /** Every live chat id the state holds (current and retired generations). */
 export function managedChatIds(doc: StateDocument): Set<string> {
   const ids = new Set<string>();
