@@ -19,6 +19,7 @@ import { viewChat } from "../../src/sync-engine/plan/live-chat-view.js";
 import {
   PLAN_FORMAT_VERSION,
   PLAN_KIND,
+  summarize,
   type Plan,
   type PlanSummary,
   type ResourceChange,
@@ -125,16 +126,7 @@ describe("step text: optional fields and field lists", () => {
 });
 
 describe("summary line: any one planned action means there is something to do", () => {
-  const none: PlanSummary = {
-    create: 0,
-    update: 0,
-    replace: 0,
-    leave: 0,
-    forget: 0,
-    delete: 0,
-    import: 0,
-    move: 0,
-  };
+  const none: PlanSummary = summarize([]);
   // Pairs of one each: a count must never cancel another one out.
   const cases: Array<[Partial<PlanSummary>, string]> = [
     [{ create: 1, update: 1 }, "Plan: 1 to create, 1 to update, 0 to replace, 0 to leave."],

@@ -10,7 +10,7 @@ import {
   stepMarker,
   summaryLine,
 } from "../../src/sync-engine/plan/describe-step.js";
-import type { PlanSummary, Step } from "../../src/sync-engine/plan/plan-types.js";
+import { summarize, type PlanSummary, type Step } from "../../src/sync-engine/plan/plan-types.js";
 
 const r = { reason: "r" };
 const cases: Array<[Step, string, string]> = [
@@ -174,16 +174,7 @@ describe("describeDrift", () => {
 });
 
 describe("summaryLine", () => {
-  const none: PlanSummary = {
-    create: 0,
-    update: 0,
-    replace: 0,
-    leave: 0,
-    forget: 0,
-    delete: 0,
-    import: 0,
-    move: 0,
-  };
+  const none: PlanSummary = summarize([]);
 
   it("says when there is nothing to do", () => {
     expect(summaryLine(none)).toBe("No changes. The account matches the configuration.");
